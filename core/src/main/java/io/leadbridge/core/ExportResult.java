@@ -1,0 +1,230 @@
+package io.leadbridge.core;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an export did: the files written, the counts, and every rejected user with the reason.
+ *
+ * <p>Every entry read from the source is accounted for: {@code entriesRead() == rowsWritten() +
+ * rowsRejected()}. The first {@link UserExporter.Builder#maxRejectionsInMemory(int) few thousand}
+ * rejections are held in memory; all of them are in {@link #rejectionsFile()} when the export went
+ * to files.
+ */
+public final class ExportResult {
+  private final List<ExportedFile> files;
+  private final CsvFormat format;
+  private final List<String> header;
+  private final long entriesRead;
+  private final long rowsWritten;
+  private final long rowsRejected;
+  private final long bytesWritten;
+  private final List<Rejection> rejections;
+  private final Map<Rejection.Reason, Long> rejectionCounts;
+  private final Path rejectionsFile;
+  private final RowKeys rowKeys;
+
+  ExportResult(
+      List<ExportedFile> files,
+      CsvFormat format,
+      List<String> header,
+      long entriesRead,
+      long rowsWritten,
+      long rowsRejected,
+      long bytesWritten,
+      List<Rejection> rejections,
+      Map<Rejection.Reason, Long> rejectionCounts,
+      Path rejectionsFile,
+      RowKeys rowKeys) {
+    this.files = List.copyOf(files);
+    this.format = format;
+    this.header = List.copyOf(header);
+    this.entriesRead = entriesRead;
+    this.rowsWritten = rowsWritten;
+    this.rowsRejected = rowsRejected;
+    this.bytesWritten = bytesWritten;
+    this.rejections = List.copyOf(rejections);
+    this.rejectionCounts = Collections.unmodifiableMap(new EnumMap<>(rejectionCounts));
+    this.rejectionsFile = rejectionsFile;
+    this.rowKeys = rowKeys;
+  }
+
+  /**
+   * Describes files that already exist, written in {@code format} with a header row, so that they
+   * can be passed where an export result is expected (an import, a package). Row counts are not
+   * known and are reported as -1; there are no row keys or rejections.
+   *
+   * @param format the files' format
+   * @param files the files, in order
+   * @return a result describing the files
+   */
+  public static ExportResult ofFiles(CsvFormat format, List<Path> files) {
+    Objects.requireNonNull(format, "format");
+    List<ExportedFile> described =
+        files.stream()
+            .map(
+                p -> {
+                  long size;
+                  try {
+                    size = java.nio.file.Files.size(p);
+                  } catch (java.io.IOException e) {
+                    throw new LeadbridgeException("Cannot read " + p + ": " + e.getMessage(), e);
+                  }
+                  return new ExportedFile(p, -1, size);
+                })
+            .toList();
+    return new ExportResult(
+        described,
+        format,
+        List.of(),
+        -1,
+        -1,
+        0,
+        described.stream().mapToLong(ExportedFile::bytes).sum(),
+        List.of(),
+        Map.of(),
+        null,
+        null);
+  }
+
+  /**
+   * The files written, in order; empty when the export went to a stream or wrote no row.
+   *
+   * @return an unmodifiable list
+   */
+  public List<ExportedFile> files() {
+    return files;
+  }
+
+  /**
+   * The paths of {@link #files()}.
+   *
+   * @return an unmodifiable list
+   */
+  public List<Path> paths() {
+    return files.stream().map(ExportedFile::path).toList();
+  }
+
+  /**
+   * The format the files are written in.
+   *
+   * @return the format
+   */
+  public CsvFormat format() {
+    return format;
+  }
+
+  /**
+   * The column names of the header row; empty for {@link #ofFiles(CsvFormat, List)}.
+   *
+   * @return an unmodifiable list
+   */
+  public List<String> header() {
+    return header;
+  }
+
+  /**
+   * Entries read from the source: users and malformed input.
+   *
+   * @return the count, or -1 when unknown
+   */
+  public long entriesRead() {
+    return entriesRead;
+  }
+
+  /**
+   * Rows written, not counting headers.
+   *
+   * @return the count, or -1 when unknown
+   */
+  public long rowsWritten() {
+    return rowsWritten;
+  }
+
+  /**
+   * Entries rejected.
+   *
+   * @return the count
+   */
+  public long rowsRejected() {
+    return rowsRejected;
+  }
+
+  /**
+   * Bytes written in all files, headers included.
+   *
+   * @return the count
+   */
+  public long bytesWritten() {
+    return bytesWritten;
+  }
+
+  /**
+   * The rejections held in memory, in source order: all of them unless {@link
+   * #rejectionsTruncated()}.
+   *
+   * @return an unmodifiable list
+   */
+  public List<Rejection> rejections() {
+    return rejections;
+  }
+
+  /**
+   * Whether there were more rejections than held in memory; then {@link #rejectionsFile()} has them
+   * all.
+   *
+   * @return true if {@link #rejections()} is not complete
+   */
+  public boolean rejectionsTruncated() {
+    return rejections.size() < rowsRejected;
+  }
+
+  /**
+   * How many users were rejected for each reason.
+   *
+   * @return an unmodifiable map holding only reasons that occurred
+   */
+  public Map<Rejection.Reason, Long> rejectionCounts() {
+    return rejectionCounts;
+  }
+
+  /**
+   * The side file listing every rejection (tab-separated: position, user_id, reason, detail),
+   * written beside the export when anything was rejected.
+   *
+   * @return the file, or empty when nothing was rejected or the export went to a stream
+   */
+  public Optional<Path> rejectionsFile() {
+    return Optional.ofNullable(rejectionsFile);
+  }
+
+  /**
+   * The trace from written rows back to users.
+   *
+   * @return the row keys, or empty when the export went to a stream or the files were described by
+   *     {@link #ofFiles(CsvFormat, List)}
+   */
+  public Optional<RowKeys> rowKeys() {
+    return Optional.ofNullable(rowKeys);
+  }
+
+  @Override
+  public String toString() {
+    return "ExportResult[files="
+        + files.size()
+        + ", read="
+        + entriesRead
+        + ", written="
+        + rowsWritten
+        + ", rejected="
+        + rowsRejected
+        + ", bytes="
+        + bytesWritten
+        + "]";
+  }
+}

@@ -1,0 +1,430 @@
+package io.leadbridge.core;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The state of one export; not thread-safe, used once. */
+final class ExportRun {
+  private static final Logger LOG = LoggerFactory.getLogger(UserExporter.class);
+  private static final int PROGRESS_EVERY = 4096;
+
+  private final UserExporter exporter;
+  private final UserSource source;
+  private final FieldMapping mapping;
+  private final CsvFormat format;
+  private final CharsetEncoder encoder;
+  private final int keyIndex;
+
+  private final StringBuilder text = new StringBuilder(512);
+  private ByteBuffer bytes = ByteBuffer.allocate(4096);
+  private byte[] headerBytes;
+
+  private long entriesRead;
+  private long rowsWritten;
+  private long rowsRejected;
+  private long bytesWritten;
+  private final List<Rejection> rejections = new ArrayList<>();
+  private final Map<Rejection.Reason, Long> counts = new EnumMap<>(Rejection.Reason.class);
+
+  // File output only.
+  private Path dir;
+  private String outputName;
+  private final List<Part> parts = new ArrayList<>();
+  private Part current;
+  private CsvWriter rowKeys;
+  private Path rowKeysTemp;
+  private CsvWriter rejectionsOut;
+  private Path rejectionsTemp;
+
+  private static final class Part {
+    final Path temp;
+    final OutputStream out;
+    long rows;
+    long bytes;
+
+    Part(Path temp, OutputStream out) {
+      this.temp = temp;
+      this.out = out;
+    }
+  }
+
+  ExportRun(UserExporter exporter, UserSource source) {
+    this.exporter = exporter;
+    this.source = source;
+    this.mapping = exporter.mapping();
+    this.format = exporter.format();
+    this.encoder =
+        format
+            .charset()
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    String key = exporter.keyColumnOrNull();
+    this.keyIndex = key == null ? -1 : mapping.indexOf(key);
+  }
+
+  static long headerBytes(FieldMapping mapping, CsvFormat format) {
+    long n = format.preamble().length;
+    if (format.header()) {
+      StringBuilder sb = new StringBuilder();
+      CsvWriter.appendRow(format, mapping.header(), sb);
+      n += format.charset().encode(sb.toString()).remaining();
+    }
+    return n;
+  }
+
+  private byte[] encodeHeader() {
+    StringBuilder sb = new StringBuilder();
+    if (format.header()) {
+      CsvWriter.appendRow(format, mapping.header(), sb);
+    }
+    byte[] preamble = format.preamble();
+    ByteBuffer encoded;
+    try {
+      encoded = encoder.reset().encode(CharBuffer.wrap(sb));
+    } catch (CharacterCodingException e) {
+      throw new ExportException(
+          "A column name cannot be written in " + format.charset().name() + "; rename it.");
+    }
+    byte[] out = new byte[preamble.length + encoded.remaining()];
+    System.arraycopy(preamble, 0, out, 0, preamble.length);
+    encoded.get(out, preamble.length, encoded.remaining());
+    return out;
+  }
+
+  // ---------------------------------------------------------------- to files
+
+  ExportResult toFiles(Path output) {
+    Path absolute = output.toAbsolutePath().normalize();
+    this.dir = absolute.getParent();
+    this.outputName = absolute.getFileName().toString();
+    boolean done = false;
+    try {
+      Files.createDirectories(dir);
+      headerBytes = encodeHeader();
+      rowKeysTemp = SecureFiles.createTemp(dir, outputName, ".rowkeys.tmp");
+      rowKeys = RowKeys.FORMAT.openWriter(rowKeysTemp);
+      rowKeys.writeRow(RowKeys.header(keyIndex < 0 ? "key" : mapping.header().get(keyIndex)));
+      startPart();
+      run(true);
+      List<ExportedFile> files = publish();
+      done = true;
+      Path rowKeysFile = dir.resolve(outputName + ".rowkeys");
+      Path rejectionsFile = rejectionsTemp == null ? null : dir.resolve(outputName + ".rejections");
+      LOG.debug(
+          "Exported {} rows to {} file(s), {} rejected, {} bytes",
+          rowsWritten,
+          files.size(),
+          rowsRejected,
+          bytesWritten);
+      return new ExportResult(
+          files,
+          format,
+          mapping.header(),
+          entriesRead,
+          rowsWritten,
+          rowsRejected,
+          bytesWritten,
+          rejections,
+          counts,
+          rejectionsFile,
+          RowKeys.of(rowKeysFile, keyIndex < 0 ? "key" : mapping.header().get(keyIndex)));
+    } catch (IOException e) {
+      throw new ExportException(
+          "Cannot write the export to " + dir + ": " + e.getMessage() + ". Nothing was kept.", e);
+    } finally {
+      if (!done) {
+        discard();
+      }
+    }
+  }
+
+  private void startPart() throws IOException {
+    Path temp = SecureFiles.createTemp(dir, outputName, ".part" + (parts.size() + 1) + ".tmp");
+    OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
+    current = new Part(temp, out);
+    parts.add(current);
+    out.write(headerBytes);
+    current.bytes = headerBytes.length;
+    bytesWritten += headerBytes.length;
+    progress(false);
+  }
+
+  private List<ExportedFile> publish() throws IOException {
+    for (Part p : parts) {
+      p.out.close();
+    }
+    rowKeys.close();
+    if (rejectionsOut != null) {
+      rejectionsOut.close();
+    }
+    List<ExportedFile> files = new ArrayList<>();
+    for (int i = 0; i < parts.size(); i++) {
+      Path target = dir.resolve(partName(i + 1, parts.size()));
+      Part p = parts.get(i);
+      move(p.temp, target);
+      files.add(new ExportedFile(target, p.rows, p.bytes));
+    }
+    move(rowKeysTemp, dir.resolve(outputName + ".rowkeys"));
+    if (rejectionsTemp != null) {
+      move(rejectionsTemp, dir.resolve(outputName + ".rejections"));
+    }
+    return files;
+  }
+
+  private String partName(int part, int total) {
+    if (total == 1) {
+      return outputName;
+    }
+    int dot = outputName.lastIndexOf('.');
+    String stem = dot > 0 ? outputName.substring(0, dot) : outputName;
+    String ext = dot > 0 ? outputName.substring(dot) : "";
+    return String.format("%s-%03d%s", stem, part, ext);
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private void discard() {
+    for (Part p : parts) {
+      closeQuietly(p.out);
+      deleteQuietly(p.temp);
+    }
+    if (rowKeys != null) {
+      closeQuietly(rowKeys);
+    }
+    deleteQuietly(rowKeysTemp);
+    if (rejectionsOut != null) {
+      closeQuietly(rejectionsOut);
+    }
+    deleteQuietly(rejectionsTemp);
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException e) {
+      // already failing; the original problem is the one to report
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      LOG.warn("Could not delete the temporary file {}", p);
+    }
+  }
+
+  // ---------------------------------------------------------------- to a stream
+
+  ExportResult toStream(OutputStream output) {
+    try {
+      headerBytes = encodeHeader();
+      output.write(headerBytes);
+      bytesWritten += headerBytes.length;
+      this.streamOut = output;
+      run(false);
+      output.flush();
+    } catch (IOException e) {
+      throw new ExportException("Cannot write the export: " + e.getMessage(), e);
+    }
+    return new ExportResult(
+        List.of(),
+        format,
+        mapping.header(),
+        entriesRead,
+        rowsWritten,
+        rowsRejected,
+        bytesWritten,
+        rejections,
+        counts,
+        null,
+        null);
+  }
+
+  private OutputStream streamOut;
+
+  // ---------------------------------------------------------------- the loop
+
+  private void run(boolean files) throws IOException {
+    long limit = files ? exporter.maxFileBytes() : 0;
+    SourceEntry entry;
+    while ((entry = source.next()) != null) {
+      entriesRead++;
+      if (entry instanceof MalformedEntry) {
+        MalformedEntry m = (MalformedEntry) entry;
+        reject(new Rejection(m.position(), null, Rejection.Reason.MALFORMED_INPUT, m.detail()));
+      } else {
+        UserRecord user = (UserRecord) entry;
+        write(user, limit, files);
+      }
+      if (entriesRead % PROGRESS_EVERY == 0) {
+        progress(false);
+      }
+    }
+    progress(true);
+  }
+
+  private void write(UserRecord user, long limit, boolean files) throws IOException {
+    String[] values;
+    try {
+      values = mapping.row(user);
+    } catch (RecordRejectedException e) {
+      reject(new Rejection(user.position(), user.userId(), e.reason(), e.getMessage()));
+      return;
+    }
+    text.setLength(0);
+    CsvWriter.appendRow(format, java.util.Arrays.asList(values), text);
+    if (!encode()) {
+      reject(
+          new Rejection(
+              user.position(),
+              user.userId(),
+              Rejection.Reason.UNENCODABLE,
+              unencodableDetail(values)));
+      return;
+    }
+    int size = bytes.remaining();
+    if (!files) {
+      streamOut.write(bytes.array(), 0, size);
+      rowsWritten++;
+      bytesWritten += size;
+      return;
+    }
+    if (limit > 0) {
+      if (headerBytes.length + (long) size > limit) {
+        reject(
+            new Rejection(
+                user.position(),
+                user.userId(),
+                Rejection.Reason.ROW_TOO_LARGE,
+                "the row is "
+                    + size
+                    + " bytes, too large for a file of at most "
+                    + limit
+                    + " bytes with its header"));
+        return;
+      }
+      if (current.bytes + size > limit) {
+        startPart();
+      }
+    }
+    current.out.write(bytes.array(), 0, size);
+    current.rows++;
+    current.bytes += size;
+    rowsWritten++;
+    bytesWritten += size;
+    String id = user.userId();
+    rowKeys.writeRow(
+        Integer.toString(parts.size()),
+        Long.toString(current.rows),
+        id == null ? "" : id,
+        keyIndex < 0 ? "" : values[keyIndex]);
+  }
+
+  /** Encodes {@link #text} into {@link #bytes}; false when a character cannot be encoded. */
+  private boolean encode() {
+    CharBuffer in = CharBuffer.wrap(text);
+    while (true) {
+      encoder.reset();
+      bytes.clear();
+      CoderResult r = encoder.encode(in, bytes, true);
+      if (r.isUnderflow()) {
+        r = encoder.flush(bytes);
+      }
+      if (r.isOverflow()) {
+        bytes = ByteBuffer.allocate(bytes.capacity() * 2);
+        in.rewind();
+        continue;
+      }
+      if (r.isError()) {
+        return false;
+      }
+      bytes.flip();
+      return true;
+    }
+  }
+
+  private String unencodableDetail(String[] values) {
+    CharsetEncoder probe = format.charset().newEncoder();
+    for (int i = 0; i < values.length; i++) {
+      if (!probe.canEncode(values[i])) {
+        return "column '"
+            + mapping.header().get(i)
+            + "' holds a character that "
+            + format.charset().name()
+            + " cannot represent";
+      }
+    }
+    return "a character cannot be represented in " + format.charset().name();
+  }
+
+  private void reject(Rejection r) throws IOException {
+    rowsRejected++;
+    counts.merge(r.reason(), 1L, Long::sum);
+    if (rejections.size() < exporter.maxRejectionsInMemory()) {
+      rejections.add(r);
+    }
+    if (exporter.rejectionPolicy() == RejectionPolicy.FAIL) {
+      throw new ExportException(
+          "A user was rejected at position "
+              + r.position()
+              + (r.userId() == null ? "" : " (" + r.userId() + ")")
+              + ": "
+              + r.detail()
+              + ". The export stopped because the rejection policy is FAIL.");
+    }
+    if (dir != null) {
+      if (rejectionsOut == null) {
+        rejectionsTemp = SecureFiles.createTemp(dir, outputName, ".rejections.tmp");
+        rejectionsOut = RowKeys.FORMAT.openWriter(rejectionsTemp);
+        rejectionsOut.writeRow("position", "user_id", "reason", "detail");
+      }
+      rejectionsOut.writeRow(
+          Long.toString(r.position()),
+          r.userId() == null ? "" : r.userId(),
+          r.reason().name(),
+          r.detail());
+    }
+  }
+
+  private void progress(boolean done) {
+    exporter
+        .listener()
+        .onProgress(
+            new ExportProgress(
+                entriesRead,
+                rowsWritten,
+                rowsRejected,
+                bytesWritten,
+                current == null ? null : dir.resolve(partName(parts.size(), parts.size())),
+                Math.max(1, parts.size()),
+                done));
+  }
+}

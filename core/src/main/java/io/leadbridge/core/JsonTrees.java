@@ -1,0 +1,223 @@
+package io.leadbridge.core;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+
+/** Builds user trees from a streaming JSON parser. Jackson stays inside this class. */
+final class JsonTrees {
+  /** Deepest nesting accepted in one user; Auth0 profiles are a few levels deep. */
+  static final int MAX_DEPTH = 64;
+
+  /** Longest single string value accepted. */
+  static final int MAX_STRING_CHARS = 32 * 1024 * 1024;
+
+  static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_DEPTH)
+                  .maxStringLength(MAX_STRING_CHARS)
+                  .maxNumberLength(1000)
+                  .build())
+          .build();
+
+  private JsonTrees() {}
+
+  /** Reads the object whose START_OBJECT is the parser's current token. */
+  static Map<String, Object> readObject(JsonParser p) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      map.put(name, readValue(p));
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new IllegalStateException("unexpected token " + t);
+    }
+    return map;
+  }
+
+  static Object readValue(JsonParser p) {
+    JsonToken t = p.currentToken();
+    if (t == null) {
+      throw new IllegalStateException("unexpected end of input");
+    }
+    switch (t) {
+      case VALUE_STRING:
+        return p.getString();
+      case VALUE_NUMBER_INT:
+        switch (p.getNumberType()) {
+          case INT:
+          case LONG:
+            return p.getLongValue();
+          default:
+            return p.getBigIntegerValue();
+        }
+      case VALUE_NUMBER_FLOAT:
+        return p.getDecimalValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      case VALUE_NULL:
+        return null;
+      case START_OBJECT:
+        return readObject(p);
+      case START_ARRAY:
+        List<Object> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          list.add(readValue(p));
+        }
+        return list;
+      default:
+        throw new IllegalStateException("unexpected token " + t);
+    }
+  }
+
+  /** A description of a JSON token kind for messages, e.g. "a JSON string". */
+  static String describe(JsonToken t) {
+    if (t == null) {
+      return "nothing";
+    }
+    switch (t) {
+      case START_ARRAY:
+        return "a JSON array";
+      case VALUE_STRING:
+        return "a JSON string";
+      case VALUE_NUMBER_INT:
+      case VALUE_NUMBER_FLOAT:
+        return "a JSON number";
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return "a JSON boolean";
+      case VALUE_NULL:
+        return "JSON null";
+      default:
+        return "JSON token " + t;
+    }
+  }
+
+  /**
+   * Describes a parse failure without quoting the input: Jackson's own messages may echo the
+   * offending text, which can be personal data.
+   */
+  static String describe(JacksonException e) {
+    if (e instanceof StreamConstraintsException) {
+      String m = String.valueOf(e.getOriginalMessage());
+      if (m.contains("nesting depth")) {
+        return "nested deeper than " + MAX_DEPTH + " levels";
+      }
+      if (m.contains("String value length")) {
+        return "a string value longer than " + MAX_STRING_CHARS + " characters";
+      }
+      if (m.contains("Number value length")) {
+        return "a number with too many digits";
+      }
+      return "exceeds a size limit";
+    }
+    String m = String.valueOf(e.getOriginalMessage());
+    String where = where(e.getLocation());
+    if (m.contains("UTF-8") || m.contains("UTF8")) {
+      return "not valid UTF-8" + where;
+    }
+    if (m.contains("end-of-input") || m.contains("Unexpected end")) {
+      return "JSON ends early" + where;
+    }
+    if (m.contains("control character") || m.contains("CTRL-CHAR")) {
+      return "an unescaped control character inside a JSON string" + where;
+    }
+    return "not valid JSON" + where;
+  }
+
+  private static String where(TokenStreamLocation location) {
+    if (location == null || location.getColumnNr() < 1) {
+      return "";
+    }
+    return " (column " + location.getColumnNr() + ")";
+  }
+
+  /** Writes a JSON-like value as compact JSON. */
+  static String toJson(Object value) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (tools.jackson.core.JsonGenerator g =
+        FACTORY.createGenerator(tools.jackson.core.ObjectWriteContext.empty(), out)) {
+      write(g, value);
+    }
+    return out.toString();
+  }
+
+  private static void write(tools.jackson.core.JsonGenerator g, Object value) {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String) {
+      g.writeString((String) value);
+    } else if (value instanceof Boolean) {
+      g.writeBoolean((Boolean) value);
+    } else if (value instanceof Long) {
+      g.writeNumber((Long) value);
+    } else if (value instanceof java.math.BigInteger) {
+      g.writeNumber((java.math.BigInteger) value);
+    } else if (value instanceof java.math.BigDecimal) {
+      g.writeNumber(((java.math.BigDecimal) value).toPlainString());
+    } else if (value instanceof Map) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+        g.writeName(String.valueOf(e.getKey()));
+        write(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (value instanceof List) {
+      g.writeStartArray();
+      for (Object item : (List<?>) value) {
+        write(g, item);
+      }
+      g.writeEndArray();
+    } else {
+      g.writeString(String.valueOf(value));
+    }
+  }
+
+  /** Parses a whole small JSON document (a mapping file, say) into a tree. */
+  static Object parseDocument(String json) {
+    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), json)) {
+      if (p.nextToken() == null) {
+        return null;
+      }
+      Object value = readValue(p);
+      if (p.nextToken() != null) {
+        throw new IllegalStateException("more content after the JSON value");
+      }
+      return value;
+    }
+  }
+
+  /** Opens a file, transparently un-gzipping it when it starts with the gzip magic bytes. */
+  static InputStream open(Path file) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    in.mark(2);
+    int b1 = in.read();
+    int b2 = in.read();
+    in.reset();
+    if (b1 == 0x1f && b2 == 0x8b) {
+      return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+    }
+    return in;
+  }
+}

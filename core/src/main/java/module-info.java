@@ -1,0 +1,11 @@
+/**
+ * Leadbridge core: streams users from a {@link io.leadbridge.core.UserSource} through a {@link
+ * io.leadbridge.core.FieldMapping} into delimited files in a {@link io.leadbridge.core.CsvFormat}.
+ */
+module io.leadbridge.core {
+  requires tools.jackson.core;
+  requires org.apache.commons.csv;
+  requires org.slf4j;
+
+  exports io.leadbridge.core;
+}
