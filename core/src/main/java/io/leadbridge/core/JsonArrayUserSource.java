@@ -72,6 +72,15 @@ final class JsonArrayUserSource implements UserSource {
       String kind = JsonTrees.describe(t);
       parser.skipChildren();
       return new MalformedEntry(line, "the array element is " + kind + ", not a user object");
+    } catch (tools.jackson.core.exc.UnexpectedEndOfInputException e) {
+      done = true;
+      throw new SourceException(
+          "The JSON array in "
+              + file
+              + " never closes: the file ends "
+              + where()
+              + " before the closing ']'. It is probably truncated; export or download it again.",
+          e);
     } catch (JacksonException e) {
       done = true;
       throw new SourceException(
