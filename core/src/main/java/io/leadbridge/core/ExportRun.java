@@ -274,6 +274,11 @@ final class ExportRun {
 
   private void run(boolean files) throws IOException {
     long limit = files ? exporter.maxFileBytes() : 0;
+    if (source instanceof Projectable && !mapping.hasComputedColumns()) {
+      java.util.Set<String> keep = new java.util.HashSet<>(mapping.rootProperties());
+      keep.add("user_id");
+      ((Projectable) source).keepOnly(keep);
+    }
     SourceEntry entry;
     while ((entry = source.next()) != null) {
       entriesRead++;

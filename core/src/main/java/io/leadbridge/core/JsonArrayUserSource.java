@@ -11,7 +11,14 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 
 /** Streams the elements of one top-level JSON array. */
-final class JsonArrayUserSource implements UserSource {
+final class JsonArrayUserSource implements UserSource, Projectable {
+  private java.util.Set<String> keep;
+
+  @Override
+  public void keepOnly(java.util.Set<String> properties) {
+    this.keep = properties;
+  }
+
   private final Path file;
   private final InputStream in;
   private final JsonParser parser;
@@ -66,7 +73,7 @@ final class JsonArrayUserSource implements UserSource {
       }
       long line = parser.currentTokenLocation().getLineNr();
       if (t == JsonToken.START_OBJECT) {
-        Map<String, Object> tree = JsonTrees.readObject(parser);
+        Map<String, Object> tree = JsonTrees.readUser(parser, keep);
         return UserRecord.trusted(line, tree);
       }
       String kind = JsonTrees.describe(t);

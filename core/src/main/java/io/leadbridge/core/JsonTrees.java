@@ -39,6 +39,32 @@ final class JsonTrees {
 
   private JsonTrees() {}
 
+  /**
+   * Reads a user object whose START_OBJECT is the parser's current token, keeping only the
+   * top-level properties in {@code keep} ({@code null} keeps all): the others are skipped without
+   * building their subtrees.
+   */
+  static Map<String, Object> readUser(JsonParser p, java.util.Set<String> keep) {
+    if (keep == null) {
+      return readObject(p);
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    JsonToken t;
+    while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if (keep.contains(name)) {
+        map.put(name, readValue(p));
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (t != JsonToken.END_OBJECT) {
+      throw new IllegalStateException("unexpected token " + t);
+    }
+    return map;
+  }
+
   /** Reads the object whose START_OBJECT is the parser's current token. */
   static Map<String, Object> readObject(JsonParser p) {
     Map<String, Object> map = new LinkedHashMap<>();

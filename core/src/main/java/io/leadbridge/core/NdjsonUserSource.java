@@ -13,7 +13,14 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 
 /** Reads NDJSON line by line from bytes, so a bad line never stops the lines after it. */
-final class NdjsonUserSource implements UserSource {
+final class NdjsonUserSource implements UserSource, Projectable {
+  private java.util.Set<String> keep;
+
+  @Override
+  public void keepOnly(java.util.Set<String> properties) {
+    this.keep = properties;
+  }
+
   /** Longest line accepted; longer lines are skipped and reported. */
   static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -87,7 +94,7 @@ final class NdjsonUserSource implements UserSource {
         return new MalformedEntry(
             lineNumber, "the line holds " + JsonTrees.describe(first) + ", not a user object");
       }
-      Map<String, Object> tree = JsonTrees.readObject(p);
+      Map<String, Object> tree = JsonTrees.readUser(p, keep);
       if (p.nextToken() != null) {
         return new MalformedEntry(lineNumber, "the line has more after the user object");
       }

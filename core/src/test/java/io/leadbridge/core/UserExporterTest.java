@@ -440,4 +440,24 @@ class UserExporterTest {
         .isEqualTo(
             "auth0|65f\tJane\tDoe\tjane\tJane Doe\tJane.Doe@Example.com\ttrue\thttps://example.com/j.png\tUsername-Password-Authentication\t2024-03-01T09:30:00.125Z\t2024-03-02T10:00:00.000Z");
   }
+
+  @Test
+  void computedColumnsSeeEveryPropertyOfAFileRecord() throws IOException {
+    Path input = dir.resolve("in.ndjson");
+    Files.writeString(
+        input, "{\"user_id\":\"a\",\"email\":\"a@example.com\",\"app_metadata\":{\"tier\":3}}\n");
+    FieldMapping pathsOnly = FieldMapping.builder().column("email", "email").build();
+    FieldMapping computed =
+        pathsOnly.toBuilder().computed("tier", r -> r.get("app_metadata.tier")).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (UserSource source = UserSource.ndjson(input)) {
+      UserExporter.builder().mapping(computed).build().export(source, out);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("email,tier\r\na@example.com,3\r\n");
+    out.reset();
+    try (UserSource source = UserSource.ndjson(input)) {
+      UserExporter.builder().mapping(pathsOnly).build().export(source, out);
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("email\r\na@example.com\r\n");
+  }
 }
