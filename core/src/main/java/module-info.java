@@ -6,7 +6,7 @@ module io.leadbridge.core {
   requires tools.jackson.core;
   requires org.apache.commons.csv;
   requires org.slf4j;
-  requires java.net.http;
+  requires transitive java.net.http;
 
   exports io.leadbridge.core;
   exports io.leadbridge.core.auth0;
