@@ -6,6 +6,8 @@ module io.leadbridge.core {
   requires tools.jackson.core;
   requires org.apache.commons.csv;
   requires org.slf4j;
+  requires transitive java.net.http;
 
   exports io.leadbridge.core;
+  exports io.leadbridge.core.auth0;
 }

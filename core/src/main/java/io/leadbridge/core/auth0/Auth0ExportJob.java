@@ -1,0 +1,837 @@
+package io.leadbridge.core.auth0;
+
+import io.leadbridge.core.FieldMapping;
+import io.leadbridge.core.UserSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An export of a tenant's users through Auth0's Management API users-exports job, read as a {@link
+ * UserSource}. This is the bulk path: {@code GET /api/v2/users} stops at 1000 users.
+ *
+ * <p>{@link #open()} gets a client-credentials token, creates the job ({@code format: json}, with
+ * the {@code fields} the mapping needs), polls it until it completes, downloads the gzipped NDJSON
+ * at once to an owner-only temporary file and streams it from there; closing the source deletes the
+ * file. Rate limits (HTTP 429) are waited out, server errors and dropped connections retried a
+ * bounded number of times, and an expired download link is replaced by a fresh one.
+ *
+ * <pre>{@code
+ * Auth0ExportJob job = Auth0ExportJob.builder()
+ *     .domain("tenant.eu.auth0.com")
+ *     .clientId(clientId)
+ *     .clientSecret(clientSecret)          // a Machine-to-Machine app with read:users
+ *     .mapping(mapping)                    // exports user_id plus what the mapping reads
+ *     .build();
+ * try (UserSource users = job.open()) {
+ *   ExportResult result = exporter.export(users, Path.of("out/users.tsv"));
+ * }
+ * }</pre>
+ *
+ * <p>Instances are immutable and can be opened more than once; each {@link #open()} runs a new job.
+ * {@link #toString()} never shows the client secret.
+ */
+public final class Auth0ExportJob {
+  private static final Logger LOG = LoggerFactory.getLogger(Auth0ExportJob.class);
+
+  /** The most fields Auth0 accepts in one export job. */
+  public static final int MAX_FIELDS = 30;
+
+  private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  private static final int MAX_LINK_REFRESHES = 3;
+  private static final String READ_USERS = "read:users";
+
+  private final String domain;
+  private final URI base;
+  private final String audience;
+  private final String clientId;
+  private final String clientSecret;
+  private final String connectionId;
+  private final String connectionName;
+  private final Long limit;
+  private final FieldMapping mapping;
+  private final List<String> extraFields;
+  private final List<String> fields;
+  private final Auth0JobListener listener;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Duration timeout;
+  private final Duration pollInterval;
+  private final Duration maxPollInterval;
+  private final Duration requestTimeout;
+  private final Duration initialBackoff;
+  private final int maxRetries;
+  private final HttpClient httpClient;
+  private final Path tempDirectory;
+
+  private Auth0ExportJob(Builder b) {
+    if (b.domain == null || b.domain.isBlank()) {
+      throw new IllegalArgumentException(
+          "Set the tenant's domain with domain(\"tenant.eu.auth0.com\").");
+    }
+    this.domain = b.domain.trim();
+    this.base = Urls.tenantBase(domain);
+    this.audience = b.audience != null ? b.audience : base.toString() + "/api/v2/";
+    if (b.clientId == null || b.clientId.isBlank()) {
+      throw new IllegalArgumentException(
+          "Set the client id of a Machine-to-Machine application with clientId(...).");
+    }
+    if (b.clientSecret == null || b.clientSecret.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Set the client secret of the Machine-to-Machine application with clientSecret(...).");
+    }
+    this.clientId = b.clientId.trim();
+    this.clientSecret = b.clientSecret;
+    if (b.connectionId != null && b.connectionName != null) {
+      throw new IllegalArgumentException(
+          "Set either connectionId(...) or connectionName(...), not both.");
+    }
+    this.connectionId = b.connectionId;
+    this.connectionName = b.connectionName;
+    this.limit = b.limit;
+    this.mapping = b.mapping;
+    this.extraFields = List.copyOf(b.fields);
+    this.fields = fields(b.mapping, extraFields);
+    this.listener = b.listener;
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.timeout = positive(b.timeout, "timeout");
+    this.pollInterval = positive(b.pollInterval, "pollInterval");
+    this.maxPollInterval = positive(b.maxPollInterval, "maxPollInterval");
+    if (maxPollInterval.compareTo(pollInterval) < 0) {
+      throw new IllegalArgumentException("maxPollInterval must not be shorter than pollInterval.");
+    }
+    this.requestTimeout = positive(b.requestTimeout, "requestTimeout");
+    this.initialBackoff = positive(b.initialBackoff, "initialBackoff");
+    this.maxRetries = b.maxRetries;
+    this.httpClient = b.httpClient;
+    this.tempDirectory = b.tempDirectory;
+  }
+
+  private static Duration positive(Duration d, String name) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive.");
+    }
+    return d;
+  }
+
+  private static List<String> fields(FieldMapping mapping, List<String> extra) {
+    if (mapping == null && extra.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Name the fields to export with mapping(...) or fields(...): without them Auth0 exports"
+              + " only a predefined set of fields.");
+    }
+    if (mapping != null && mapping.hasComputedColumns() && extra.isEmpty()) {
+      throw new IllegalArgumentException(
+          "The mapping has computed columns, which may read any property: name the root"
+              + " properties they read with fields(...) so the export includes them.");
+    }
+    Set<String> names = new LinkedHashSet<>();
+    names.add("user_id");
+    if (mapping != null) {
+      names.addAll(mapping.rootProperties());
+    }
+    names.addAll(extra);
+    if (names.size() > MAX_FIELDS) {
+      throw new IllegalArgumentException(
+          "Auth0's export job accepts at most "
+              + MAX_FIELDS
+              + " fields, but "
+              + names.size()
+              + " are needed (user_id plus the root properties the mapping reads: "
+              + String.join(", ", names)
+              + "). Map fewer root properties, or split the export into two mappings.");
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a new builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder with this job's settings, to change some of them.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * The fields the job asks Auth0 for: {@code user_id}, the root properties of the mapping, and the
+   * fields named with {@link Builder#fields(Collection)}.
+   *
+   * @return the field names, in request order, at most {@value #MAX_FIELDS}
+   */
+  public List<String> fields() {
+    return fields;
+  }
+
+  /**
+   * The audience of the token: by default {@code https://{domain}/api/v2/}.
+   *
+   * @return the audience
+   */
+  public String audience() {
+    return audience;
+  }
+
+  /**
+   * Runs an export job and opens its result. Blocks until the job completes and its file is
+   * downloaded, or the {@link Builder#timeout(Duration) timeout} passes.
+   *
+   * @return a source over the exported users; close it to delete the downloaded file
+   * @throws Auth0ServiceException if Auth0 refuses a request (bad credentials, missing scope,
+   *     unknown connection, persistent errors)
+   * @throws Auth0TransportException if Auth0 or the download link gives no usable answer
+   * @throws Auth0JobException if the job fails or expires
+   * @throws Auth0TimeoutException if the export does not finish within the timeout
+   */
+  public Auth0ExportSource open() {
+    Instant started = clock.instant();
+    HttpClient http = httpClient != null ? httpClient : defaultHttpClient();
+    ManagementApi api = new ManagementApi(this, http, started.plus(timeout));
+    String connection = connectionId != null ? connectionId : resolveConnection(api);
+
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (connection != null) {
+      body.put("connection_id", connection);
+    }
+    body.put("format", "json");
+    if (limit != null) {
+      body.put("limit", limit);
+    }
+    List<Object> fieldList = new ArrayList<>();
+    for (String f : fields) {
+      fieldList.add(Map.of("name", f));
+    }
+    body.put("fields", fieldList);
+    Map<String, Object> job =
+        api.post("/api/v2/jobs/users-exports", body, "creating the users-exports job", READ_USERS);
+    String jobId = Json.string(job, "id");
+    if (jobId == null || !JOB_ID.matcher(jobId).matches()) {
+      throw new Auth0ServiceException(
+          "Auth0 created the export job but its answer holds no usable job id; check that the"
+              + " domain is an Auth0 tenant.",
+          200,
+          null,
+          false);
+    }
+    api.jobId(jobId);
+    LOG.info("Auth0 export job {} created for {} fields", jobId, fields.size());
+
+    job = awaitCompletion(api, jobId, job, started);
+    Path file = createTempFile();
+    try {
+      long bytes = download(api, jobId, job, file, started);
+      LOG.info("Auth0 export job {} downloaded: {} bytes", jobId, bytes);
+      return new Auth0ExportSource(jobId, bytes, file);
+    } catch (RuntimeException e) {
+      deleteQuietly(file, e);
+      throw e;
+    }
+  }
+
+  private String resolveConnection(ManagementApi api) {
+    if (connectionName == null) {
+      return null;
+    }
+    String what = "looking up the connection named '" + connectionName + "'";
+    Object answer =
+        api.get(
+            "/api/v2/connections?name="
+                + URLEncoder.encode(connectionName, StandardCharsets.UTF_8)
+                + "&fields=id,name&include_fields=true",
+            what,
+            "read:connections");
+    if (answer instanceof List) {
+      for (Object item : (List<?>) answer) {
+        if (item instanceof Map) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> c = (Map<String, Object>) item;
+          if (connectionName.equals(Json.string(c, "name")) && Json.string(c, "id") != null) {
+            return Json.string(c, "id");
+          }
+        }
+      }
+    }
+    throw new Auth0Exception(
+        "The tenant has no connection named '"
+            + connectionName
+            + "'. Check the name in Authentication > Database / Social / Enterprise, or set"
+            + " connectionId(...) instead.");
+  }
+
+  private Map<String, Object> awaitCompletion(
+      ManagementApi api, String jobId, Map<String, Object> job, Instant started) {
+    Duration wait = pollInterval;
+    String path = "/api/v2/jobs/" + jobId;
+    while (true) {
+      String status = Json.string(job, "status");
+      String normalized = status == null ? "" : status.toLowerCase(Locale.ROOT);
+      int percent = (int) Math.max(0, Math.min(100, Json.number(job, "percentage_done", 0)));
+      long timeLeft = Json.number(job, "time_left_seconds", -1);
+      if (normalized.equals("completed")) {
+        percent = 100;
+      }
+      listener.progress(
+          new Auth0JobProgress(
+              jobId, status, percent, timeLeft, Duration.between(started, clock.instant())));
+      LOG.debug("Auth0 export job {} is {} ({}% done)", jobId, status, percent);
+      switch (normalized) {
+        case "completed":
+          return job;
+        case "failed":
+        case "expired":
+          throw jobEnded(jobId, status, job);
+        default:
+          break;
+      }
+      Duration next = wait;
+      if (timeLeft > 0 && Duration.ofSeconds(timeLeft).compareTo(next) < 0) {
+        next =
+            Duration.ofSeconds(timeLeft).compareTo(pollInterval) < 0
+                ? pollInterval
+                : Duration.ofSeconds(timeLeft);
+      }
+      api.pause(next, "waiting for export job " + jobId + " (" + percent + "% done)");
+      Object answer = api.get(path, "reading the status of export job " + jobId, READ_USERS);
+      job = asObject(answer, jobId);
+      long grown = (long) (wait.toMillis() * 1.5);
+      wait = Duration.ofMillis(Math.min(grown, maxPollInterval.toMillis()));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asObject(Object answer, String jobId) {
+    if (!(answer instanceof Map)) {
+      throw new Auth0ServiceException(
+          "Auth0's answer about export job " + jobId + " is not a JSON object; try again later.",
+          200,
+          null,
+          true);
+    }
+    return (Map<String, Object>) answer;
+  }
+
+  private static Auth0JobException jobEnded(String jobId, String status, Map<String, Object> job) {
+    StringBuilder details = new StringBuilder();
+    for (String key : List.of("status_details", "summary", "message", "error")) {
+      Object v = job.get(key);
+      if (v != null) {
+        String text = v instanceof String ? (String) v : Json.write(v);
+        if (text.length() > 300) {
+          text = text.substring(0, 300) + "…";
+        }
+        details.append(details.length() == 0 ? "; details: " : ", ").append(text);
+      }
+    }
+    String advice =
+        "expired".equalsIgnoreCase(status)
+            ? ". Its data is deleted 24 hours after it ends: run the export again."
+            : ". Check the tenant's logs for the job, then run the export again.";
+    return new Auth0JobException(
+        "Auth0 export job " + jobId + " ended with status '" + status + "'" + details + advice,
+        jobId,
+        status);
+  }
+
+  private long download(
+      ManagementApi api, String jobId, Map<String, Object> job, Path file, Instant started) {
+    String path = "/api/v2/jobs/" + jobId;
+    int refused = 0;
+    int lastStatus = 0;
+    while (true) {
+      String location = Json.string(job, "location");
+      if (location == null || location.isBlank()) {
+        throw new Auth0ServiceException(
+            "Auth0 export job " + jobId + " completed without a download location; run it again.",
+            200,
+            null,
+            true);
+      }
+      URI uri;
+      try {
+        uri = URI.create(location.trim());
+        Urls.checkScheme(uri, "The download link of export job " + jobId);
+      } catch (IllegalArgumentException e) {
+        throw new Auth0Exception(
+            "The download link of export job "
+                + jobId
+                + " is not an https URL; refusing to download it.");
+      }
+      try {
+        return api.download(uri, file);
+      } catch (ManagementApi.LinkRefusedException e) {
+        refused++;
+        lastStatus = e.status;
+        LOG.debug(
+            "Download link of job {} refused (HTTP {}); getting a fresh one", jobId, e.status);
+        if (refused > MAX_LINK_REFRESHES) {
+          throw new Auth0ServiceException(
+              "The download link of export job "
+                  + jobId
+                  + " was refused "
+                  + refused
+                  + " times (last HTTP "
+                  + lastStatus
+                  + ") although a fresh link was asked for each time. Check the machine's clock"
+                  + " and any proxy, then run the export again.",
+              lastStatus,
+              null,
+              false);
+        }
+        Object answer = api.get(path, "getting a fresh download link for job " + jobId, READ_USERS);
+        job = asObject(answer, jobId);
+        String status = Json.string(job, "status");
+        if (!"completed".equalsIgnoreCase(status)) {
+          throw jobEnded(jobId, status, job);
+        }
+      }
+    }
+  }
+
+  private Path createTempFile() {
+    try {
+      Path dir =
+          tempDirectory != null ? tempDirectory : Path.of(System.getProperty("java.io.tmpdir"));
+      if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        return Files.createTempFile(
+            dir,
+            "leadbridge-auth0-",
+            ".json.gz",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      Path file = Files.createTempFile(dir, "leadbridge-auth0-", ".json.gz");
+      file.toFile().setReadable(false, false);
+      file.toFile().setReadable(true, true);
+      file.toFile().setWritable(false, false);
+      file.toFile().setWritable(true, true);
+      return file;
+    } catch (IOException e) {
+      throw new Auth0Exception(
+          "Cannot create a temporary file for the Auth0 export ("
+              + e.getMessage()
+              + "); set tempDirectory(...) to a writable directory.",
+          e);
+    }
+  }
+
+  private static void deleteQuietly(Path file, RuntimeException failure) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  private HttpClient defaultHttpClient() {
+    return HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(20))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  URI base() {
+    return base;
+  }
+
+  String clientId() {
+    return clientId;
+  }
+
+  String clientSecret() {
+    return clientSecret;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Sleeper sleeper() {
+    return sleeper;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  int maxRetries() {
+    return maxRetries;
+  }
+
+  @Override
+  public String toString() {
+    return "Auth0ExportJob[domain="
+        + domain
+        + ", clientId="
+        + clientId
+        + (connectionId != null ? ", connectionId=" + connectionId : "")
+        + (connectionName != null ? ", connectionName=" + connectionName : "")
+        + (limit != null ? ", limit=" + limit : "")
+        + ", fields="
+        + fields
+        + "]";
+  }
+
+  /**
+   * Builds an {@link Auth0ExportJob}. Only the domain, the credentials and the fields are required.
+   */
+  public static final class Builder {
+    private String domain;
+    private String audience;
+    private String clientId;
+    private String clientSecret;
+    private String connectionId;
+    private String connectionName;
+    private Long limit;
+    private FieldMapping mapping;
+    private final List<String> fields = new ArrayList<>();
+    private Auth0JobListener listener = Auth0JobListener.NONE;
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
+    private Duration timeout = Duration.ofHours(2);
+    private Duration pollInterval = Duration.ofSeconds(2);
+    private Duration maxPollInterval = Duration.ofSeconds(30);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration initialBackoff = Duration.ofMillis(500);
+    private int maxRetries = 4;
+    private HttpClient httpClient;
+    private Path tempDirectory;
+
+    private Builder() {}
+
+    private Builder(Auth0ExportJob j) {
+      domain = j.domain;
+      audience = j.audience;
+      clientId = j.clientId;
+      clientSecret = j.clientSecret;
+      connectionId = j.connectionId;
+      connectionName = j.connectionName;
+      limit = j.limit;
+      mapping = j.mapping;
+      fields.addAll(j.extraFields);
+      listener = j.listener;
+      clock = j.clock;
+      sleeper = j.sleeper;
+      timeout = j.timeout;
+      pollInterval = j.pollInterval;
+      maxPollInterval = j.maxPollInterval;
+      requestTimeout = j.requestTimeout;
+      initialBackoff = j.initialBackoff;
+      maxRetries = j.maxRetries;
+      httpClient = j.httpClient;
+      tempDirectory = j.tempDirectory;
+    }
+
+    /**
+     * The tenant's domain, such as {@code tenant.eu.auth0.com} or a custom domain. A full URL is
+     * accepted; plain {@code http://} only for a loopback host (an emulator in tests).
+     *
+     * @param domain the domain
+     * @return this builder
+     */
+    public Builder domain(String domain) {
+      this.domain = Objects.requireNonNull(domain, "domain");
+      return this;
+    }
+
+    /**
+     * The token's audience. Defaults to {@code https://{domain}/api/v2/}; set it when {@link
+     * #domain(String)} is a custom domain, since the Management API audience is always the tenant's
+     * own domain.
+     *
+     * @param audience the Management API identifier
+     * @return this builder
+     */
+    public Builder audience(String audience) {
+      this.audience = Objects.requireNonNull(audience, "audience");
+      return this;
+    }
+
+    /**
+     * The client id of a Machine-to-Machine application authorized for the Management API.
+     *
+     * @param clientId the client id
+     * @return this builder
+     */
+    public Builder clientId(String clientId) {
+      this.clientId = Objects.requireNonNull(clientId, "clientId");
+      return this;
+    }
+
+    /**
+     * The application's client secret. Never logged or shown.
+     *
+     * @param clientSecret the client secret
+     * @return this builder
+     */
+    public Builder clientSecret(String clientSecret) {
+      this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+      return this;
+    }
+
+    /**
+     * Exports only the users of one connection, by id ({@code con_…}).
+     *
+     * @param connectionId the connection id, or {@code null} for all users
+     * @return this builder
+     */
+    public Builder connectionId(String connectionId) {
+      this.connectionId = blankToNull(connectionId);
+      return this;
+    }
+
+    /**
+     * Exports only the users of one connection, by name ({@code Username-Password-Authentication}),
+     * resolved through {@code GET /api/v2/connections}; needs the {@code read:connections} scope.
+     *
+     * @param connectionName the connection name, or {@code null} for all users
+     * @return this builder
+     */
+    public Builder connectionName(String connectionName) {
+      this.connectionName = blankToNull(connectionName);
+      return this;
+    }
+
+    /**
+     * Exports at most this many users.
+     *
+     * @param limit a positive number of users
+     * @return this builder
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    public Builder limit(long limit) {
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be positive.");
+      }
+      this.limit = limit;
+      return this;
+    }
+
+    /**
+     * The mapping the export feeds: the job asks for {@code user_id} and the root property of each
+     * path the mapping reads ({@code user_metadata} for {@code user_metadata.plan}).
+     *
+     * @param mapping the field mapping
+     * @return this builder
+     */
+    public Builder mapping(FieldMapping mapping) {
+      this.mapping = Objects.requireNonNull(mapping, "mapping");
+      return this;
+    }
+
+    /**
+     * More root properties to export, replacing any named before: for computed columns, or without
+     * a mapping. Any name is accepted, for custom attributes of external identity providers.
+     *
+     * @param fields root property names
+     * @return this builder
+     */
+    public Builder fields(Collection<String> fields) {
+      this.fields.clear();
+      for (String f : fields) {
+        addField(f);
+      }
+      return this;
+    }
+
+    /**
+     * One more root property to export.
+     *
+     * @param field a root property name, such as {@code app_metadata}
+     * @return this builder
+     * @throws IllegalArgumentException if the name is blank or is a path
+     */
+    public Builder addField(String field) {
+      Objects.requireNonNull(field, "field");
+      String f = field.trim();
+      if (f.isEmpty() || f.contains(".") || f.contains("[")) {
+        throw new IllegalArgumentException(
+            "Export fields are root property names such as user_metadata, not paths or blanks.");
+      }
+      if (!fields.contains(f)) {
+        fields.add(f);
+      }
+      return this;
+    }
+
+    /**
+     * Receives the job's progress.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(Auth0JobListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The clock that measures token expiry, rate-limit resets and the timeout.
+     *
+     * @param clock the clock; the system UTC clock by default
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * What waits between polls and before retries.
+     *
+     * @param sleeper the sleeper; {@link Sleeper#system()} by default
+     * @return this builder
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * The longest the whole export may take, from the token to the downloaded file.
+     *
+     * @param timeout the overall timeout; 2 hours by default
+     * @return this builder
+     */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * The first wait between status polls; later waits grow by half up to {@link
+     * #maxPollInterval(Duration)}, and are shortened when Auth0 expects the job to end sooner.
+     *
+     * @param pollInterval the first wait; 2 seconds by default
+     * @return this builder
+     */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+      return this;
+    }
+
+    /**
+     * The longest wait between status polls.
+     *
+     * @param maxPollInterval the longest wait; 30 seconds by default
+     * @return this builder
+     */
+    public Builder maxPollInterval(Duration maxPollInterval) {
+      this.maxPollInterval = Objects.requireNonNull(maxPollInterval, "maxPollInterval");
+      return this;
+    }
+
+    /**
+     * The longest a single HTTP request may take, including a download.
+     *
+     * @param requestTimeout the request timeout; 60 seconds by default
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * The first back-off after a server error or a dropped connection; it doubles per retry, up to
+     * 30 seconds, with jitter.
+     *
+     * @param initialBackoff the first back-off; 500 ms by default
+     * @return this builder
+     */
+    public Builder initialBackoff(Duration initialBackoff) {
+      this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+      return this;
+    }
+
+    /**
+     * How many times one request is retried after server errors or dropped connections. Rate limits
+     * are waited out separately.
+     *
+     * @param maxRetries retries per request, 0 or more; 4 by default
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder maxRetries(int maxRetries) {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must not be negative.");
+      }
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /**
+     * The HTTP client to use, for proxies or custom TLS. It should not follow redirects.
+     *
+     * @param httpClient the client; a new one by default
+     * @return this builder
+     */
+    public Builder httpClient(HttpClient httpClient) {
+      this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+      return this;
+    }
+
+    /**
+     * Where the downloaded export is kept while it is read.
+     *
+     * @param tempDirectory a writable directory; {@code java.io.tmpdir} by default
+     * @return this builder
+     */
+    public Builder tempDirectory(Path tempDirectory) {
+      this.tempDirectory = Objects.requireNonNull(tempDirectory, "tempDirectory");
+      return this;
+    }
+
+    /**
+     * Builds the job settings.
+     *
+     * @return the export job, ready to {@link Auth0ExportJob#open() open}
+     * @throws IllegalArgumentException if a required setting is missing, the domain uses plain http
+     *     to a host that is not loopback, or more than {@value Auth0ExportJob#MAX_FIELDS} fields
+     *     would be requested
+     */
+    public Auth0ExportJob build() {
+      return new Auth0ExportJob(this);
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s.trim();
+    }
+  }
+}
