@@ -1,0 +1,190 @@
+package io.leadbridge.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs every benchmark and prints the figures as a Markdown table, each as a ratio to its target,
+ * with the machine it ran on.
+ *
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar            # the full run (several minutes)
+ * java -jar benchmarks/target/benchmarks.jar --quick    # a one-iteration smoke run on small data
+ * </pre>
+ */
+public final class BenchmarkReport {
+  private BenchmarkReport() {}
+
+  /** What a run is asked to do. */
+  static final class Settings {
+    int exportUsers = 1_000_000;
+    int warmups = 2;
+    int iterations = 5;
+    int forks = 1;
+    long smallMemoryUsers = 100_000;
+    long largeMemoryUsers = 2_000_000;
+    String memoryHeap = "-Xmx64m";
+
+    static Settings quick() {
+      Settings s = new Settings();
+      s.exportUsers = 5_000;
+      s.warmups = 0;
+      s.iterations = 1;
+      s.forks = 0;
+      s.smallMemoryUsers = 2_000;
+      s.largeMemoryUsers = 10_000;
+      return s;
+    }
+  }
+
+  /**
+   * Runs the report.
+   *
+   * @param args {@code --quick} for a smoke run
+   * @throws Exception if a benchmark fails
+   */
+  public static void main(String[] args) throws Exception {
+    Settings settings = List.of(args).contains("--quick") ? Settings.quick() : new Settings();
+    List<String> lines = run(settings);
+    lines.forEach(System.out::println);
+  }
+
+  static List<String> run(Settings s) throws RunnerException, IOException, InterruptedException {
+    List<String> out = new ArrayList<>();
+    out.add("Machine: " + machine());
+    out.add("");
+    out.add("| figure | measured | target | verdict |");
+    out.add("|---|---|---|---|");
+    Map<String, Double> export = export(s);
+    double leadbridge = export.get("leadbridge");
+    double floor = export.get("floor");
+    double ratio = leadbridge / floor;
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "| export throughput, %,d users, NDJSON to TSV | Leadbridge %,.0f users/s, floor %,.0f"
+                + " users/s: %.2f × floor | ≥ 0.80 × floor | %s |",
+            s.exportUsers,
+            leadbridge,
+            floor,
+            ratio,
+            ratio >= 0.8 ? "met" : "NOT met"));
+    long[] small = memory(s, s.smallMemoryUsers);
+    long[] large = memory(s, s.largeMemoryUsers);
+    double growth = (double) large[1] / Math.max(1, small[1]);
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "| live heap while exporting (%s) | %,d users: %.1f MB; %,d users: %.1f MB (%.2f ×);"
+                + " peak %.1f MB | finishes, flat, well under 256 MB | %s |",
+            s.memoryHeap,
+            s.smallMemoryUsers,
+            mb(small[1]),
+            s.largeMemoryUsers,
+            mb(large[1]),
+            growth,
+            mb(Math.max(small[0], large[0])),
+            growth < 2 && large[0] < 256L << 20 ? "met" : "NOT met"));
+    return out;
+  }
+
+  private static double mb(long bytes) {
+    return bytes / 1024.0 / 1024.0;
+  }
+
+  static Map<String, Double> export(Settings s) throws RunnerException {
+    Options options =
+        new OptionsBuilder()
+            .include(ExportBenchmark.class.getName() + "\\.")
+            .param("users", Integer.toString(s.exportUsers))
+            .warmupIterations(s.warmups)
+            .measurementIterations(s.iterations)
+            .forks(s.forks)
+            .shouldFailOnError(true)
+            .build();
+    Collection<RunResult> results = new Runner(options).run();
+    Map<String, Double> usersPerSecond = new TreeMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      String method = name.substring(name.lastIndexOf('.') + 1);
+      double millis = r.getPrimaryResult().getScore();
+      usersPerSecond.put(method, s.exportUsers / (millis / 1000.0));
+    }
+    return usersPerSecond;
+  }
+
+  /** Runs {@link MemoryProbe} in its own JVM; returns {peak heap, max live heap}. */
+  static long[] memory(Settings s, long users) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("leadbridge-mem");
+    try {
+      List<String> command =
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              s.memoryHeap,
+              "-cp",
+              System.getProperty("java.class.path"),
+              MemoryProbe.class.getName(),
+              Long.toString(users),
+              dir.toString());
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String result = null;
+      StringBuilder all = new StringBuilder();
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          all.append(line).append('\n');
+          if (line.startsWith("users=")) {
+            result = line;
+          }
+        }
+      }
+      int exit = process.waitFor();
+      if (exit != 0 || result == null) {
+        throw new IllegalStateException(
+            "The memory probe for " + users + " users failed (exit " + exit + "):\n" + all);
+      }
+      return new long[] {field(result, "peakHeap"), field(result, "maxLiveHeap")};
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static long field(String line, String name) {
+    for (String part : line.split(" ")) {
+      if (part.startsWith(name + "=")) {
+        return Long.parseLong(part.substring(name.length() + 1));
+      }
+    }
+    throw new IllegalStateException("no " + name + " in " + line);
+  }
+
+  static String machine() {
+    return String.format(
+        Locale.ROOT,
+        "%d cores, %s %s, %s %s, max heap of this JVM %d MB",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
+  }
+}

@@ -1,0 +1,43 @@
+package io.leadbridge.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One-iteration smoke runs: the benchmarks build and run; the real runs are by hand. */
+class BenchmarkSmokeTest {
+  @TempDir Path dir;
+
+  @Test
+  void floorWritesEveryUserWithTheDefaultColumns() throws IOException {
+    Path input = dir.resolve("u.ndjson");
+    io.leadbridge.testkit.SyntheticUsers.builder()
+        .count(500)
+        .seed(1)
+        .build()
+        .writeNdjson(input, false);
+    assertThat(Floor.export(input, dir.resolve("floor.tsv"))).isEqualTo(500);
+    List<String> lines = Files.readAllLines(dir.resolve("floor.tsv"));
+    assertThat(lines.get(0)).startsWith("user_id\tgiven_name");
+  }
+
+  @Test
+  void exportBenchmarkRunsOnceForBothSides() throws Exception {
+    Map<String, Double> usersPerSecond = BenchmarkReport.export(BenchmarkReport.Settings.quick());
+    assertThat(usersPerSecond).containsOnlyKeys("leadbridge", "floor");
+    assertThat(usersPerSecond.values()).allMatch(v -> v > 0);
+  }
+
+  @Test
+  void memoryProbeFinishesUnderA64MbHeap() throws Exception {
+    long[] figures = BenchmarkReport.memory(BenchmarkReport.Settings.quick(), 3_000);
+    assertThat(figures[0]).isPositive();
+    assertThat(figures[1]).isPositive().isLessThan(64L << 20);
+  }
+}
