@@ -26,6 +26,7 @@ public final class ExportResult {
   private final long bytesWritten;
   private final List<Rejection> rejections;
   private final Map<Rejection.Reason, Long> rejectionCounts;
+  private final List<String> emptyColumns;
   private final Path rejectionsFile;
   private final RowKeys rowKeys;
 
@@ -39,6 +40,7 @@ public final class ExportResult {
       long bytesWritten,
       List<Rejection> rejections,
       Map<Rejection.Reason, Long> rejectionCounts,
+      List<String> emptyColumns,
       Path rejectionsFile,
       RowKeys rowKeys) {
     this.files = List.copyOf(files);
@@ -49,7 +51,11 @@ public final class ExportResult {
     this.rowsRejected = rowsRejected;
     this.bytesWritten = bytesWritten;
     this.rejections = List.copyOf(rejections);
-    this.rejectionCounts = Collections.unmodifiableMap(new EnumMap<>(rejectionCounts));
+    this.rejectionCounts =
+        rejectionCounts.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new EnumMap<>(rejectionCounts));
+    this.emptyColumns = List.copyOf(emptyColumns);
     this.rejectionsFile = rejectionsFile;
     this.rowKeys = rowKeys;
   }
@@ -88,6 +94,7 @@ public final class ExportResult {
         described.stream().mapToLong(ExportedFile::bytes).sum(),
         List.of(),
         Map.of(),
+        List.of(),
         null,
         null);
   }
@@ -191,6 +198,18 @@ public final class ExportResult {
    */
   public Map<Rejection.Reason, Long> rejectionCounts() {
     return rejectionCounts;
+  }
+
+  /**
+   * Path columns that were empty in every written row: usually a typo in a path ({@code
+   * user_metadata.plna}) or a property the source was not asked for. Each is also logged once as a
+   * warning.
+   *
+   * @return the column names, empty when every path matched at least one user or nothing was
+   *     written
+   */
+  public List<String> emptyColumns() {
+    return emptyColumns;
   }
 
   /**

@@ -33,6 +33,8 @@ final class ExportRun {
   private final int keyIndex;
 
   private final StringBuilder text = new StringBuilder(512);
+  private final boolean[] seen;
+  private int unseen;
   private ByteBuffer bytes = ByteBuffer.allocate(4096);
   private byte[] headerBytes;
 
@@ -78,6 +80,29 @@ final class ExportRun {
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     String key = exporter.keyColumnOrNull();
     this.keyIndex = key == null ? -1 : mapping.indexOf(key);
+    this.seen = new boolean[mapping.columns().size()];
+    this.unseen = seen.length;
+  }
+
+  /** Path columns that no written row had a value for; each is logged once. */
+  private List<String> emptyColumns() {
+    List<String> empty = new ArrayList<>();
+    if (rowsWritten == 0) {
+      return empty;
+    }
+    for (int i = 0; i < seen.length; i++) {
+      FieldMapping.Column c = mapping.columns().get(i);
+      if (!seen[i] && c.kind() == FieldMapping.Column.Kind.PATH) {
+        empty.add(c.name());
+        LOG.warn(
+            "Column '{}' is empty in all {} rows: no user has a value at path '{}'. Check the"
+                + " path for a typo, or the fields the source was asked for.",
+            c.name(),
+            rowsWritten,
+            c.path().orElseThrow());
+      }
+    }
+    return empty;
   }
 
   static long headerBytes(FieldMapping mapping, CsvFormat format) {
@@ -144,6 +169,7 @@ final class ExportRun {
           bytesWritten,
           rejections,
           counts,
+          emptyColumns(),
           rejectionsFile,
           RowKeys.of(rowKeysFile, keyIndex < 0 ? "key" : mapping.header().get(keyIndex)));
     } catch (IOException e) {
@@ -264,6 +290,7 @@ final class ExportRun {
         bytesWritten,
         rejections,
         counts,
+        emptyColumns(),
         null,
         null);
   }
@@ -317,6 +344,7 @@ final class ExportRun {
     }
     int size = bytes.remaining();
     if (!files) {
+      markSeen(values);
       streamOut.write(bytes.array(), 0, size);
       rowsWritten++;
       bytesWritten += size;
@@ -340,6 +368,7 @@ final class ExportRun {
         startPart();
       }
     }
+    markSeen(values);
     current.out.write(bytes.array(), 0, size);
     current.rows++;
     current.bytes += size;
@@ -351,6 +380,18 @@ final class ExportRun {
         Long.toString(current.rows),
         id == null ? "" : id,
         keyIndex < 0 ? "" : values[keyIndex]);
+  }
+
+  private void markSeen(String[] values) {
+    if (unseen == 0) {
+      return;
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (!seen[i] && !values[i].isEmpty()) {
+        seen[i] = true;
+        unseen--;
+      }
+    }
   }
 
   /** Encodes {@link #text} into {@link #bytes}; false when a character cannot be encoded. */

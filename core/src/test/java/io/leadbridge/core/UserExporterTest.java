@@ -460,4 +460,24 @@ class UserExporterTest {
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("email\r\na@example.com\r\n");
   }
+
+  @Test
+  void aPathThatNeverMatchesIsReportedOnceNotPerRow() {
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      users.add(Map.of("email", i + "@example.com", "user_metadata", Map.of("plan", "pro")));
+    }
+    ExportResult result =
+        UserExporter.builder()
+            .mapping(
+                FieldMapping.builder()
+                    .column("email", "email")
+                    .column("user_metadata.plna", "plan")
+                    .constant("source", "")
+                    .build())
+            .build()
+            .export(UserSource.of(users), new ByteArrayOutputStream());
+    assertThat(result.emptyColumns()).containsExactly("plan");
+    assertThat(result.rowsWritten()).isEqualTo(100);
+  }
 }
