@@ -1,6 +1,6 @@
 package io.leadbridge.testkit;
 
-import io.leadbridge.core.auth0.Sleeper;
+import io.leadbridge.core.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

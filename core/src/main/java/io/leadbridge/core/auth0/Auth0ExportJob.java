@@ -1,6 +1,7 @@
 package io.leadbridge.core.auth0;
 
 import io.leadbridge.core.FieldMapping;
+import io.leadbridge.core.Sleeper;
 import io.leadbridge.core.UserSource;
 import java.io.IOException;
 import java.net.URI;

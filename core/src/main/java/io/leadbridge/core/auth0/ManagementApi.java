@@ -1,5 +1,6 @@
 package io.leadbridge.core.auth0;
 
+import io.leadbridge.core.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

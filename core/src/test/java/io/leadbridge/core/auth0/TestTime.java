@@ -1,5 +1,6 @@
 package io.leadbridge.core.auth0;
 
+import io.leadbridge.core.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

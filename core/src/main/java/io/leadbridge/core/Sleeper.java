@@ -1,4 +1,4 @@
-package io.leadbridge.core.auth0;
+package io.leadbridge.core;
 
 import java.time.Duration;
 import java.util.Objects;
