@@ -1,0 +1,90 @@
+package io.leadbridge.marketo;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Compares a header with the instance's lead fields. */
+final class HeaderCheck {
+  private HeaderCheck() {}
+
+  static void check(List<String> header, List<LeadField> fields) {
+    Map<String, LeadField> byName = new HashMap<>();
+    for (LeadField f : fields) {
+      byName.put(f.name().toLowerCase(Locale.ROOT), f);
+    }
+    List<String> problems = new ArrayList<>();
+    for (String column : header) {
+      LeadField f = byName.get(column.toLowerCase(Locale.ROOT));
+      if (f == null) {
+        String closest = closest(column, fields);
+        problems.add(
+            "\""
+                + column
+                + "\" is not a lead field"
+                + (closest == null ? "" : "; did you mean \"" + closest + "\"?"));
+      } else if (!f.updateable()) {
+        problems.add("\"" + column + "\" is a read-only field; leave it out");
+      } else if (!f.name().equals(column)) {
+        problems.add("\"" + column + "\" must be written \"" + f.name() + "\"");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new MarketoHeaderException(problems);
+    }
+  }
+
+  static String closest(String column, List<LeadField> fields) {
+    String key = normalize(column);
+    for (LeadField f : fields) {
+      if (f.updateable()
+          && (normalize(f.name()).equals(key)
+              || (f.displayName() != null && normalize(f.displayName()).equals(key)))) {
+        return f.name();
+      }
+    }
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (LeadField f : fields) {
+      if (!f.updateable()) {
+        continue;
+      }
+      for (String candidate : new String[] {f.name(), f.displayName()}) {
+        if (candidate == null) {
+          continue;
+        }
+        int d = distance(key, normalize(candidate));
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = f.name();
+        }
+      }
+    }
+    return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+  }
+
+  private static String normalize(String s) {
+    return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,234 @@
+package io.leadbridge.marketo;
+
+import io.leadbridge.core.CsvFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How files are imported: the lookup field that decides which lead a row updates, an optional
+ * static list and partition, and the format of files passed by path.
+ *
+ * <pre>{@code
+ * ImportOptions options = ImportOptions.builder().lookupField("email").listId(1234).build();
+ * }</pre>
+ */
+public final class ImportOptions {
+
+  /** What to do about an upload whose answer was lost (the connection dropped mid-call). */
+  public enum UncertainUploads {
+    /**
+     * Do not upload the part again: Marketo may have accepted it, and a second import of the same
+     * rows duplicates lead activity. The part is reported as uncertain and recorded in the journal
+     * so that a later run does not upload it either until told to. The default.
+     */
+    REPORT,
+    /**
+     * Upload the part again. Choose this after checking in Marketo (Admin &gt; Integration &gt; Web
+     * Services or the import history) that the first upload was not imported.
+     */
+    UPLOAD_AGAIN
+  }
+
+  private final String lookupField;
+  private final Integer listId;
+  private final String partitionName;
+  private final CsvFormat format;
+  private final UncertainUploads uncertainUploads;
+
+  private ImportOptions(Builder b) {
+    if (b.lookupField.isBlank()) {
+      throw new IllegalArgumentException("The lookup field is empty; Marketo's default is email.");
+    }
+    this.lookupField = b.lookupField;
+    this.listId = b.listId;
+    this.partitionName = b.partitionName;
+    this.format = b.format;
+    this.uncertainUploads = b.uncertainUploads;
+  }
+
+  /**
+   * A builder: lookup field {@code email}, no list, no partition, CSV.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The defaults: lookup field {@code email}, CSV.
+   *
+   * @return options with every default
+   */
+  public static ImportOptions defaults() {
+    return builder().build();
+  }
+
+  /**
+   * A builder holding these options.
+   *
+   * @return a builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.lookupField = lookupField;
+    b.listId = listId;
+    b.partitionName = partitionName;
+    b.format = format;
+    b.uncertainUploads = uncertainUploads;
+    return b;
+  }
+
+  /**
+   * The REST name of the field that finds the lead a row updates.
+   *
+   * @return e.g. {@code email}
+   */
+  public String lookupField() {
+    return lookupField;
+  }
+
+  /**
+   * The static list that imported leads are added to.
+   *
+   * @return the list id, or empty
+   */
+  public Optional<Integer> listId() {
+    return Optional.ofNullable(listId);
+  }
+
+  /**
+   * The lead partition.
+   *
+   * @return the partition name, or empty
+   */
+  public Optional<String> partitionName() {
+    return Optional.ofNullable(partitionName);
+  }
+
+  /**
+   * The format of files passed by path; an {@code ExportResult} brings its own.
+   *
+   * @return the format
+   */
+  public CsvFormat format() {
+    return format;
+  }
+
+  /**
+   * What happens to a part whose upload answer was lost.
+   *
+   * @return the policy
+   */
+  public UncertainUploads uncertainUploads() {
+    return uncertainUploads;
+  }
+
+  @Override
+  public String toString() {
+    return "ImportOptions[lookupField="
+        + lookupField
+        + (listId == null ? "" : ", listId=" + listId)
+        + (partitionName == null ? "" : ", partition=" + partitionName)
+        + ", format="
+        + format
+        + ", uncertainUploads="
+        + uncertainUploads
+        + "]";
+  }
+
+  /** Builds {@link ImportOptions}. */
+  public static final class Builder {
+    private String lookupField = "email";
+    private Integer listId;
+    private String partitionName;
+    private CsvFormat format = CsvFormat.CSV;
+    private UncertainUploads uncertainUploads = UncertainUploads.REPORT;
+
+    private Builder() {}
+
+    /**
+     * The REST name of the lookup field.
+     *
+     * @param lookupField {@code email} by default
+     * @return this builder
+     */
+    public Builder lookupField(String lookupField) {
+      this.lookupField = Objects.requireNonNull(lookupField, "lookupField");
+      return this;
+    }
+
+    /**
+     * A static list to add the imported leads to.
+     *
+     * @param listId the list's id
+     * @return this builder
+     */
+    public Builder listId(int listId) {
+      if (listId <= 0) {
+        throw new IllegalArgumentException("A list id is a positive number.");
+      }
+      this.listId = listId;
+      return this;
+    }
+
+    /**
+     * The lead partition to import into.
+     *
+     * @param partitionName the partition's name
+     * @return this builder
+     */
+    public Builder partitionName(String partitionName) {
+      this.partitionName = Objects.requireNonNull(partitionName, "partitionName");
+      return this;
+    }
+
+    /**
+     * The format of files passed by path: its delimiter picks Marketo's {@code csv}, {@code tsv} or
+     * {@code ssv}.
+     *
+     * @param format {@link CsvFormat#CSV} by default
+     * @return this builder
+     */
+    public Builder format(CsvFormat format) {
+      this.format = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    /**
+     * What to do about a part whose upload answer was lost.
+     *
+     * @param uncertainUploads {@link UncertainUploads#REPORT} by default
+     * @return this builder
+     */
+    public Builder uncertainUploads(UncertainUploads uncertainUploads) {
+      this.uncertainUploads = Objects.requireNonNull(uncertainUploads, "uncertainUploads");
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     */
+    public ImportOptions build() {
+      return new ImportOptions(this);
+    }
+  }
+
+  static String marketoFormat(CsvFormat format) {
+    switch (format.delimiter()) {
+      case ',':
+        return "csv";
+      case '\t':
+        return "tsv";
+      case ';':
+        return "ssv";
+      default:
+        throw new IllegalArgumentException(
+            "Marketo reads comma, tab or semicolon separated files, not '"
+                + format.delimiter()
+                + "'.");
+    }
+  }
+}

@@ -1,0 +1,432 @@
+package io.leadbridge.marketo;
+
+import io.leadbridge.core.CsvFormat;
+import io.leadbridge.core.CsvReader;
+import io.leadbridge.core.CsvWriter;
+import io.leadbridge.core.RowKeys;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of {@link MarketoBulkLeadClient#importAndAwait}. */
+final class ImportRun {
+  private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
+
+  private final MarketoBulkLeadClient client;
+  private final List<Path> files;
+  private final CsvFormat format;
+  private final RowKeys rowKeys;
+  private final ImportOptions options;
+
+  private final List<Part> parts = new ArrayList<>();
+  private final List<Path> splitDirs = new ArrayList<>();
+  private Journal journal;
+  private Instant start;
+  private long callsBefore;
+
+  private final List<Part> active = new ArrayList<>();
+  private final List<Path> uncertain = new ArrayList<>();
+  private final List<PendingIssue> failures = new ArrayList<>();
+  private final List<PendingIssue> warnings = new ArrayList<>();
+  private int uploaded;
+  private int finished;
+
+  private static final class Part {
+    final Path file;
+    final String name;
+    final String sha256;
+    long rows = -1;
+    BatchStatus status;
+    boolean resumed;
+    ImportReport.Batch result;
+
+    Part(Path file, String name, String sha256) {
+      this.file = file;
+      this.name = name;
+      this.sha256 = sha256;
+    }
+  }
+
+  private record PendingIssue(Path file, long batchId, String lookupValue, String reason) {}
+
+  ImportRun(
+      MarketoBulkLeadClient client,
+      List<Path> files,
+      CsvFormat format,
+      RowKeys rowKeys,
+      ImportOptions options) {
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("No files to import.");
+    }
+    this.client = client;
+    this.files = List.copyOf(files);
+    this.format = format;
+    this.rowKeys = rowKeys;
+    this.options = options;
+    ImportOptions.marketoFormat(format); // refuses delimiters Marketo cannot read
+  }
+
+  ImportReport run() {
+    start = client.clock.instant();
+    callsBefore = client.callsMade();
+    try {
+      prepareParts();
+      Path first = files.get(0).toAbsolutePath();
+      journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
+      Deque<Part> pending = new ArrayDeque<>();
+      for (Part p : parts) {
+        Journal.Entry e = journal.get(p.name, p.sha256);
+        if (e == null
+            || (e.state() == Journal.State.UNCERTAIN
+                && options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN)) {
+          pending.add(p);
+        } else if (e.state() == Journal.State.UNCERTAIN) {
+          uncertain.add(p.file);
+          uploaded++;
+        } else {
+          p.resumed = true;
+          p.status = new BatchStatus(e.batchId(), null, BatchStatus.State.QUEUED, 0, 0, 0, "");
+          active.add(p);
+          uploaded++;
+          LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
+        }
+      }
+      if (client.headerCheck && !pending.isEmpty()) {
+        client.checkHeader(MarketoBulkLeadClient.readHeader(pending.peekFirst().file, format));
+      }
+      loop(pending);
+      return report();
+    } finally {
+      for (Path dir : splitDirs) {
+        deleteTree(dir);
+      }
+    }
+  }
+
+  private void loop(Deque<Part> pending) {
+    Duration interval = client.minPollInterval;
+    Instant deadline = start.plus(client.timeout);
+    while (!pending.isEmpty() || !active.isEmpty()) {
+      while (!pending.isEmpty() && countUnfinished() < client.maxQueuedBatches) {
+        upload(pending.pollFirst());
+      }
+      if (active.isEmpty()) {
+        continue;
+      }
+      if (!client.clock.instant().plus(interval).isBefore(deadline)) {
+        throw new MarketoException(
+            "The import did not finish within "
+                + client.timeout
+                + "; batches still running: "
+                + active.stream().map(p -> String.valueOf(p.status.batchId())).toList()
+                + ". Run importAndAwait again with the same files: it resumes from the journal "
+                + journal.file().getFileName()
+                + ".");
+      }
+      client.sleep(interval);
+      boolean changed = false;
+      for (Part p : new ArrayList<>(active)) {
+        BatchStatus before = p.status;
+        BatchStatus now = client.status(before.batchId());
+        p.status = now;
+        if (!now.equals(before)) {
+          changed = true;
+        }
+        if (now.finished()) {
+          finish(p);
+        }
+      }
+      progress();
+      interval =
+          changed
+              ? client.minPollInterval
+              : min(client.maxPollInterval, Duration.ofMillis(interval.toMillis() * 3 / 2));
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private long countUnfinished() {
+    return active.stream().filter(p -> !p.status.finished()).count();
+  }
+
+  private void upload(Part p) {
+    while (true) {
+      try {
+        BatchStatus s = client.doUpload(p.file, p.name, format, options);
+        journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
+        p.status = s;
+        active.add(p);
+        uploaded++;
+        LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
+        progress();
+        return;
+      } catch (MarketoUncertainUploadException e) {
+        if (options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN) {
+          LOG.warn("The answer to the upload of {} was lost; uploading it again as asked", p.name);
+          continue;
+        }
+        journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
+        uncertain.add(p.file);
+        uploaded++;
+        LOG.warn(
+            "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
+                + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
+                + " it was not imported.",
+            p.name);
+        return;
+      }
+    }
+  }
+
+  private void finish(Part p) {
+    active.remove(p);
+    finished++;
+    BatchStatus s = p.status;
+    if (s.state() == BatchStatus.State.COMPLETE) {
+      if (s.rowsFailed() > 0) {
+        collect(p, client.failures(s.batchId(), format), failures);
+      }
+      if (s.rowsWithWarning() > 0) {
+        collect(p, client.warnings(s.batchId(), format), warnings);
+      }
+    } else {
+      LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
+    }
+    journal.record(p.name, p.sha256, Journal.State.FINISHED, s.batchId());
+    p.result =
+        new ImportReport.Batch(
+            p.file,
+            s.batchId(),
+            s.state(),
+            s.message(),
+            s.leadsProcessed(),
+            s.rowsFailed(),
+            s.rowsWithWarning(),
+            p.resumed);
+  }
+
+  private void collect(Part p, BatchRows rows, List<PendingIssue> into) {
+    try (rows) {
+      int lookup = -1;
+      List<String> header = rows.header();
+      for (int i = 0; i < header.size(); i++) {
+        if (header.get(i).equalsIgnoreCase(options.lookupField())) {
+          lookup = i;
+        }
+      }
+      for (BatchRow row : rows) {
+        String value = lookup >= 0 && lookup < row.values().size() ? row.values().get(lookup) : "";
+        into.add(new PendingIssue(p.file, p.status.batchId(), value, row.reason()));
+      }
+    }
+  }
+
+  private void progress() {
+    int queued = 0;
+    int importing = 0;
+    long processed = 0;
+    long total = 0;
+    for (Part p : parts) {
+      if (p.rows < 0) {
+        total = -1;
+      } else if (total >= 0) {
+        total += p.rows;
+      }
+      if (p.status != null) {
+        processed += p.status.leadsProcessed() + p.status.rowsFailed();
+        if (!p.status.finished() && active.contains(p)) {
+          if (p.status.state() == BatchStatus.State.IMPORTING) {
+            importing++;
+          } else {
+            queued++;
+          }
+        }
+      }
+    }
+    client.listener.onProgress(
+        new ImportProgress(parts.size(), uploaded, queued, importing, finished, processed, total));
+  }
+
+  private ImportReport report() {
+    Map<String, List<String>> users = Map.of();
+    if (rowKeys != null && rowKeys.keyColumn().equalsIgnoreCase(options.lookupField())) {
+      Set<String> keys = new HashSet<>();
+      failures.forEach(f -> keys.add(f.lookupValue()));
+      warnings.forEach(w -> keys.add(w.lookupValue()));
+      keys.remove("");
+      if (!keys.isEmpty()) {
+        users = rowKeys.userIdsByKey(keys);
+      }
+    }
+    List<ImportReport.Batch> batches = new ArrayList<>();
+    for (Part p : parts) {
+      if (p.result != null) {
+        batches.add(p.result);
+      }
+    }
+    return new ImportReport(
+        batches,
+        uncertain,
+        trace(failures, users),
+        trace(warnings, users),
+        Duration.between(start, client.clock.instant()),
+        client.callsMade() - callsBefore);
+  }
+
+  private static List<ImportReport.RowIssue> trace(
+      List<PendingIssue> issues, Map<String, List<String>> users) {
+    List<ImportReport.RowIssue> out = new ArrayList<>(issues.size());
+    for (PendingIssue i : issues) {
+      out.add(
+          new ImportReport.RowIssue(
+              i.file(),
+              i.batchId(),
+              i.lookupValue(),
+              users.getOrDefault(i.lookupValue(), List.of()),
+              i.reason()));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------ parts
+
+  private void prepareParts() {
+    for (Path file : files) {
+      long size;
+      try {
+        size = Files.size(file);
+      } catch (IOException e) {
+        throw new MarketoException("Cannot read " + file + ": " + e.getMessage(), e);
+      }
+      String name = file.getFileName().toString();
+      if (size <= client.maxFileBytes) {
+        parts.add(new Part(file, name, sha256(file)));
+      } else {
+        split(file, name);
+      }
+    }
+  }
+
+  /** Splits a file over the limit at record boundaries, each piece with the header. */
+  private void split(Path file, String name) {
+    Path dir = file.toAbsolutePath().resolveSibling("." + name + ".marketo-parts");
+    splitDirs.add(dir);
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : "";
+    try {
+      deleteTree(dir);
+      Files.createDirectories(dir);
+      StringWriter text = new StringWriter();
+      CsvWriter rowWriter = format.newWriter(text);
+      byte[] preamble = format.preamble();
+      try (CsvReader reader = format.openReader(file)) {
+        rowWriter.writeRow(reader.header());
+        byte[] head = text.toString().getBytes(format.charset());
+        int piece = 0;
+        OutputStream out = null;
+        Path current = null;
+        long bytes = 0;
+        long rows = 0;
+        try {
+          for (List<String> row; (row = reader.next()) != null; ) {
+            text.getBuffer().setLength(0);
+            rowWriter.writeRow(row);
+            byte[] encoded = text.toString().getBytes(format.charset());
+            if (preamble.length + head.length + (long) encoded.length > client.maxFileBytes) {
+              throw new MarketoException(
+                  name
+                      + " has a row of "
+                      + encoded.length
+                      + " bytes, too large for a part of at most "
+                      + client.maxFileBytes
+                      + " bytes.");
+            }
+            if (out == null || bytes + encoded.length > client.maxFileBytes) {
+              if (out != null) {
+                out.close();
+                addPiece(current, name, piece, rows);
+              }
+              piece++;
+              current = dir.resolve(String.format(Locale.ROOT, "%s-p%03d%s", stem, piece, ext));
+              out = new BufferedOutputStream(Files.newOutputStream(current), 1 << 16);
+              out.write(preamble);
+              out.write(head);
+              bytes = preamble.length + head.length;
+              rows = 0;
+            }
+            out.write(encoded);
+            bytes += encoded.length;
+            rows++;
+          }
+        } finally {
+          if (out != null) {
+            out.close();
+          }
+        }
+        if (current != null) {
+          addPiece(current, name, piece, rows);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new MarketoException("Cannot split " + file + " into parts: " + e.getMessage(), e);
+    }
+  }
+
+  private void addPiece(Path piece, String name, int number, long rows) {
+    Part p = new Part(piece, name + "#" + number, sha256(piece));
+    p.rows = rows;
+    parts.add(p);
+  }
+
+  static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new MarketoException("Cannot read " + file + ": " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("Could not delete {}", dir);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.leadbridge.marketo;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small append-only file beside the imported files that records, per part (by name and content
+ * hash), the batch Marketo accepted it as, or that its upload is uncertain, or that its batch is
+ * finished. Each line is written and forced to disk before the import goes on, so a run that dies
+ * at any point can be resumed without uploading an accepted part twice.
+ */
+final class Journal {
+  enum State {
+    ACCEPTED,
+    UNCERTAIN,
+    FINISHED
+  }
+
+  record Entry(String part, String sha256, State state, long batchId) {}
+
+  private final Path file;
+  private final Map<String, Entry> latest = new HashMap<>();
+
+  private Journal(Path file) {
+    this.file = file;
+  }
+
+  static Journal open(Path file) {
+    Journal j = new Journal(file);
+    if (Files.exists(file)) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new MarketoException(
+            "Cannot read the import journal " + file + ": " + e.getMessage(), e);
+      }
+      int n = 0;
+      for (String line : lines) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          Map<String, Object> m = Json.object(Json.parse(line));
+          Entry e =
+              new Entry(
+                  Json.string(m, "part"),
+                  Json.string(m, "sha256"),
+                  State.valueOf(Json.string(m, "state")),
+                  Json.number(m, "batchId"));
+          j.latest.put(key(e.part(), e.sha256()), e);
+        } catch (RuntimeException e) {
+          if (n == lines.size()) {
+            continue; // a last line cut short by a crash: that step did not complete
+          }
+          throw new MarketoException(
+              "The import journal "
+                  + file
+                  + " is damaged at line "
+                  + n
+                  + "; move it away to start over.",
+              e);
+        }
+      }
+    }
+    return j;
+  }
+
+  private static String key(String part, String sha256) {
+    return part + "\u0000" + sha256;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  Entry get(String part, String sha256) {
+    return latest.get(key(part, sha256));
+  }
+
+  void record(String part, String sha256, State state, long batchId) {
+    Entry e = new Entry(part, sha256, state, batchId);
+    String line =
+        "{\"part\":"
+            + Json.quote(part)
+            + ",\"sha256\":"
+            + Json.quote(sha256)
+            + ",\"state\":\""
+            + state
+            + "\",\"batchId\":"
+            + batchId
+            + "}\n";
+    try {
+      if (!Files.exists(file)) {
+        Files.createFile(file);
+        try {
+          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+          // not a POSIX file system
+        }
+      }
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.APPEND)) {
+        ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+        ch.force(true);
+      }
+    } catch (IOException ex) {
+      throw new MarketoException(
+          "Cannot write the import journal "
+              + file
+              + " (batch "
+              + batchId
+              + " is "
+              + state
+              + "): "
+              + ex.getMessage(),
+          ex);
+    }
+    latest.put(key(part, sha256), e);
+  }
+}

@@ -1,0 +1,21 @@
+package io.leadbridge.marketo;
+
+/**
+ * The connection dropped after a file was sent, so whether Marketo accepted it is unknown. Marketo
+ * has no way to ask for jobs except by their batch id, which was in the lost answer; uploading the
+ * file again would import the rows a second time (duplicating lead activity) if the first upload
+ * was accepted. See {@link ImportOptions.UncertainUploads}.
+ */
+public class MarketoUncertainUploadException extends MarketoTransportException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the exception.
+   *
+   * @param message what happened and what to do
+   * @param cause the transport failure
+   */
+  public MarketoUncertainUploadException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
