@@ -105,6 +105,23 @@ final class ImportRun {
         } else if (e.state() == Journal.State.UNCERTAIN) {
           uncertain.add(p.file);
           uploaded++;
+        } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
+          BatchStatus r = e.result();
+          p.status = r;
+          p.resumed = true;
+          p.result =
+              new ImportReport.Batch(
+                  p.file,
+                  r.batchId(),
+                  r.state(),
+                  r.message(),
+                  r.leadsProcessed(),
+                  r.rowsFailed(),
+                  r.rowsWithWarning(),
+                  true);
+          uploaded++;
+          finished++;
+          LOG.info("{} was imported as batch {} by an earlier run (journal)", p.name, r.batchId());
         } else {
           p.resumed = true;
           p.status = new BatchStatus(e.batchId(), null, BatchStatus.State.QUEUED, 0, 0, 0, "");
@@ -217,7 +234,7 @@ final class ImportRun {
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
     }
-    journal.record(p.name, p.sha256, Journal.State.FINISHED, s.batchId());
+    journal.record(p.name, p.sha256, Journal.State.FINISHED, s.batchId(), s);
     p.result =
         new ImportReport.Batch(
             p.file,

@@ -25,7 +25,8 @@ final class Journal {
     FINISHED
   }
 
-  record Entry(String part, String sha256, State state, long batchId) {}
+  /** One line: for FINISHED, the batch's final status too. */
+  record Entry(String part, String sha256, State state, long batchId, BatchStatus result) {}
 
   private final Path file;
   private final Map<String, Entry> latest = new HashMap<>();
@@ -52,12 +53,25 @@ final class Journal {
         }
         try {
           Map<String, Object> m = Json.object(Json.parse(line));
+          long batchId = Json.number(m, "batchId");
+          BatchStatus result =
+              m.containsKey("result")
+                  ? new BatchStatus(
+                      batchId,
+                      null,
+                      BatchStatus.State.valueOf(Json.string(Json.object(m.get("result")), "state")),
+                      Json.number(Json.object(m.get("result")), "leadsProcessed"),
+                      Json.number(Json.object(m.get("result")), "rowsFailed"),
+                      Json.number(Json.object(m.get("result")), "rowsWithWarning"),
+                      String.valueOf(Json.object(m.get("result")).getOrDefault("message", "")))
+                  : null;
           Entry e =
               new Entry(
                   Json.string(m, "part"),
                   Json.string(m, "sha256"),
                   State.valueOf(Json.string(m, "state")),
-                  Json.number(m, "batchId"));
+                  batchId,
+                  result);
           j.latest.put(key(e.part(), e.sha256()), e);
         } catch (RuntimeException e) {
           if (n == lines.size()) {
@@ -89,7 +103,11 @@ final class Journal {
   }
 
   void record(String part, String sha256, State state, long batchId) {
-    Entry e = new Entry(part, sha256, state, batchId);
+    record(part, sha256, state, batchId, null);
+  }
+
+  void record(String part, String sha256, State state, long batchId, BatchStatus result) {
+    Entry e = new Entry(part, sha256, state, batchId, result);
     String line =
         "{\"part\":"
             + Json.quote(part)
@@ -99,6 +117,19 @@ final class Journal {
             + state
             + "\",\"batchId\":"
             + batchId
+            + (result == null
+                ? ""
+                : ",\"result\":{\"state\":\""
+                    + result.state()
+                    + "\",\"leadsProcessed\":"
+                    + result.leadsProcessed()
+                    + ",\"rowsFailed\":"
+                    + result.rowsFailed()
+                    + ",\"rowsWithWarning\":"
+                    + result.rowsWithWarning()
+                    + ",\"message\":"
+                    + Json.quote(result.message())
+                    + "}")
             + "}\n";
     try {
       if (!Files.exists(file)) {

@@ -238,6 +238,8 @@ class ImportAndAwaitTest {
             .build()
             .importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
     assertThat(again.batches()).allMatch(ImportReport.Batch::resumed);
+    assertThat(again.calls()).isZero();
+    assertThat(again.leadsProcessed()).isEqualTo(report.leadsProcessed());
     assertThat(marketo.acceptedUploads()).isEqualTo(report.batches().size());
   }
 

@@ -1,0 +1,508 @@
+package io.leadbridge.examples;
+
+import io.leadbridge.alterian.AlterianImportPackager;
+import io.leadbridge.alterian.AlterianPackage;
+import io.leadbridge.core.CsvFormat;
+import io.leadbridge.core.ExportResult;
+import io.leadbridge.core.ExportedFile;
+import io.leadbridge.core.FieldMapping;
+import io.leadbridge.core.LeadbridgeException;
+import io.leadbridge.core.MappingException;
+import io.leadbridge.core.Rejection;
+import io.leadbridge.core.Sleeper;
+import io.leadbridge.core.SourceException;
+import io.leadbridge.core.UserExporter;
+import io.leadbridge.core.UserSource;
+import io.leadbridge.core.auth0.Auth0ExportJob;
+import io.leadbridge.core.auth0.Auth0ExportSource;
+import io.leadbridge.marketo.BatchStatus;
+import io.leadbridge.marketo.ImportOptions;
+import io.leadbridge.marketo.ImportReport;
+import io.leadbridge.marketo.MarketoBulkLeadClient;
+import io.leadbridge.marketo.MarketoFields;
+import io.leadbridge.testkit.Auth0Emulator;
+import io.leadbridge.testkit.MarketoEmulator;
+import io.leadbridge.testkit.SyntheticUsers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/** One run of the demo; holds the emulators it started until closed. */
+final class DemoRun implements AutoCloseable {
+  static final int MAX_LISTED = 5;
+
+  private final DemoOptions options;
+  private final Map<String, String> env;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Progress progress;
+  private final Clock clock;
+  private final Sleeper sleeper;
+
+  Auth0Emulator auth0;
+  MarketoEmulator marketo;
+  String auth0JobId;
+  ExportResult export;
+  ImportReport report;
+  AlterianPackage alterian;
+
+  DemoRun(
+      DemoOptions options,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      boolean terminal) {
+    this(options, env, out, err, terminal, Clock.systemUTC(), Sleeper.system());
+  }
+
+  /** With an injected clock and sleeper, so that tests run the whole demo in virtual time. */
+  DemoRun(
+      DemoOptions options,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      boolean terminal,
+      Clock clock,
+      Sleeper sleeper) {
+    this.clock = clock;
+    this.sleeper = sleeper;
+    this.options = options;
+    this.env = env;
+    this.out = out;
+    this.err = err;
+    this.progress = new Progress(out, terminal, Clock.systemUTC());
+  }
+
+  int execute() {
+    Instant started = clock.instant();
+    FieldMapping mapping;
+    CsvFormat format;
+    try {
+      mapping =
+          options.mapping == null
+              ? MarketoFields.auth0Defaults()
+              : FieldMapping.read(options.mapping);
+      format =
+          options.format.equals("csv")
+              ? CsvFormat.CSV
+              : options.format.equals("ssv") ? CsvFormat.SSV : CsvFormat.TSV;
+      if (options.input != null && !Files.isRegularFile(options.input)) {
+        throw new DemoOptions.UsageException("--input " + options.input + ": no such file");
+      }
+      checkEnv("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET");
+      checkEnv("MARKETO_ENDPOINT", "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET");
+    } catch (MappingException | DemoOptions.UsageException e) {
+      err.println("leadbridge-demo: " + e.getMessage());
+      err.println();
+      err.println(DemoOptions.USAGE);
+      return 2;
+    }
+    try {
+      Files.createDirectories(options.out);
+      exportUsers(mapping, format);
+      if (options.marketo) {
+        importIntoMarketo();
+      }
+      if (options.alterian && export.rowsWritten() > 0) {
+        packageForAlterian();
+      }
+    } catch (SourceException e) {
+      progress.finish();
+      err.println("leadbridge-demo: the input cannot be read: " + e.getMessage());
+      return 1;
+    } catch (LeadbridgeException e) {
+      progress.finish();
+      err.println("leadbridge-demo: the run could not finish: " + e.getMessage());
+      err.println(
+          "Nothing accepted so far is lost: an import resumes from its journal when run again"
+              + " with the same --out.");
+      return 3;
+    } catch (IOException e) {
+      progress.finish();
+      err.println("leadbridge-demo: cannot write to " + options.out + ": " + e.getMessage());
+      return 3;
+    }
+    progress.finish();
+    summary(Duration.between(started, clock.instant()));
+    return exitStatus();
+  }
+
+  private void checkEnv(String... names) throws DemoOptions.UsageException {
+    int set = 0;
+    for (String n : names) {
+      if (env.get(n) != null && !env.get(n).isBlank()) {
+        set++;
+      }
+    }
+    if (set != 0 && set != names.length) {
+      throw new DemoOptions.UsageException(
+          "set all of " + String.join(", ", names) + " or none of them");
+    }
+  }
+
+  private boolean has(String name) {
+    return env.get(name) != null && !env.get(name).isBlank();
+  }
+
+  // ------------------------------------------------------------------------------ stages
+
+  private void exportUsers(FieldMapping mapping, CsvFormat format) throws IOException {
+    Path file = options.out.resolve("export").resolve("users." + format.fileExtension());
+    UserExporter exporter =
+        UserExporter.builder()
+            .mapping(mapping)
+            .format(format)
+            .maxFileBytes(9_500_000)
+            .listener(
+                p ->
+                    progress.update(
+                        String.format(
+                            Locale.ROOT,
+                            "%,d users read, %,d rows written, %,d rejected, part %d%s",
+                            p.entriesRead(),
+                            p.rowsWritten(),
+                            p.rowsRejected(),
+                            p.part(),
+                            rate(p.entriesRead())),
+                        p.done()))
+            .build();
+    try (UserSource users = openSource(mapping)) {
+      progress.stage(
+          "export",
+          "Export: users to " + format.fileExtension().toUpperCase(Locale.ROOT) + " files");
+      exportStart = clock.instant();
+      export = exporter.export(users, file);
+    }
+  }
+
+  private Instant exportStart;
+
+  private String rate(long n) {
+    if (exportStart == null) {
+      return "";
+    }
+    long ms = Duration.between(exportStart, clock.instant()).toMillis();
+    return ms < 200 ? "" : String.format(Locale.ROOT, " (%,d users/s)", n * 1000 / ms);
+  }
+
+  private UserSource openSource(FieldMapping mapping) throws IOException {
+    if (options.input != null) {
+      progress.stage("source", "Source: " + options.input);
+      return isJsonArray(options.input)
+          ? UserSource.jsonArray(options.input)
+          : UserSource.ndjson(options.input);
+    }
+    Auth0ExportJob.Builder job =
+        Auth0ExportJob.builder().mapping(mapping).clock(clock).sleeper(sleeper);
+    if (has("AUTH0_DOMAIN")) {
+      progress.stage("auth0", "Source: Auth0 tenant " + env.get("AUTH0_DOMAIN"));
+      job.domain(env.get("AUTH0_DOMAIN"))
+          .clientId(env.get("AUTH0_CLIENT_ID"))
+          .clientSecret(env.get("AUTH0_CLIENT_SECRET"));
+    } else {
+      progress.stage(
+          "auth0",
+          String.format(
+              Locale.ROOT, "Source: Auth0 emulator with %,d synthetic users", options.users));
+      auth0 =
+          Auth0Emulator.builder()
+              .users(SyntheticUsers.builder().count(options.users).seed(42).build())
+              .jobDuration(Duration.ofSeconds(2))
+              .clock(clock)
+              .sleeper(sleeper)
+              .start();
+      job.domain(auth0.domain())
+          .clientId(auth0.clientId())
+          .clientSecret(auth0.clientSecret())
+          .pollInterval(Duration.ofMillis(250))
+          .maxPollInterval(Duration.ofSeconds(1));
+    }
+    job.listener(
+        p ->
+            progress.update(
+                String.format(
+                    Locale.ROOT,
+                    "export job %s: %s, %d%% done%s",
+                    p.jobId(),
+                    p.status(),
+                    p.percentageDone(),
+                    p.timeLeftSeconds() > 0 ? ", about " + p.timeLeftSeconds() + " s left" : ""),
+                false));
+    Auth0ExportSource source = job.build().open();
+    auth0JobId = source.jobId();
+    progress.line(
+        String.format(
+            Locale.ROOT,
+            "job %s done, %,d bytes downloaded",
+            source.jobId(),
+            source.downloadedBytes()));
+    return source;
+  }
+
+  private static boolean isJsonArray(Path file) throws IOException {
+    try (InputStream raw = Files.newInputStream(file)) {
+      InputStream in = new java.io.BufferedInputStream(raw);
+      in.mark(2);
+      int b1 = in.read();
+      int b2 = in.read();
+      in.reset();
+      if (b1 == 0x1f && b2 == 0x8b) {
+        in = new GZIPInputStream(in);
+      }
+      for (int c; (c = in.read()) >= 0; ) {
+        if (!Character.isWhitespace(c) && c != 0xEF && c != 0xBB && c != 0xBF) {
+          return c == '[';
+        }
+      }
+      return false;
+    }
+  }
+
+  private void importIntoMarketo() {
+    MarketoBulkLeadClient.Builder builder =
+        MarketoBulkLeadClient.builder().clock(clock).sleeper(sleeper);
+    if (has("MARKETO_ENDPOINT")) {
+      progress.stage("marketo", "Marketo: instance " + env.get("MARKETO_ENDPOINT"));
+      builder
+          .endpoint(URI.create(env.get("MARKETO_ENDPOINT")))
+          .clientId(env.get("MARKETO_CLIENT_ID"))
+          .clientSecret(env.get("MARKETO_CLIENT_SECRET"));
+    } else {
+      progress.stage("marketo", "Marketo: emulator (2 imports at once, 5,000 rows/s each)");
+      marketo = MarketoEmulator.builder().rowsPerSecond(5_000).clock(clock).start();
+      // A fresh emulator knows none of the batches an earlier run's journal names.
+      for (ExportedFile f : export.files()) {
+        deleteJournal(f.path());
+      }
+      builder
+          .endpoint(marketo.endpoint())
+          .clientId(marketo.clientId())
+          .clientSecret(marketo.clientSecret())
+          .pollInterval(Duration.ofMillis(500), Duration.ofSeconds(2));
+    }
+    MarketoBulkLeadClient client =
+        builder
+            .listener(
+                p ->
+                    progress.update(
+                        String.format(
+                            Locale.ROOT,
+                            "parts uploaded %d/%d, batches queued %d, importing %d, finished %d; rows processed %,d%s",
+                            p.uploaded(),
+                            p.parts(),
+                            p.queued(),
+                            p.importing(),
+                            p.finished(),
+                            p.rowsProcessed(),
+                            p.rowsTotal() > 0
+                                ? String.format(Locale.ROOT, " of %,d", p.rowsTotal())
+                                : ""),
+                        false))
+            .build();
+    if (export.rowsWritten() == 0) {
+      progress.line("nothing to import: no row was written");
+      return;
+    }
+    if (options.dryRun) {
+      client.checkHeader(export.header());
+      progress.line(
+          "dry run: the header "
+              + export.header()
+              + " matches the instance's lead fields; nothing uploaded");
+      return;
+    }
+    ImportOptions.Builder importOptions =
+        ImportOptions.builder().lookupField(options.lookupField).format(export.format());
+    if (options.listId != null) {
+      importOptions.listId(options.listId);
+    }
+    if (options.partition != null) {
+      importOptions.partitionName(options.partition);
+    }
+    report = client.importAndAwait(export, importOptions.build());
+    for (ImportReport.Batch b : report.batches()) {
+      progress.line(
+          String.format(
+              Locale.ROOT,
+              "batch %d %s: %,d leads processed, %,d failed, %,d with warning%s",
+              b.batchId(),
+              b.state().toString().toLowerCase(Locale.ROOT),
+              b.leadsProcessed(),
+              b.rowsFailed(),
+              b.rowsWithWarning(),
+              b.resumed() ? " (from an earlier run's journal)" : ""));
+    }
+  }
+
+  private static void deleteJournal(Path part) {
+    try {
+      Files.deleteIfExists(part.resolveSibling(part.getFileName() + ".marketo-journal"));
+    } catch (IOException e) {
+      // an old journal left in place only makes the import resume
+    }
+  }
+
+  private void packageForAlterian() {
+    progress.stage("alterian", "Alterian: Data Import package");
+    alterian =
+        AlterianImportPackager.builder()
+            .tableName("Auth0Users")
+            .overwrite(true)
+            .build()
+            .pack(export, options.out.resolve("alterian"));
+    progress.line(
+        String.format(
+            Locale.ROOT,
+            "%,d rows in %d file(s); follow %s",
+            alterian.rows(),
+            alterian.dataFiles().size(),
+            alterian.settingsFile()));
+  }
+
+  // ------------------------------------------------------------------------------ summary
+
+  private void summary(Duration took) {
+    out.println();
+    out.println("== Summary");
+    line("users read", String.format(Locale.ROOT, "%,d", export.entriesRead()));
+    line(
+        "rows written",
+        String.format(
+            Locale.ROOT, "%,d in %d file(s)", export.rowsWritten(), export.files().size()));
+    line("rejected", String.format(Locale.ROOT, "%,d", export.rowsRejected()));
+    Map<Rejection.Reason, Long> counts = export.rejectionCounts();
+    counts.forEach(
+        (reason, n) ->
+            line(
+                "  " + describe(reason),
+                String.format(Locale.ROOT, "%,d", n)
+                    + (reason == Rejection.Reason.MISSING_REQUIRED
+                        ? " (users left out by the mapping, e.g. social logins without an email"
+                            + " cannot be leads; not a failure)"
+                        : "")));
+    for (Rejection r :
+        export.rejections().subList(0, Math.min(MAX_LISTED, export.rejections().size()))) {
+      out.println(
+          "      e.g. position "
+              + r.position()
+              + (r.userId() == null ? "" : " " + r.userId())
+              + ": "
+              + r.detail());
+    }
+    if (!export.emptyColumns().isEmpty()) {
+      line(
+          "empty columns",
+          String.join(", ", export.emptyColumns()) + " (check the mapping's paths)");
+    }
+    if (report != null) {
+      Map<BatchStatus.State, Integer> states = new LinkedHashMap<>();
+      report.batches().forEach(b -> states.merge(b.state(), 1, Integer::sum));
+      line(
+          "Marketo batches",
+          report.batches().size()
+              + " "
+              + states.toString().toLowerCase(Locale.ROOT)
+              + (report.batches().isEmpty()
+                  ? ""
+                  : ", ids "
+                      + report.batches().stream().map(b -> String.valueOf(b.batchId())).toList()));
+      line("leads processed", String.format(Locale.ROOT, "%,d", report.leadsProcessed()));
+      line("rows failed", String.format(Locale.ROOT, "%,d", report.rowsFailed()));
+      listIssues(report.failures());
+      line("rows with warning", String.format(Locale.ROOT, "%,d", report.rowsWithWarning()));
+      listIssues(report.warnings());
+      if (!report.uncertainParts().isEmpty()) {
+        line(
+            "uncertain uploads",
+            report.uncertainParts()
+                + ": the answer was lost; check Marketo before importing them again");
+      }
+      line("Marketo API calls", String.format(Locale.ROOT, "%,d", report.calls()));
+    } else if (options.marketo && options.dryRun) {
+      line("Marketo", "dry run: header checked, nothing uploaded");
+    }
+    line("time taken", String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0));
+    out.println();
+    out.println("Files:");
+    for (ExportedFile f : export.files()) {
+      out.println("  " + f.path() + String.format(Locale.ROOT, "  (%,d rows)", f.rows()));
+    }
+    export.rowKeys().ifPresent(k -> out.println("  " + k.file() + "  (row -> user_id)"));
+    export.rejectionsFile().ifPresent(f -> out.println("  " + f + "  (every rejected user)"));
+    if (alterian != null) {
+      out.println(
+          "  "
+              + alterian.directory()
+              + "  (Alterian package: start with "
+              + alterian.settingsFile().getFileName()
+              + ")");
+    }
+  }
+
+  private void listIssues(List<ImportReport.RowIssue> issues) {
+    for (ImportReport.RowIssue i : issues.subList(0, Math.min(MAX_LISTED, issues.size()))) {
+      out.println(
+          "      e.g. "
+              + (i.userIds().isEmpty() ? "(user unknown)" : String.join(", ", i.userIds()))
+              + ": "
+              + i.reason());
+    }
+  }
+
+  private static String describe(Rejection.Reason reason) {
+    switch (reason) {
+      case MISSING_REQUIRED:
+        return "no required value";
+      case MALFORMED_INPUT:
+        return "malformed input";
+      case INVALID_VALUE:
+        return "invalid value";
+      case UNENCODABLE:
+        return "characters the charset cannot hold";
+      default:
+        return "row too large";
+    }
+  }
+
+  private void line(String label, String value) {
+    out.println(String.format(Locale.ROOT, "  %-20s %s", label, value));
+  }
+
+  private int exitStatus() {
+    for (Rejection.Reason r : export.rejectionCounts().keySet()) {
+      if (r != Rejection.Reason.MISSING_REQUIRED) {
+        return 1;
+      }
+    }
+    if (report != null
+        && (report.rowsFailed() > 0
+            || report.batches().stream().anyMatch(b -> b.state() == BatchStatus.State.FAILED))) {
+      return 1;
+    }
+    if (report != null && !report.uncertainParts().isEmpty()) {
+      return 3;
+    }
+    return 0;
+  }
+
+  @Override
+  public void close() {
+    if (auth0 != null) {
+      auth0.close();
+    }
+    if (marketo != null) {
+      marketo.close();
+    }
+  }
+}
