@@ -39,6 +39,11 @@ public final class BenchmarkReport {
     long smallMemoryUsers = 100_000;
     long largeMemoryUsers = 2_000_000;
     String memoryHeap = "-Xmx64m";
+    int marketoUsers = 1_000_000;
+    int marketoRowsPerSecond = 5_000;
+    long marketoPartBytes = 6_000_000;
+    long uploadBytes = 9_500_000;
+    String uploadHeap = "-Xmx32m";
 
     static Settings quick() {
       Settings s = new Settings();
@@ -48,6 +53,9 @@ public final class BenchmarkReport {
       s.forks = 0;
       s.smallMemoryUsers = 2_000;
       s.largeMemoryUsers = 10_000;
+      s.marketoUsers = 20_000;
+      s.marketoRowsPerSecond = 1_000;
+      s.marketoPartBytes = 150_000;
       return s;
     }
   }
@@ -100,7 +108,77 @@ public final class BenchmarkReport {
             growth,
             mb(Math.max(small[0], large[0])),
             growth < 2 && large[0] < 256L << 20 ? "met" : "NOT met"));
+    Path dir = Files.createTempDirectory("leadbridge-marketo-bench");
+    try {
+      MarketoImportProbe.Result m =
+          MarketoImportProbe.run(s.marketoUsers, s.marketoRowsPerSecond, s.marketoPartBytes, dir);
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "| Marketo import, %,d users in %d parts, 2 jobs at %,d rows/s | %,d s in Marketo's"
+                  + " time against an ideal of %,d s: %.3f ×; %d API calls against a minimum of %d;"
+                  + " %,d leads stored; %.1f s of real time | ≤ 1.10 × ideal | %s |",
+              m.users(),
+              m.parts(),
+              s.marketoRowsPerSecond,
+              m.elapsed().toSeconds(),
+              m.ideal().toSeconds(),
+              m.ratio(),
+              m.calls(),
+              m.minimumCalls(),
+              m.leads(),
+              m.realTime().toMillis() / 1000.0,
+              m.ratio() <= 1.10 && m.leads() == m.users() ? "met" : "NOT met"));
+      long[] upload = upload(s, dir);
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "| upload of a %.1f MB part (%s) | finished; peak heap %.1f MB of %.1f MB | finishes"
+                  + " under a 32 MB heap | %s |",
+              s.uploadBytes / 1e6,
+              s.uploadHeap,
+              mb(upload[0]),
+              mb(upload[1]),
+              upload[0] > 0 ? "met" : "NOT met"));
+    } finally {
+      deleteTree(dir);
+    }
     return out;
+  }
+
+  /** Uploads a part from a JVM with a small heap; returns {peak heap, max heap}. */
+  static long[] upload(Settings s, Path dir) throws IOException, InterruptedException {
+    Path file = dir.resolve("part.tsv");
+    try (java.io.BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("email\tfirstName\tlastName\r\n");
+      long written = 28;
+      for (int i = 0; written < s.uploadBytes - 100; i++) {
+        String row = "user" + i + "@example.com\tGiven" + i + "\tFamily name " + i + "\r\n";
+        w.write(row);
+        written += row.length();
+      }
+    }
+    try (io.leadbridge.testkit.MarketoEmulator marketo =
+        io.leadbridge.testkit.MarketoEmulator.builder().start()) {
+      String result =
+          child(
+              s.uploadHeap,
+              UploadMemoryProbe.class.getName(),
+              marketo.endpoint().toString(),
+              marketo.clientId(),
+              marketo.clientSecret(),
+              file.toString());
+      if (marketo.acceptedUploads() != 1) {
+        throw new IllegalStateException("The emulator did not accept the upload: " + result);
+      }
+      return new long[] {field(result, "peakHeap"), field(result, "maxHeap")};
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   private static double mb(long bytes) {
@@ -132,39 +210,43 @@ public final class BenchmarkReport {
   static long[] memory(Settings s, long users) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("leadbridge-mem");
     try {
-      List<String> command =
-          List.of(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              s.memoryHeap,
-              "-cp",
-              System.getProperty("java.class.path"),
-              MemoryProbe.class.getName(),
-              Long.toString(users),
-              dir.toString());
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String result = null;
-      StringBuilder all = new StringBuilder();
-      try (BufferedReader r =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          all.append(line).append('\n');
-          if (line.startsWith("users=")) {
-            result = line;
-          }
-        }
-      }
-      int exit = process.waitFor();
-      if (exit != 0 || result == null) {
-        throw new IllegalStateException(
-            "The memory probe for " + users + " users failed (exit " + exit + "):\n" + all);
-      }
+      String result =
+          child(s.memoryHeap, MemoryProbe.class.getName(), Long.toString(users), dir.toString());
       return new long[] {field(result, "peakHeap"), field(result, "maxLiveHeap")};
     } finally {
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      deleteTree(dir);
+    }
+  }
+
+  /** Runs a probe's main class in its own JVM with a heap limit; returns its last output line. */
+  static String child(String heap, String mainClass, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(heap);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String last = null;
+    StringBuilder all = new StringBuilder();
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        all.append(line).append('\n');
+        if (line.contains("=")) {
+          last = line;
+        }
       }
     }
+    int exit = process.waitFor();
+    if (exit != 0 || last == null) {
+      throw new IllegalStateException(
+          mainClass + " " + String.join(" ", args) + " failed (exit " + exit + "):\n" + all);
+    }
+    return last;
   }
 
   private static long field(String line, String name) {

@@ -40,4 +40,20 @@ class BenchmarkSmokeTest {
     assertThat(figures[0]).isPositive();
     assertThat(figures[1]).isPositive().isLessThan(64L << 20);
   }
+
+  @Test
+  void marketoImportProbeMeasuresAgainstTheIdeal() {
+    MarketoImportProbe.Result r = MarketoImportProbe.run(20_000, 1_000, 150_000, dir);
+    assertThat(r.parts()).isGreaterThan(2);
+    assertThat(r.leads()).isEqualTo(20_000);
+    assertThat(r.ratio()).isGreaterThan(0.5);
+    assertThat(r.calls()).isGreaterThanOrEqualTo(r.minimumCalls());
+  }
+
+  @Test
+  void aNearlyTenMegabytePartUploadsUnderA32MbHeap() throws Exception {
+    long[] figures = BenchmarkReport.upload(BenchmarkReport.Settings.quick(), dir);
+    assertThat(figures[0]).isPositive();
+    assertThat(figures[1]).isLessThanOrEqualTo(40L << 20);
+  }
 }
