@@ -33,6 +33,13 @@ public final class CsvWriter implements Closeable, Flushable {
     out.append(line);
   }
 
+  /** Formats a row without writing it, for callers that count bytes first. */
+  static String format(CsvFormat format, List<String> values) {
+    StringBuilder sb = new StringBuilder();
+    appendRow(format, values, sb);
+    return sb.toString();
+  }
+
   /**
    * Writes one row; {@code null} values are written empty.
    *
@@ -45,17 +52,67 @@ public final class CsvWriter implements Closeable, Flushable {
 
   /** Formats one record, with its separator, onto {@code out}. */
   static void appendRow(CsvFormat format, List<String> values, StringBuilder out) {
-    try {
-      boolean first = true;
-      for (String v : values) {
-        String value = format.guard(v == null ? "" : v);
-        format.commons().print(value, out, first);
-        first = false;
+    int n = values.size();
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        out.append(format.delimiter());
       }
-      out.append(format.recordSeparator());
-    } catch (IOException e) {
-      throw new AssertionError("a StringBuilder does not throw", e);
+      appendValue(format, values.get(i), n == 1, out);
     }
+    out.append(format.recordSeparator());
+  }
+
+  /** Formats one record, with its separator, onto {@code out}. */
+  static void appendRow(CsvFormat format, String[] values, StringBuilder out) {
+    int n = values.length;
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        out.append(format.delimiter());
+      }
+      appendValue(format, values[i], n == 1, out);
+    }
+    out.append(format.recordSeparator());
+  }
+
+  /**
+   * Appends one value, quoted as RFC 4180 says when it holds the delimiter, the quote character or
+   * a line break; also when it starts or ends with white space or starts with {@code #}, which some
+   * readers trim or treat as a comment; and an empty value that is a record's only field.
+   */
+  private static void appendValue(CsvFormat format, String raw, boolean only, StringBuilder out) {
+    String value = format.guard(raw == null ? "" : raw);
+    char quote = format.quote();
+    if (format.quoteMode() == CsvFormat.QuoteMode.ALL || needsQuotes(format, value, only)) {
+      out.append(quote);
+      int from = 0;
+      for (int i = value.indexOf(quote); i >= 0; i = value.indexOf(quote, i + 1)) {
+        out.append(value, from, i + 1).append(quote);
+        from = i + 1;
+      }
+      out.append(value, from, value.length()).append(quote);
+    } else {
+      out.append(value);
+    }
+  }
+
+  private static boolean needsQuotes(CsvFormat format, String value, boolean only) {
+    int n = value.length();
+    if (n == 0) {
+      return only;
+    }
+    char first = value.charAt(0);
+    if (first <= ' ' || first == '#' || value.charAt(n - 1) <= ' ') {
+      return true;
+    }
+    char delimiter = format.delimiter();
+    char quote = format.quote();
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c == delimiter || c == quote || c == '\n' || c == '\r') {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

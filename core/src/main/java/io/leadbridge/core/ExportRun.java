@@ -35,7 +35,12 @@ final class ExportRun {
   private final StringBuilder text = new StringBuilder(512);
   private final boolean[] seen;
   private int unseen;
-  private ByteBuffer bytes = ByteBuffer.allocate(4096);
+  private final boolean utf8;
+  private byte[] encoded = new byte[4096];
+  private int encodedLength;
+  private char[] chars = new char[1024];
+  private final StringBuilder keyText = new StringBuilder(128);
+  private byte[] keyBytes = new byte[512];
   private byte[] headerBytes;
 
   private long entriesRead;
@@ -50,7 +55,7 @@ final class ExportRun {
   private String outputName;
   private final List<Part> parts = new ArrayList<>();
   private Part current;
-  private CsvWriter rowKeys;
+  private OutputStream rowKeys;
   private Path rowKeysTemp;
   private CsvWriter rejectionsOut;
   private Path rejectionsTemp;
@@ -78,6 +83,7 @@ final class ExportRun {
             .newEncoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+    this.utf8 = format.charset().equals(java.nio.charset.StandardCharsets.UTF_8);
     String key = exporter.keyColumnOrNull();
     this.keyIndex = key == null ? -1 : mapping.indexOf(key);
     this.seen = new boolean[mapping.columns().size()];
@@ -145,8 +151,10 @@ final class ExportRun {
       Files.createDirectories(dir);
       headerBytes = encodeHeader();
       rowKeysTemp = SecureFiles.createTemp(dir, outputName, ".rowkeys.tmp");
-      rowKeys = RowKeys.FORMAT.openWriter(rowKeysTemp);
-      rowKeys.writeRow(RowKeys.header(keyIndex < 0 ? "key" : mapping.header().get(keyIndex)));
+      rowKeys = new BufferedOutputStream(Files.newOutputStream(rowKeysTemp), 1 << 16);
+      writeKey(
+          RowKeys.header(keyIndex < 0 ? "key" : mapping.header().get(keyIndex))
+              .toArray(new String[0]));
       startPart();
       run(true);
       List<ExportedFile> files = publish();
@@ -332,7 +340,7 @@ final class ExportRun {
       return;
     }
     text.setLength(0);
-    CsvWriter.appendRow(format, java.util.Arrays.asList(values), text);
+    CsvWriter.appendRow(format, values, text);
     if (!encode()) {
       reject(
           new Rejection(
@@ -342,10 +350,10 @@ final class ExportRun {
               unencodableDetail(values)));
       return;
     }
-    int size = bytes.remaining();
+    int size = encodedLength;
     if (!files) {
       markSeen(values);
-      streamOut.write(bytes.array(), 0, size);
+      streamOut.write(encoded, 0, size);
       rowsWritten++;
       bytesWritten += size;
       return;
@@ -369,17 +377,35 @@ final class ExportRun {
       }
     }
     markSeen(values);
-    current.out.write(bytes.array(), 0, size);
+    current.out.write(encoded, 0, size);
     current.rows++;
     current.bytes += size;
     rowsWritten++;
     bytesWritten += size;
     String id = user.userId();
-    rowKeys.writeRow(
-        Integer.toString(parts.size()),
-        Long.toString(current.rows),
-        id == null ? "" : id,
-        keyIndex < 0 ? "" : values[keyIndex]);
+    writeKey(
+        new String[] {
+          Integer.toString(parts.size()),
+          Long.toString(current.rows),
+          id == null ? "" : id,
+          keyIndex < 0 ? "" : values[keyIndex]
+        });
+  }
+
+  private void writeKey(String[] values) throws IOException {
+    keyText.setLength(0);
+    CsvWriter.appendRow(RowKeys.FORMAT, values, keyText);
+    int max = Utf8.maxBytes(keyText.length());
+    if (keyBytes.length < max) {
+      keyBytes = new byte[Math.max(max, keyBytes.length * 2)];
+    }
+    int n = Utf8.encode(keyText, keyBytes);
+    if (n < 0) {
+      byte[] replaced = keyText.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      rowKeys.write(replaced);
+    } else {
+      rowKeys.write(keyBytes, 0, n);
+    }
   }
 
   private void markSeen(String[] values) {
@@ -394,25 +420,39 @@ final class ExportRun {
     }
   }
 
-  /** Encodes {@link #text} into {@link #bytes}; false when a character cannot be encoded. */
+  /** Encodes {@link #text} into {@link #encoded}; false when a character cannot be encoded. */
   private boolean encode() {
-    CharBuffer in = CharBuffer.wrap(text);
+    int length = text.length();
+    if (utf8) {
+      int max = Utf8.maxBytes(length);
+      if (encoded.length < max) {
+        encoded = new byte[Math.max(max, encoded.length * 2)];
+      }
+      encodedLength = Utf8.encode(text, encoded);
+      return encodedLength >= 0;
+    }
+    if (chars.length < length) {
+      chars = new char[Math.max(length, chars.length * 2)];
+    }
+    text.getChars(0, length, chars, 0);
+    CharBuffer in = CharBuffer.wrap(chars, 0, length);
+    ByteBuffer out = ByteBuffer.wrap(encoded);
     while (true) {
       encoder.reset();
-      bytes.clear();
-      CoderResult r = encoder.encode(in, bytes, true);
+      CoderResult r = encoder.encode(in, out, true);
       if (r.isUnderflow()) {
-        r = encoder.flush(bytes);
+        r = encoder.flush(out);
       }
       if (r.isOverflow()) {
-        bytes = ByteBuffer.allocate(bytes.capacity() * 2);
+        encoded = new byte[encoded.length * 2];
+        out = ByteBuffer.wrap(encoded);
         in.rewind();
         continue;
       }
       if (r.isError()) {
         return false;
       }
-      bytes.flip();
+      encodedLength = out.position();
       return true;
     }
   }

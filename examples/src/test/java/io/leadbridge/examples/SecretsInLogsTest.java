@@ -1,0 +1,66 @@
+package io.leadbridge.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.leadbridge.testkit.Auth0Emulator;
+import io.leadbridge.testkit.ManualClock;
+import io.leadbridge.testkit.MarketoEmulator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A full run with DEBUG logging: no client secret, access token or signed download URL appears in
+ * any log line, in the demo's output, or in the results' {@code toString()}.
+ */
+class SecretsInLogsTest {
+  @TempDir Path dir;
+
+  @Test
+  void noSecretTokenOrSignedUrlReachesTheLogsOrOutput() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    ManualClock clock = ManualClock.create();
+    DemoOptions options =
+        DemoOptions.parse(new String[] {"--users", "1500", "--out", dir.toString()});
+    Set<String> secrets = new LinkedHashSet<>();
+    String results;
+    try (DemoRun run = new DemoRun(options, Map.of(), out, out, false, clock, clock.sleeper())) {
+      assertThat(run.execute()).isZero();
+      secrets.add(run.auth0.clientSecret());
+      secrets.add(run.marketo.clientSecret());
+      for (Auth0Emulator.Request r : run.auth0.requests()) {
+        String auth = r.header("authorization");
+        if (auth != null) {
+          secrets.add(auth.substring("Bearer ".length()));
+        }
+        if (r.endpoint() == Auth0Emulator.Endpoint.DOWNLOAD && r.query() != null) {
+          secrets.add(r.query());
+        }
+      }
+      for (MarketoEmulator.Request r : run.marketo.requests()) {
+        String auth = r.header("authorization");
+        if (auth != null) {
+          secrets.add(auth.substring("Bearer ".length()));
+        }
+      }
+      results = run.export + " " + run.report + " " + run.alterian + " " + run.report.batches();
+    }
+    assertThat(secrets).hasSizeGreaterThanOrEqualTo(4);
+    String log = Files.readString(Path.of("target", "test-debug.log"));
+    assertThat(log).as("the DEBUG log is written").isNotEmpty();
+    String output = bytes.toString(StandardCharsets.UTF_8);
+    for (String secret : secrets) {
+      assertThat(log).doesNotContain(secret);
+      assertThat(output).doesNotContain(secret);
+      assertThat(results).doesNotContain(secret);
+    }
+  }
+}
