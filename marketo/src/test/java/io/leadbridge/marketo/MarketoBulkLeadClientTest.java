@@ -399,4 +399,31 @@ class MarketoBulkLeadClientTest {
         .hasMessageContaining("\"zzzz\" is not a lead field");
     HeaderCheck.check(List.of("email", "firstName"), fields);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "code {0} is retried")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"502", "604", "606", "608", "611", "615", "713", "719", "1016", "1019"})
+  void everyTransientCodeIsRetriedWithBackOff(String code) {
+    server.enqueue(token("tok-1", 3600));
+    server.enqueue(error(code));
+    server.enqueue(batch(1, "Complete"));
+    assertThat(client().status(1).state()).isEqualTo(BatchStatus.State.COMPLETE);
+    assertThat(sleeps).hasSize(1);
+    assertThat(server.getRequestCount()).isEqualTo(3);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "code {0} stops at once")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"603", "607", "609", "610", "612", "613", "1003", "1004"})
+  void everyCallerOrQuotaCodeStopsWithoutRetry(String code) {
+    server.enqueue(token("tok-1", 3600));
+    server.enqueue(error(code));
+    assertThatThrownBy(() -> client().status(1))
+        .isInstanceOf(MarketoServiceException.class)
+        .hasMessageContaining("Marketo error " + code)
+        .hasMessageContaining("req-" + code)
+        .satisfies(e -> assertThat(((MarketoServiceException) e).retryable()).isFalse());
+    assertThat(sleeps).isEmpty();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
 }
