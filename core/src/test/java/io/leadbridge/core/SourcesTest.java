@@ -228,4 +228,20 @@ class SourcesTest {
     UserRecord r = UserRecord.of(7, Map.of("email", "someone@example.com"));
     assertThat(r.toString()).doesNotContain("someone").contains("7");
   }
+
+  @Test
+  void aRawNulByteMakesItsLineMalformedAndAnEscapedOneIsAValue() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write("{\"user_id\":\"a\\u0000b\"}\n".getBytes(StandardCharsets.UTF_8));
+    bytes.write(new byte[] {'{', '"', 'x', '"', ':', '"', 0, '"', '}', '\n'});
+    bytes.write(new byte[] {0, '\n'});
+    bytes.write("{\"user_id\":\"ok\"}\n".getBytes(StandardCharsets.UTF_8));
+    List<SourceEntry> entries =
+        readAll(UserSource.ndjson(write("nul.ndjson", bytes.toByteArray())));
+    assertThat(((UserRecord) entries.get(0)).userId()).isEqualTo("a" + (char) 0 + "b");
+    assertThat(entries.get(1)).isInstanceOf(MalformedEntry.class);
+    assertThat(((MalformedEntry) entries.get(1)).detail()).contains("control character");
+    assertThat(entries.get(2)).isInstanceOf(MalformedEntry.class);
+    assertThat(((UserRecord) entries.get(3)).userId()).isEqualTo("ok");
+  }
 }

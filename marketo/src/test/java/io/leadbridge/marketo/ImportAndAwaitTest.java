@@ -103,6 +103,7 @@ class ImportAndAwaitTest {
     Map<String, Map<String, String>> leads = marketo.leads();
     assertThat(leads.keySet()).isEqualTo(validEmails(250_000));
     assertThat(marketo.maxImportCount()).isEqualTo(1);
+    assertStoreMatchesInput(250_000);
     assertThat(leads.get("user5@example.com"))
         .containsEntry("firstName", "Given, \"5\"")
         .containsEntry("lastName", "Family\t5");
@@ -127,6 +128,7 @@ class ImportAndAwaitTest {
     start(MarketoEmulator.builder().rowsPerSecond(5_000));
     marketo
         .failWithCode(Endpoint.UPLOAD, 1, "615")
+        .failWithCode(Endpoint.UPLOAD, 2, "602")
         .failWithCode(Endpoint.UPLOAD, 3, "606")
         .failWithStatus(Endpoint.UPLOAD, 4, 502)
         .failWithCode(Endpoint.STATUS, 2, "606")
@@ -150,6 +152,25 @@ class ImportAndAwaitTest {
         .extracting(f -> f.userIds().get(0))
         .allMatch(id -> id.endsWith("7"));
     assertThat(report.uncertainParts()).isEmpty();
+    assertStoreMatchesInput(20_000);
+  }
+
+  /** Row by row: every valid user's lead holds exactly the values exported for it. */
+  private void assertStoreMatchesInput(int n) {
+    Map<String, Map<String, String>> leads = marketo.leads();
+    for (Map<String, Object> u : users(n)) {
+      String email = (String) u.get("email");
+      if (!email.contains("@")) {
+        assertThat(leads).doesNotContainKey(email.toLowerCase(java.util.Locale.ROOT));
+        continue;
+      }
+      String given = (String) u.get("given_name");
+      assertThat(leads.get(email))
+          .as(email)
+          .containsEntry("email", email)
+          .containsEntry("firstName", given.length() > 255 ? given.substring(0, 255) : given)
+          .containsEntry("lastName", (String) u.get("family_name"));
+    }
   }
 
   @Test

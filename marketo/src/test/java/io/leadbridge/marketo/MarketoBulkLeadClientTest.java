@@ -426,4 +426,39 @@ class MarketoBulkLeadClientTest {
     assertThat(sleeps).isEmpty();
     assertThat(server.getRequestCount()).isEqualTo(2);
   }
+
+  @Test
+  void aRedirectToAnotherHostIsNotFollowedWithTheToken() throws Exception {
+    try (MockWebServer elsewhere = new MockWebServer()) {
+      elsewhere.start();
+      server.enqueue(token("tok-1", 3600));
+      server.enqueue(
+          new MockResponse.Builder()
+              .code(302)
+              .setHeader("Location", "http://127.0.0.1:" + elsewhere.getPort() + "/steal")
+              .build());
+      assertThatThrownBy(() -> client().status(1))
+          .isInstanceOf(MarketoTransportException.class)
+          .hasMessageContaining("HTTP 302")
+          .hasMessageNotContaining("tok-1");
+      assertThat(elsewhere.getRequestCount()).isZero();
+    }
+  }
+
+  @Test
+  void aServerSlowerThanTheRequestTimeoutIsRetried() throws Exception {
+    server.enqueue(token("tok-1", 3600));
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .setHeader("Content-Type", "application/json")
+            .body("{}")
+            .headersDelay(2, java.util.concurrent.TimeUnit.SECONDS)
+            .build());
+    server.enqueue(batch(1, "Complete"));
+    MarketoBulkLeadClient client =
+        client().toBuilder().requestTimeout(Duration.ofMillis(300)).build();
+    assertThat(client.status(1).state()).isEqualTo(BatchStatus.State.COMPLETE);
+    assertThat(sleeps).hasSize(1);
+  }
 }

@@ -201,6 +201,7 @@ public final class Auth0Emulator implements AutoCloseable {
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
   private final AtomicInteger jobCounter = new AtomicInteger();
   private final AtomicLong arrivals = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final Map<Long, Request> requests = new ConcurrentSkipListMap<>();
   private final Map<Endpoint, AtomicInteger> calls = new EnumMap<>(Endpoint.class);
   private final Map<Endpoint, Map<Integer, Fault>> faults = new EnumMap<>(Endpoint.class);
@@ -351,6 +352,12 @@ public final class Auth0Emulator implements AutoCloseable {
    * @return a snapshot of the requests
    */
   public List<Request> requests() {
+    // A client can have its whole answer before the server thread has recorded the exchange:
+    // wait (briefly, bounded) for exchanges still being recorded, so snapshots are complete.
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     return List.copyOf(requests.values());
   }
 
@@ -361,9 +368,7 @@ public final class Auth0Emulator implements AutoCloseable {
    * @return a snapshot of the requests, in order
    */
   public List<Request> requests(Endpoint endpoint) {
-    return requests.values().stream()
-        .filter(r -> r.endpoint() == endpoint)
-        .collect(Collectors.toList());
+    return requests().stream().filter(r -> r.endpoint() == endpoint).collect(Collectors.toList());
   }
 
   /**
@@ -409,6 +414,15 @@ public final class Auth0Emulator implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
 
   private void handle(HttpExchange ex) throws IOException {
+    inFlight.incrementAndGet();
+    try {
+      handleCounted(ex);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void handleCounted(HttpExchange ex) throws IOException {
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getRawPath();
     String query = ex.getRequestURI().getRawQuery();
