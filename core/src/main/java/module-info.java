@@ -10,4 +10,7 @@ module io.leadbridge.core {
 
   exports io.leadbridge.core;
   exports io.leadbridge.core.auth0;
+  // Shared implementation, not API: for Leadbridge's own modules only.
+  exports io.leadbridge.core.internal to
+      io.leadbridge.marketo;
 }

@@ -1,13 +1,12 @@
 package io.leadbridge.core;
 
+import io.leadbridge.core.internal.Json;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import tools.jackson.core.JacksonException;
@@ -66,55 +65,13 @@ final class JsonTrees {
   }
 
   /** Reads the object whose START_OBJECT is the parser's current token. */
+  @SuppressWarnings("unchecked")
   static Map<String, Object> readObject(JsonParser p) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.PROPERTY_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      map.put(name, readValue(p));
-    }
-    if (t != JsonToken.END_OBJECT) {
-      throw new IllegalStateException("unexpected token " + t);
-    }
-    return map;
+    return (Map<String, Object>) Json.read(p);
   }
 
   static Object readValue(JsonParser p) {
-    JsonToken t = p.currentToken();
-    if (t == null) {
-      throw new IllegalStateException("unexpected end of input");
-    }
-    switch (t) {
-      case VALUE_STRING:
-        return p.getString();
-      case VALUE_NUMBER_INT:
-        switch (p.getNumberType()) {
-          case INT:
-          case LONG:
-            return p.getLongValue();
-          default:
-            return p.getBigIntegerValue();
-        }
-      case VALUE_NUMBER_FLOAT:
-        return p.getDecimalValue();
-      case VALUE_TRUE:
-        return Boolean.TRUE;
-      case VALUE_FALSE:
-        return Boolean.FALSE;
-      case VALUE_NULL:
-        return null;
-      case START_OBJECT:
-        return readObject(p);
-      case START_ARRAY:
-        List<Object> list = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          list.add(readValue(p));
-        }
-        return list;
-      default:
-        throw new IllegalStateException("unexpected token " + t);
-    }
+    return Json.read(p);
   }
 
   /** A description of a JSON token kind for messages, e.g. "a JSON string". */
@@ -181,43 +138,7 @@ final class JsonTrees {
 
   /** Writes a JSON-like value as compact JSON. */
   static String toJson(Object value) {
-    java.io.StringWriter out = new java.io.StringWriter();
-    try (tools.jackson.core.JsonGenerator g =
-        FACTORY.createGenerator(tools.jackson.core.ObjectWriteContext.empty(), out)) {
-      write(g, value);
-    }
-    return out.toString();
-  }
-
-  private static void write(tools.jackson.core.JsonGenerator g, Object value) {
-    if (value == null) {
-      g.writeNull();
-    } else if (value instanceof String) {
-      g.writeString((String) value);
-    } else if (value instanceof Boolean) {
-      g.writeBoolean((Boolean) value);
-    } else if (value instanceof Long) {
-      g.writeNumber((Long) value);
-    } else if (value instanceof java.math.BigInteger) {
-      g.writeNumber((java.math.BigInteger) value);
-    } else if (value instanceof java.math.BigDecimal) {
-      g.writeNumber(((java.math.BigDecimal) value).toPlainString());
-    } else if (value instanceof Map) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-        g.writeName(String.valueOf(e.getKey()));
-        write(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (value instanceof List) {
-      g.writeStartArray();
-      for (Object item : (List<?>) value) {
-        write(g, item);
-      }
-      g.writeEndArray();
-    } else {
-      g.writeString(String.valueOf(value));
-    }
+    return Json.write(value);
   }
 
   /** Parses a whole small JSON document (a mapping file, say) into a tree. */

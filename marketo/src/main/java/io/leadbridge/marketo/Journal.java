@@ -1,5 +1,6 @@
 package io.leadbridge.marketo;
 
+import io.leadbridge.core.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -53,16 +54,16 @@ final class Journal {
         }
         try {
           Map<String, Object> m = Json.object(Json.parse(line));
-          long batchId = Json.number(m, "batchId");
+          long batchId = Json.number(m, "batchId", 0);
           BatchStatus result =
               m.containsKey("result")
                   ? new BatchStatus(
                       batchId,
                       null,
                       BatchStatus.State.valueOf(Json.string(Json.object(m.get("result")), "state")),
-                      Json.number(Json.object(m.get("result")), "leadsProcessed"),
-                      Json.number(Json.object(m.get("result")), "rowsFailed"),
-                      Json.number(Json.object(m.get("result")), "rowsWithWarning"),
+                      Json.number(Json.object(m.get("result")), "leadsProcessed", 0),
+                      Json.number(Json.object(m.get("result")), "rowsFailed", 0),
+                      Json.number(Json.object(m.get("result")), "rowsWithWarning", 0),
                       String.valueOf(Json.object(m.get("result")).getOrDefault("message", "")))
                   : null;
           Entry e =

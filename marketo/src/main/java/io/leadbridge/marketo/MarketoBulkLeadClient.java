@@ -4,6 +4,7 @@ import io.leadbridge.core.CsvFormat;
 import io.leadbridge.core.CsvReader;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.Sleeper;
+import io.leadbridge.core.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -280,12 +281,12 @@ public final class MarketoBulkLeadClient {
     Map<String, Object> r = result.isEmpty() ? Map.of() : Json.object(result.get(0));
     String message = Json.string(r, "message");
     return new BatchStatus(
-        Json.number(r, "batchId"),
+        Json.number(r, "batchId", 0),
         Json.string(r, "importId"),
         BatchStatus.State.parse(Json.string(r, "status")),
-        Json.number(r, "numOfLeadsProcessed"),
-        Json.number(r, "numOfRowsFailed"),
-        Json.number(r, "numOfRowsWithWarning"),
+        Json.number(r, "numOfLeadsProcessed", 0),
+        Json.number(r, "numOfRowsFailed", 0),
+        Json.number(r, "numOfRowsWithWarning", 0),
         message == null ? "" : message);
   }
 
@@ -394,7 +395,7 @@ public final class MarketoBulkLeadClient {
                   Json.string(m, "name"),
                   Json.string(m, "displayName"),
                   Json.string(m, "dataType"),
-                  (int) Json.number(m, "length"),
+                  (int) Json.number(m, "length", 0),
                   !Boolean.FALSE.equals(m.get("updateable"))));
         }
       }
@@ -685,12 +686,12 @@ public final class MarketoBulkLeadClient {
   }
 
   private static Map<String, Object> parse(HttpResponse<String> response, String what) {
-    try {
-      return Json.object(Json.parse(response.body()));
-    } catch (IllegalArgumentException e) {
+    Object answer = Json.parse(response.body());
+    if (!(answer instanceof Map)) {
       throw new MarketoTransportException(
-          "Marketo's answer to " + what + " was not JSON (HTTP " + response.statusCode() + ").", e);
+          "Marketo's answer to " + what + " was not JSON (HTTP " + response.statusCode() + ").");
     }
+    return Json.object(answer);
   }
 
   // ------------------------------------------------------------------------------ token
@@ -704,7 +705,7 @@ public final class MarketoBulkLeadClient {
       for (int i = 0; ; i++) {
         Map<String, Object> answer = fetchToken();
         String t = Json.string(answer, "access_token");
-        long expiresIn = Json.number(answer, "expires_in");
+        long expiresIn = Json.number(answer, "expires_in", 0);
         if (t == null || t.isEmpty()) {
           throw new MarketoServiceException(
               "identity", "no access_token in the answer", null, false, "check the endpoint.");
@@ -755,16 +756,14 @@ public final class MarketoBulkLeadClient {
                 "the access token");
         continue;
       }
-      Map<String, Object> answer;
-      try {
-        answer = Json.object(Json.parse(response.body()));
-      } catch (IllegalArgumentException e) {
+      Object parsed = Json.parse(response.body());
+      if (!(parsed instanceof Map)) {
         throw new MarketoTransportException(
             "The identity endpoint's answer was not JSON (HTTP "
                 + status
-                + "); check the endpoint.",
-            e);
+                + "); check the endpoint.");
       }
+      Map<String, Object> answer = Json.object(parsed);
       if (status == 401 || status == 400 || answer.containsKey("error")) {
         throw new MarketoServiceException(
             "identity " + status,

@@ -511,6 +511,30 @@ public final class MarketoEmulator implements AutoCloseable {
     Fault fault = faults.get(kind).remove(n);
     int concurrent = inFlight.incrementAndGet();
     try {
+      route(ex, kind, path, query, headers, body, fault, concurrent);
+    } catch (Dropped e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      // A bug in the emulator must not leave the client waiting for an answer.
+      System.err.println("MarketoEmulator: internal error answering " + kind + ": " + e);
+      e.printStackTrace();
+      throw new Dropped();
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void route(
+      HttpExchange ex,
+      Endpoint kind,
+      String path,
+      String query,
+      Map<String, List<String>> headers,
+      byte[] body,
+      Fault fault,
+      int concurrent)
+      throws IOException {
+    {
       if (fault != null && fault.kind() == FaultKind.DROP) {
         throw new Dropped();
       }
@@ -573,8 +597,6 @@ public final class MarketoEmulator implements AutoCloseable {
               "application/json",
               "{\"success\":false,\"errors\":[{\"code\":\"404\",\"message\":\"Not found\"}]}");
       }
-    } finally {
-      inFlight.decrementAndGet();
     }
   }
 

@@ -3,6 +3,7 @@ package io.leadbridge.core.auth0;
 import io.leadbridge.core.FieldMapping;
 import io.leadbridge.core.Sleeper;
 import io.leadbridge.core.UserSource;
+import io.leadbridge.core.internal.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

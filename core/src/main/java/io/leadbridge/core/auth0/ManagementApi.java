@@ -1,6 +1,7 @@
 package io.leadbridge.core.auth0;
 
 import io.leadbridge.core.Sleeper;
+import io.leadbridge.core.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,7 +92,7 @@ final class ManagementApi {
 
   /** POSTs a JSON body to a Management API path and parses the JSON answer as an object. */
   Map<String, Object> post(String path, Object body, String what, String scope) {
-    return Json.object(call(what, scope, Json.write(body), path).body());
+    return Json.object(Json.parse(call(what, scope, Json.write(body), path).body()));
   }
 
   private Answer call(String what, String scope, String body, String pathAndQuery) {
@@ -120,7 +121,7 @@ final class ManagementApi {
       if (a.status() / 100 == 2) {
         return a;
       }
-      Map<String, Object> error = Json.object(a.body());
+      Map<String, Object> error = Json.object(Json.parse(a.body()));
       String code = errorCode(error);
       if (a.status() == 401) {
         if (!fresh && !retriedUnauthorized) {
@@ -197,7 +198,7 @@ final class ManagementApi {
                     .header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                     .build());
-    Map<String, Object> answer = Json.object(a.body());
+    Map<String, Object> answer = Json.object(Json.parse(a.body()));
     String code = errorCode(answer);
     if (a.status() == 401 || a.status() == 403) {
       String hint =
@@ -288,7 +289,7 @@ final class ManagementApi {
                   + " waits. Other applications may be using the tenant's Management API quota;"
                   + " try again later.",
               429,
-              errorCode(Json.object(a.body())),
+              errorCode(Json.object(Json.parse(a.body()))),
               true);
         }
         Duration wait = rateLimitWait(a.headers(), rateLimited);
@@ -299,7 +300,7 @@ final class ManagementApi {
       if (a.status() >= 500) {
         failures++;
         if (failures > maxRetries) {
-          Map<String, Object> error = Json.object(a.body());
+          Map<String, Object> error = Json.object(Json.parse(a.body()));
           throw new Auth0ServiceException(
               "Auth0 kept answering HTTP "
                   + a.status()
