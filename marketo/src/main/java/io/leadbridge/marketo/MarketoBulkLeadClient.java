@@ -350,7 +350,7 @@ public final class MarketoBulkLeadClient {
       String body =
           callForText(
               kind + " of batch " + batchId,
-              () ->
+              t ->
                   HttpRequest.newBuilder(
                           uri("/bulk/v1/leads/batch/" + batchId + "/" + kind + ".json"))
                       .GET());
@@ -487,6 +487,19 @@ public final class MarketoBulkLeadClient {
    * @param ambiguousOnDrop true for an upload, whose dropped answer may hide an accepted job
    */
   Map<String, Object> call(String what, boolean ambiguousOnDrop, RequestSpec spec) {
+    return Json.object(exchange(what, ambiguousOnDrop, false, spec));
+  }
+
+  /** Like {@link #call} for answers that are files (failures, warnings): returns the body text. */
+  String callForText(String what, RequestSpec spec) {
+    return (String) exchange(what, false, true, spec);
+  }
+
+  /**
+   * The one retry loop behind every call: a JSON answer's map, or for {@code file} the body of an
+   * answer that is not a JSON error.
+   */
+  private Object exchange(String what, boolean ambiguousOnDrop, boolean file, RequestSpec spec) {
     boolean renewed = false;
     int attempt = 0;
     while (true) {
@@ -519,68 +532,20 @@ public final class MarketoBulkLeadClient {
                 what);
         continue;
       }
+      if (file && !isJsonError(response)) {
+        return response.body();
+      }
       Map<String, Object> answer = parse(response, what);
       if (Boolean.TRUE.equals(answer.get("success"))) {
-        return answer;
+        return file ? response.body() : answer;
       }
       List<?> errors = Json.array(answer.get("errors"));
       Map<String, Object> error = errors.isEmpty() ? Map.of() : Json.object(errors.get(0));
       String code = String.valueOf(error.getOrDefault("code", "unknown"));
-      String message = Json.string(error, "message");
-      String requestId = Json.string(answer, "requestId");
       if (TOKEN.contains(code) && !renewed) {
         renewed = true;
         invalidate(t);
         LOG.debug("Marketo answered {} to {}; renewing the access token", code, what);
-        continue;
-      }
-      boolean retryable = RETRYABLE.contains(code);
-      MarketoServiceException failure =
-          new MarketoServiceException(code, message, requestId, retryable, advice(code, what));
-      if (!retryable) {
-        throw failure;
-      }
-      attempt = retryOrThrow(attempt, failure, what);
-    }
-  }
-
-  /** Like {@link #call} for answers that are files: returns the body text. */
-  String callForText(String what, java.util.function.Supplier<HttpRequest.Builder> spec) {
-    boolean renewed = false;
-    int attempt = 0;
-    while (true) {
-      String t = token();
-      HttpResponse<String> response;
-      try {
-        response = send(spec.get().header("Authorization", "Bearer " + t), what);
-      } catch (MarketoTransportException e) {
-        attempt = retryOrThrow(attempt, e, what);
-        continue;
-      }
-      int status = response.statusCode();
-      if (status >= 500) {
-        attempt =
-            retryOrThrow(
-                attempt,
-                new MarketoServiceException("HTTP " + status, null, null, true, "server error"),
-                what);
-        continue;
-      }
-      String type = response.headers().firstValue("Content-Type").orElse("");
-      String body = response.body();
-      if (!type.contains("json") || !body.stripLeading().startsWith("{\"")) {
-        return body;
-      }
-      Map<String, Object> answer = parse(response, what);
-      List<?> errors = Json.array(answer.get("errors"));
-      if (Boolean.TRUE.equals(answer.get("success")) || errors.isEmpty()) {
-        return body;
-      }
-      Map<String, Object> error = Json.object(errors.get(0));
-      String code = String.valueOf(error.getOrDefault("code", "unknown"));
-      if (TOKEN.contains(code) && !renewed) {
-        renewed = true;
-        invalidate(t);
         continue;
       }
       boolean retryable = RETRYABLE.contains(code);
@@ -596,6 +561,12 @@ public final class MarketoBulkLeadClient {
       }
       attempt = retryOrThrow(attempt, failure, what);
     }
+  }
+
+  /** Whether a file download came back as Marketo's JSON error answer instead of the file. */
+  private static boolean isJsonError(HttpResponse<String> response) {
+    String type = response.headers().firstValue("Content-Type").orElse("");
+    return type.contains("json") && response.body().stripLeading().startsWith("{\"");
   }
 
   private static String advice(String code, String what) {
