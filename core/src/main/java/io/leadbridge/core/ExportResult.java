@@ -12,7 +12,9 @@ import java.util.Optional;
  * What an export did: the files written, the counts, and every rejected user with the reason.
  *
  * <p>Every entry read from the source is accounted for: {@code entriesRead() == rowsWritten() +
- * rowsRejected()}. The first {@link UserExporter.Builder#maxRejectionsInMemory(int) few thousand}
+ * rowsRejected() + rowsMerged() + rowsUnchanged()}, the last two being 0 unless users were merged
+ * ({@link UserExporter.Builder#mergePolicy(MergePolicy)}) or the export was made against a {@link
+ * SyncState}. The first {@link UserExporter.Builder#maxRejectionsInMemory(int) few thousand}
  * rejections are held in memory; all of them are in {@link #rejectionsFile()} when the export went
  * to files.
  */
@@ -29,6 +31,11 @@ public final class ExportResult {
   private final List<String> emptyColumns;
   private final Path rejectionsFile;
   private final RowKeys rowKeys;
+  private final long rowsUnchanged;
+  private final long rowsMerged;
+  private final List<Merge> merges;
+  private final Path mergesFile;
+  private final SyncSummary sync;
 
   ExportResult(
       List<ExportedFile> files,
@@ -42,7 +49,12 @@ public final class ExportResult {
       Map<Rejection.Reason, Long> rejectionCounts,
       List<String> emptyColumns,
       Path rejectionsFile,
-      RowKeys rowKeys) {
+      RowKeys rowKeys,
+      long rowsUnchanged,
+      long rowsMerged,
+      List<Merge> merges,
+      Path mergesFile,
+      SyncSummary sync) {
     this.files = List.copyOf(files);
     this.format = format;
     this.header = List.copyOf(header);
@@ -58,6 +70,11 @@ public final class ExportResult {
     this.emptyColumns = List.copyOf(emptyColumns);
     this.rejectionsFile = rejectionsFile;
     this.rowKeys = rowKeys;
+    this.rowsUnchanged = rowsUnchanged;
+    this.rowsMerged = rowsMerged;
+    this.merges = List.copyOf(merges);
+    this.mergesFile = mergesFile;
+    this.sync = sync;
   }
 
   /**
@@ -94,6 +111,11 @@ public final class ExportResult {
         described.stream().mapToLong(ExportedFile::bytes).sum(),
         List.of(),
         Map.of(),
+        List.of(),
+        null,
+        null,
+        0,
+        0,
         List.of(),
         null,
         null);
@@ -232,6 +254,54 @@ public final class ExportResult {
     return Optional.ofNullable(rowKeys);
   }
 
+  /**
+   * Users not written because their row is the one the target already has (an export against a
+   * {@link SyncState}).
+   *
+   * @return the count; 0 for an export without a state
+   */
+  public long rowsUnchanged() {
+    return rowsUnchanged;
+  }
+
+  /**
+   * Users not written because another user with the same key value was (see {@link MergePolicy}).
+   *
+   * @return the count
+   */
+  public long rowsMerged() {
+    return rowsMerged;
+  }
+
+  /**
+   * The merges held in memory, in key order: as many as {@link
+   * UserExporter.Builder#maxRejectionsInMemory(int)}; {@link #mergesFile()} has them all.
+   *
+   * @return an unmodifiable list
+   */
+  public List<Merge> merges() {
+    return merges;
+  }
+
+  /**
+   * The side file listing every merge (tab-separated: position, {@code user_id}, kept {@code
+   * user_id}, policy), written beside the export when users were merged.
+   *
+   * @return the file, or empty when nothing was merged
+   */
+  public Optional<Path> mergesFile() {
+    return Optional.ofNullable(mergesFile);
+  }
+
+  /**
+   * How the export compares with the {@link SyncState} it was made against.
+   *
+   * @return the comparison, or empty for an export without a state
+   */
+  public Optional<SyncSummary> sync() {
+    return Optional.ofNullable(sync);
+  }
+
   @Override
   public String toString() {
     return "ExportResult[files="
@@ -242,6 +312,8 @@ public final class ExportResult {
         + rowsWritten
         + ", rejected="
         + rowsRejected
+        + (rowsMerged > 0 ? ", merged=" + rowsMerged : "")
+        + (sync != null ? ", unchanged=" + rowsUnchanged : "")
         + ", bytes="
         + bytesWritten
         + "]";

@@ -27,6 +27,8 @@ final class ExportRun {
 
   private final UserExporter exporter;
   private final UserSource source;
+  private final SyncState state;
+  private SyncRun sync;
   private final FieldMapping mapping;
   private final CsvFormat format;
   private final CharsetEncoder encoder;
@@ -72,9 +74,10 @@ final class ExportRun {
     }
   }
 
-  ExportRun(UserExporter exporter, UserSource source) {
+  ExportRun(UserExporter exporter, UserSource source, SyncState state) {
     this.exporter = exporter;
     this.source = source;
+    this.state = state;
     this.mapping = exporter.mapping();
     this.format = exporter.format();
     this.encoder =
@@ -156,8 +159,31 @@ final class ExportRun {
           RowKeys.header(keyIndex < 0 ? "key" : mapping.header().get(keyIndex))
               .toArray(new String[0]));
       startPart();
+      if (state != null || exporter.mergePolicyOrNull() != null) {
+        sync =
+            new SyncRun(
+                this,
+                state,
+                state != null && exporter.mergePolicyOrNull() == null
+                    ? MergePolicy.MOST_RECENTLY_UPDATED
+                    : exporter.mergePolicyOrNull(),
+                mapping,
+                format,
+                exporter.keyColumnOrNull(),
+                dir,
+                outputName,
+                exporter.maxRejectionsInMemory(),
+                exporter.sortBufferBytes());
+      }
       run(true);
+      if (sync != null) {
+        sync.finish();
+        progress(true);
+      }
       List<ExportedFile> files = publish();
+      Path mergesFile = sync == null ? null : sync.publish();
+      SyncSummary summary =
+          sync == null ? null : sync.summary(files.stream().map(ExportedFile::path).toList());
       done = true;
       Path rowKeysFile = dir.resolve(outputName + ".rowkeys");
       Path rejectionsFile = rejectionsTemp == null ? null : dir.resolve(outputName + ".rejections");
@@ -179,11 +205,19 @@ final class ExportRun {
           counts,
           emptyColumns(),
           rejectionsFile,
-          RowKeys.of(rowKeysFile, keyIndex < 0 ? "key" : mapping.header().get(keyIndex)));
+          RowKeys.of(rowKeysFile, keyIndex < 0 ? "key" : mapping.header().get(keyIndex)),
+          sync == null ? 0 : sync.rowsUnchanged(),
+          sync == null ? 0 : sync.rowsMerged(),
+          sync == null ? List.of() : sync.merges(),
+          mergesFile,
+          summary);
     } catch (IOException e) {
       throw new ExportException(
           "Cannot write the export to " + dir + ": " + e.getMessage() + ". Nothing was kept.", e);
     } finally {
+      if (sync != null) {
+        sync.close();
+      }
       if (!done) {
         discard();
       }
@@ -219,8 +253,39 @@ final class ExportRun {
     move(rowKeysTemp, dir.resolve(outputName + ".rowkeys"));
     if (rejectionsTemp != null) {
       move(rejectionsTemp, dir.resolve(outputName + ".rejections"));
+    } else {
+      Files.deleteIfExists(dir.resolve(outputName + ".rejections"));
     }
+    removeStaleParts(files);
     return files;
+  }
+
+  /**
+   * Deletes the parts an earlier export of the same name left that this one did not replace (it
+   * wrote fewer parts, or one file instead of parts), so that no old file is taken for new.
+   */
+  private void removeStaleParts(List<ExportedFile> written) throws IOException {
+    int dot = outputName.lastIndexOf('.');
+    String stem = dot > 0 ? outputName.substring(0, dot) : outputName;
+    String ext = dot > 0 ? outputName.substring(dot) : "";
+    java.util.regex.Pattern part =
+        java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(stem + "-")
+                + "\\d{3,}"
+                + java.util.regex.Pattern.quote(ext));
+    java.util.Set<Path> keep = new java.util.HashSet<>();
+    written.forEach(f -> keep.add(f.path()));
+    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (!keep.contains(p)
+            && (name.equals(outputName) || part.matcher(name).matches())
+            && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.delete(p);
+          LOG.debug("Removed {}, left by an earlier export of the same name", name);
+        }
+      }
+    }
   }
 
   private String partName(int part, int total) {
@@ -233,7 +298,7 @@ final class ExportRun {
     return String.format("%s-%03d%s", stem, part, ext);
   }
 
-  private static void move(Path from, Path to) throws IOException {
+  static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -300,6 +365,11 @@ final class ExportRun {
         counts,
         emptyColumns(),
         null,
+        null,
+        0,
+        0,
+        List.of(),
+        null,
         null);
   }
 
@@ -312,6 +382,9 @@ final class ExportRun {
     if (source instanceof Projectable && !mapping.hasComputedColumns()) {
       java.util.Set<String> keep = new java.util.HashSet<>(mapping.rootProperties());
       keep.add("user_id");
+      if (sync != null && sync.needsUpdatedAt()) {
+        keep.add("updated_at");
+      }
       ((Projectable) source).keepOnly(keep);
     }
     SourceEntry entry;
@@ -358,38 +431,56 @@ final class ExportRun {
       bytesWritten += size;
       return;
     }
-    if (limit > 0) {
-      if (headerBytes.length + (long) size > limit) {
-        reject(
-            new Rejection(
-                user.position(),
-                user.userId(),
-                Rejection.Reason.ROW_TOO_LARGE,
-                "the row is "
-                    + size
-                    + " bytes, too large for a file of at most "
-                    + limit
-                    + " bytes with its header"));
-        return;
+    if (limit > 0 && headerBytes.length + (long) size > limit) {
+      reject(
+          new Rejection(
+              user.position(),
+              user.userId(),
+              Rejection.Reason.ROW_TOO_LARGE,
+              "the row is "
+                  + size
+                  + " bytes, too large for a file of at most "
+                  + limit
+                  + " bytes with its header"));
+      return;
+    }
+    if (sync != null) {
+      if (sync.stage(user, values, encoded, size)) {
+        markSeen(values);
       }
-      if (current.bytes + size > limit) {
-        startPart();
-      }
+      return;
     }
     markSeen(values);
-    current.out.write(encoded, 0, size);
+    append(encoded, size, user.userId(), keyIndex < 0 ? "" : values[keyIndex]);
+  }
+
+  /**
+   * Writes an encoded row into the current part, starting a new part when the size limit would be
+   * passed, and records its row key.
+   *
+   * @return the 1-based number of the part it went to
+   */
+  int append(byte[] row, int size, String userId, String key) throws IOException {
+    long limit = exporter.maxFileBytes();
+    if (limit > 0 && current.bytes + size > limit) {
+      startPart();
+    }
+    current.out.write(row, 0, size);
     current.rows++;
     current.bytes += size;
     rowsWritten++;
     bytesWritten += size;
-    String id = user.userId();
     writeKey(
         new String[] {
           Integer.toString(parts.size()),
           Long.toString(current.rows),
-          id == null ? "" : id,
-          keyIndex < 0 ? "" : values[keyIndex]
+          userId == null ? "" : userId,
+          key == null ? "" : key
         });
+    if (sync != null && rowsWritten % PROGRESS_EVERY == 0) {
+      progress(false);
+    }
+    return parts.size();
   }
 
   private void writeKey(String[] values) throws IOException {
@@ -471,7 +562,7 @@ final class ExportRun {
     return "a character cannot be represented in " + format.charset().name();
   }
 
-  private void reject(Rejection r) throws IOException {
+  void reject(Rejection r) throws IOException {
     rowsRejected++;
     counts.merge(r.reason(), 1L, Long::sum);
     if (rejections.size() < exporter.maxRejectionsInMemory()) {
@@ -497,6 +588,9 @@ final class ExportRun {
           r.userId() == null ? "" : r.userId(),
           r.reason().name(),
           r.detail());
+    }
+    if (sync != null) {
+      sync.rejected(r);
     }
   }
 

@@ -23,7 +23,17 @@ public record Rejection(long position, String userId, Reason reason, String deta
     /** A character cannot be written in the output's charset. */
     UNENCODABLE,
     /** The row alone, with the header, is larger than the file size limit. */
-    ROW_TOO_LARGE
+    ROW_TOO_LARGE,
+    /**
+     * Other users share the key column value and {@link MergePolicy#REFUSE} is in force; the detail
+     * names their {@code user_id}s.
+     */
+    DUPLICATE_KEY,
+    /**
+     * In a sync ({@link SyncState}), the {@code user_id} was read before in the same source; the
+     * first one read is kept.
+     */
+    DUPLICATE_USER_ID
   }
 
   /**

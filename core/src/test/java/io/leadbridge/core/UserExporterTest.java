@@ -313,6 +313,67 @@ class UserExporterTest {
   }
 
   @Test
+  void aSmallerExportRemovesThePartsAnEarlierExportOfTheSameNameLeft() throws IOException {
+    FieldMapping mapping = FieldMapping.builder().column("email", "email").build();
+    UserExporter exporter =
+        UserExporter.builder().mapping(mapping).format(CsvFormat.TSV).maxFileBytes(100).build();
+    List<Map<String, Object>> many = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      many.add(Map.of("user_id", "auth0|" + i, "email", "user" + i + "@example.com"));
+    }
+    Path out = dir.resolve("users.tsv");
+    Files.writeString(dir.resolve("users-notes.tsv"), "mine");
+    Files.writeString(dir.resolve("other-001.tsv"), "mine");
+    assertThat(exporter.export(UserSource.of(many), out).files()).hasSizeGreaterThan(3);
+
+    ExportResult fewer = exporter.export(UserSource.of(many.subList(0, 6)), out);
+    assertThat(fewer.files()).hasSize(2);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "users-001.tsv",
+              "users-002.tsv",
+              "users.tsv.rowkeys",
+              "users-notes.tsv",
+              "other-001.tsv");
+    }
+    ExportResult one = exporter.export(UserSource.of(many.subList(0, 1)), out);
+    assertThat(one.paths()).containsExactly(out.toAbsolutePath());
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(
+              "users.tsv", "users.tsv.rowkeys", "users-notes.tsv", "other-001.tsv");
+    }
+  }
+
+  @Test
+  void mergesUsersSharingAnEmailOnlyWhenAsked() {
+    List<Map<String, Object>> users =
+        List.of(
+            Map.of("user_id", "auth0|1", "email", "a@example.com"),
+            Map.of("user_id", "google|2", "email", "A@example.com"));
+    FieldMapping mapping = FieldMapping.builder().column("email", "email").build();
+    UserExporter plain = UserExporter.builder().mapping(mapping).build();
+    assertThat(plain.export(UserSource.of(users), dir.resolve("a.csv")).rowsWritten()).isEqualTo(2);
+    UserExporter merging = plain.toBuilder().mergePolicy(MergePolicy.FIRST).build();
+    ExportResult merged = merging.export(UserSource.of(users), dir.resolve("b.csv"));
+    assertThat(merged.rowsWritten()).isEqualTo(1);
+    assertThat(merged.rowsMerged()).isEqualTo(1);
+    assertThat(merged.toString()).contains("merged=1").doesNotContain("example.com");
+    assertThatThrownBy(() -> merging.export(UserSource.of(users), new ByteArrayOutputStream()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("export to a Path");
+    assertThatThrownBy(
+            () ->
+                UserExporter.builder()
+                    .mapping(FieldMapping.builder().column("given_name", "firstName").build())
+                    .mergePolicy(MergePolicy.FIRST)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keyColumn");
+  }
+
+  @Test
   void exportsOneUnsplitStream() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<Map<String, Object>> users =

@@ -118,6 +118,7 @@ class Auth0ExportFlowTest {
     List<String> fields =
         List.of(
             "user_id",
+            "updated_at",
             "email",
             "given_name",
             "family_name",

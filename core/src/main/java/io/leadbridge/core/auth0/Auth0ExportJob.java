@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *     .domain("tenant.eu.auth0.com")
  *     .clientId(clientId)
  *     .clientSecret(clientSecret)          // a Machine-to-Machine app with read:users
- *     .mapping(mapping)                    // exports user_id plus what the mapping reads
+ *     .mapping(mapping)        // exports user_id, updated_at and what the mapping reads
  *     .build();
  * try (UserSource users = job.open()) {
  *   ExportResult result = exporter.export(users, Path.of("out/users.tsv"));
@@ -150,6 +150,7 @@ public final class Auth0ExportJob {
     }
     Set<String> names = new LinkedHashSet<>();
     names.add("user_id");
+    names.add("updated_at"); // lets a sync keep the most recently updated of users sharing a key
     if (mapping != null) {
       names.addAll(mapping.rootProperties());
     }
@@ -160,7 +161,7 @@ public final class Auth0ExportJob {
               + MAX_FIELDS
               + " fields, but "
               + names.size()
-              + " are needed (user_id plus the root properties the mapping reads: "
+              + " are needed (user_id, updated_at and the root properties the mapping reads: "
               + String.join(", ", names)
               + "). Map fewer root properties, or split the export into two mappings.");
     }
@@ -186,8 +187,9 @@ public final class Auth0ExportJob {
   }
 
   /**
-   * The fields the job asks Auth0 for: {@code user_id}, the root properties of the mapping, and the
-   * fields named with {@link Builder#fields(Collection)}.
+   * The fields the job asks Auth0 for: {@code user_id}, {@code updated_at} (which {@link
+   * io.leadbridge.core.MergePolicy#MOST_RECENTLY_UPDATED} reads), the root properties of the
+   * mapping, and the fields named with {@link Builder#fields(Collection)}.
    *
    * @return the field names, in request order, at most {@value #MAX_FIELDS}
    */
@@ -646,8 +648,9 @@ public final class Auth0ExportJob {
     }
 
     /**
-     * The mapping the export feeds: the job asks for {@code user_id} and the root property of each
-     * path the mapping reads ({@code user_metadata} for {@code user_metadata.plan}).
+     * The mapping the export feeds: the job asks for {@code user_id}, {@code updated_at} and the
+     * root property of each path the mapping reads ({@code user_metadata} for {@code
+     * user_metadata.plan}).
      *
      * @param mapping the field mapping
      * @return this builder

@@ -171,8 +171,8 @@ class Auth0ExportJobTest {
     assertThat(create.getBody().utf8())
         .isEqualTo(
             "{\"connection_id\":\"con_42\",\"format\":\"json\",\"limit\":5000,\"fields\":["
-                + "{\"name\":\"user_id\"},{\"name\":\"email\"},{\"name\":\"user_metadata\"},"
-                + "{\"name\":\"identities\"}]}");
+                + "{\"name\":\"user_id\"},{\"name\":\"updated_at\"},{\"name\":\"email\"},"
+                + "{\"name\":\"user_metadata\"},{\"name\":\"identities\"}]}");
 
     List<RecordedRequest> rest = List.of(server.takeRequest(), server.takeRequest());
     for (RecordedRequest poll : rest) {
@@ -385,17 +385,18 @@ class Auth0ExportJobTest {
   }
 
   @Test
-  void fieldsComeFromTheMappingPlusUserId() {
+  void fieldsComeFromTheMappingPlusUserIdAndUpdatedAt() {
     Auth0ExportJob job = job().addField("app_metadata").build();
     assertThat(job.fields())
-        .containsExactly("user_id", "email", "user_metadata", "identities", "app_metadata");
+        .containsExactly(
+            "user_id", "updated_at", "email", "user_metadata", "identities", "app_metadata");
     assertThat(job.toString()).doesNotContain(SECRET).contains("client-1");
   }
 
   @Test
   void refusesMoreThan30Fields() {
     FieldMapping.Builder mapping = FieldMapping.builder();
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < 29; i++) {
       mapping.column("custom_" + i, "c" + i);
     }
     assertThatThrownBy(() -> job().mapping(mapping.build()).build())

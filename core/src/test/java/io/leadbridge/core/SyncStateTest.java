@@ -1,0 +1,564 @@
+package io.leadbridge.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncStateTest {
+  @TempDir Path dir;
+
+  private static final FieldMapping MAPPING =
+      FieldMapping.builder()
+          .column("email", "email")
+          .column("given_name", "firstName")
+          .column("family_name", "lastName")
+          .required("email")
+          .build();
+
+  private static final UserExporter EXPORTER =
+      UserExporter.builder().mapping(MAPPING).format(CsvFormat.TSV).build();
+
+  static Map<String, Object> user(int i) {
+    return user("auth0|" + i, "user" + i + "@example.com", "Given" + i, "2024-01-01T00:00:00Z");
+  }
+
+  static Map<String, Object> user(String id, String email, String given, String updatedAt) {
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("user_id", id);
+    if (email != null) {
+      u.put("email", email);
+    }
+    u.put("given_name", given);
+    u.put("family_name", "Family");
+    if (updatedAt != null) {
+      u.put("updated_at", updatedAt);
+    }
+    return u;
+  }
+
+  static List<Map<String, Object>> users(int n) {
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      users.add(user(i));
+    }
+    return users;
+  }
+
+  private ExportResult export(List<Map<String, Object>> users, SyncState state) {
+    return export(EXPORTER, users, state);
+  }
+
+  private ExportResult export(
+      UserExporter exporter, List<Map<String, Object>> users, SyncState state) {
+    return exporter.export(UserSource.of(users), dir.resolve("out").resolve("users.tsv"), state);
+  }
+
+  private static List<String> writtenUserIds(ExportResult export) {
+    List<String> ids = new ArrayList<>();
+    export.rowKeys().orElseThrow().forEach(k -> ids.add(k.userId()));
+    return ids;
+  }
+
+  private static List<List<String>> rows(Path file, CsvFormat format) throws IOException {
+    return UserExporterTest.parse(file, format).stream()
+        .map(CSVRecord::toList)
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void firstRunWritesEveryoneAndASecondRunWritesNobody() throws IOException {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = users(50);
+
+    ExportResult first = export(users, state);
+    SyncSummary s1 = first.sync().orElseThrow();
+    assertThat(s1.newUsers()).isEqualTo(50);
+    assertThat(s1.changedUsers() + s1.unchangedUsers() + s1.absentUsers()).isZero();
+    assertThat(first.rowsWritten()).isEqualTo(50);
+    assertThat(state.generation()).isZero(); // nothing moves before commit
+    SyncState.Committed c = state.commit(first, ImportConfirmation.all());
+    assertThat(c).isEqualTo(new SyncState.Committed(1, 50, 50, 0));
+    assertThat(state.users()).isEqualTo(50);
+
+    ExportResult second = export(users, state);
+    SyncSummary s2 = second.sync().orElseThrow();
+    assertThat(second.rowsWritten()).isZero();
+    assertThat(s2.unchangedUsers()).isEqualTo(50);
+    assertThat(s2.newUsers() + s2.changedUsers() + s2.absentUsers()).isZero();
+    assertThat(second.rowsUnchanged()).isEqualTo(50);
+    assertThat(second.entriesRead())
+        .isEqualTo(
+            second.rowsWritten()
+                + second.rowsRejected()
+                + second.rowsMerged()
+                + second.rowsUnchanged());
+    assertThat(rows(second.paths().get(0), CsvFormat.TSV)).hasSize(1); // the header only
+    assertThat(state.commit(second, ImportConfirmation.all()).generation()).isEqualTo(2);
+  }
+
+  @Test
+  void exactlyTheChangedAndNewUsersAreWrittenInSourceOrder() throws IOException {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = users(200);
+    state.commit(export(users, state), ImportConfirmation.all());
+
+    List<Map<String, Object>> next = new ArrayList<>(users);
+    for (int i : new int[] {3, 77, 150, 199}) {
+      next.set(i, user("auth0|" + i, "user" + i + "@example.com", "Renamed" + i, null));
+    }
+    next.add(user(1000));
+    next.add(2, user(1001));
+    ExportResult export = export(next, state);
+
+    SyncSummary s = export.sync().orElseThrow();
+    assertThat(s.changedUsers()).isEqualTo(4);
+    assertThat(s.newUsers()).isEqualTo(2);
+    assertThat(s.unchangedUsers()).isEqualTo(196);
+    assertThat(writtenUserIds(export))
+        .containsExactly(
+            "auth0|1001", "auth0|3", "auth0|77", "auth0|150", "auth0|199", "auth0|1000");
+    assertThat(rows(export.paths().get(0), CsvFormat.TSV))
+        .contains(List.of("user77@example.com", "Renamed77", "Family"));
+  }
+
+  @Test
+  void rowsTheTargetDidNotConfirmAreWrittenAgainNextRun() {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = users(20);
+    ExportResult first = export(users, state);
+    Set<String> failed = Set.of("auth0|4", "auth0|9");
+    SyncState.Committed c = state.commit(first, (file, userId) -> !failed.contains(userId));
+    assertThat(c.rowsConfirmed()).isEqualTo(18);
+    assertThat(c.rowsUnconfirmed()).isEqualTo(2);
+
+    ExportResult second = export(users, state);
+    assertThat(writtenUserIds(second)).containsExactly("auth0|4", "auth0|9");
+    assertThat(second.sync().orElseThrow().changedUsers()).isEqualTo(2);
+    state.commit(second, ImportConfirmation.all());
+
+    assertThat(export(users, state).rowsWritten()).isZero();
+  }
+
+  @Test
+  void aFileTheTargetDidNotTakeIsWrittenAgainWhole() {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    UserExporter small = EXPORTER.toBuilder().maxFileBytes(400).build();
+    List<Map<String, Object>> users = users(30);
+    ExportResult first = export(small, users, state);
+    assertThat(first.files()).hasSizeGreaterThan(2);
+    Path failedPart = first.paths().get(1);
+    List<String> inFailedPart = new ArrayList<>();
+    first
+        .rowKeys()
+        .orElseThrow()
+        .forEach(
+            k -> {
+              if (k.part() == 2) {
+                inFailedPart.add(k.userId());
+              }
+            });
+    state.commit(first, (file, userId) -> !file.equals(failedPart));
+
+    ExportResult second = export(small, users, state);
+    assertThat(writtenUserIds(second)).containsExactlyElementsOf(inFailedPart);
+  }
+
+  @Test
+  void aRunThatFailsOrIsNeverCommittedLeavesTheStateAsItWas() throws IOException {
+    Path stateDir = dir.resolve("state");
+    SyncState state = SyncState.open(stateDir);
+    List<Map<String, Object>> users = users(40);
+    state.commit(export(users, state), ImportConfirmation.all());
+    byte[] meta = Files.readAllBytes(stateDir.resolve(SyncState.META));
+
+    List<Map<String, Object>> changed = new ArrayList<>(users);
+    changed.set(5, user("auth0|5", "user5@example.com", "Changed", null));
+
+    // 1. the source breaks halfway through
+    Iterable<Map<String, Object>> breaking =
+        () ->
+            new Iterator<>() {
+              int i;
+
+              @Override
+              public boolean hasNext() {
+                return true;
+              }
+
+              @Override
+              public Map<String, Object> next() {
+                if (i == 20) {
+                  throw new IllegalStateException("connection reset");
+                }
+                return changed.get(i++);
+              }
+            };
+    assertThatThrownBy(
+            () ->
+                EXPORTER.export(
+                    UserSource.of(breaking), dir.resolve("out").resolve("users.tsv"), state))
+        .isInstanceOf(RuntimeException.class);
+
+    // 2. the export worked but the import crashed: no commit
+    ExportResult uncommitted = export(changed, state);
+    assertThat(uncommitted.rowsWritten()).isEqualTo(1);
+
+    // 3. the commit itself fails halfway (the confirmation throws)
+    ExportResult failing = export(changed, state);
+    assertThatThrownBy(
+            () ->
+                state.commit(
+                    failing,
+                    (f, id) -> {
+                      throw new IllegalStateException("killed");
+                    }))
+        .hasMessage("killed");
+
+    assertThat(Files.readAllBytes(stateDir.resolve(SyncState.META))).isEqualTo(meta);
+    assertThat(state.generation()).isEqualTo(1);
+    ExportResult again = export(changed, state);
+    assertThat(writtenUserIds(again)).containsExactly("auth0|5");
+    state.commit(again, ImportConfirmation.all());
+    try (Stream<Path> files = Files.list(stateDir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder(SyncState.META, "users-2.lbs");
+    }
+    try (Stream<Path> files = Files.list(dir.resolve("out"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
+  void aCommitAfterAnotherRunCommittedIsRefused() {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    ExportResult a = export(users(5), state);
+    ExportResult b = export(users(6), state);
+    state.commit(a, ImportConfirmation.all());
+    assertThatThrownBy(() -> state.commit(b, ImportConfirmation.all()))
+        .isInstanceOf(SyncException.class)
+        .hasMessageContaining("another run committed");
+    assertThatThrownBy(() -> state.commit(a, ImportConfirmation.all()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already been committed");
+    ExportResult plain = EXPORTER.export(UserSource.of(users(1)), dir.resolve("plain.tsv"));
+    assertThatThrownBy(() -> state.commit(plain, ImportConfirmation.all()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not made against a sync state");
+  }
+
+  @Test
+  void changingTheMappingOrTheFormatMakesAFullRunAndSaysWhy() {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = users(10);
+    state.commit(export(users, state), ImportConfirmation.all());
+
+    UserExporter renamed =
+        EXPORTER.toBuilder()
+            .mapping(
+                FieldMapping.builder()
+                    .column("email", "email")
+                    .column("given_name", "FirstName")
+                    .column("family_name", "lastName")
+                    .build())
+            .build();
+    ExportResult full = export(renamed, users, state);
+    SyncSummary s = full.sync().orElseThrow();
+    assertThat(full.rowsWritten()).isEqualTo(10);
+    assertThat(s.changedUsers()).isEqualTo(10);
+    assertThat(s.fullRunReason())
+        .hasValueSatisfying(r -> assertThat(r).contains("columns changed").contains("FirstName"));
+    state.commit(full, ImportConfirmation.all());
+    assertThat(export(renamed, users, state).rowsWritten()).isZero();
+
+    UserExporter csv = renamed.toBuilder().format(CsvFormat.CSV).build();
+    ExportResult csvRun =
+        csv.export(UserSource.of(users), dir.resolve("out").resolve("users.csv"), state);
+    assertThat(csvRun.rowsWritten()).isEqualTo(10);
+    assertThat(csvRun.sync().orElseThrow().fullRunReason())
+        .hasValueSatisfying(r -> assertThat(r).contains("format changed"));
+  }
+
+  @Test
+  void usersGoneFromTheSourceAreListedAndLeaveTheStateAtCommit() throws IOException {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = users(10);
+    state.commit(export(users, state), ImportConfirmation.all());
+
+    List<Map<String, Object>> fewer = new ArrayList<>(users);
+    fewer.remove(7);
+    fewer.remove(2);
+    ExportResult export = export(fewer, state);
+    SyncSummary s = export.sync().orElseThrow();
+    assertThat(s.absentUsers()).isEqualTo(2);
+    assertThat(s.absentFile()).isPresent();
+    assertThat(rows(s.absentFile().get(), CsvFormat.TSV))
+        .containsExactly(
+            List.of("user_id", "email"),
+            List.of("auth0|2", "user2@example.com"),
+            List.of("auth0|7", "user7@example.com"));
+    assertThat(export.rowsWritten()).isZero();
+    assertThat(state.commit(export, ImportConfirmation.all()).users()).isEqualTo(8);
+
+    ExportResult back = export(users, state);
+    assertThat(back.sync().orElseThrow().newUsers()).isEqualTo(2);
+    assertThat(back.sync().orElseThrow().absentFile()).isEmpty();
+    assertThat(Files.exists(dir.resolve("out").resolve("users.tsv.absent"))).isFalse();
+  }
+
+  @Test
+  void aUserRejectedThisRunKeepsItsStateAndIsNotCalledAbsent() {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = users(5);
+    state.commit(export(users, state), ImportConfirmation.all());
+
+    List<Map<String, Object>> broken = new ArrayList<>(users);
+    broken.set(1, user("auth0|1", null, "Given1", null)); // email removed: rejected
+    ExportResult export = export(broken, state);
+    assertThat(export.rowsRejected()).isEqualTo(1);
+    assertThat(export.sync().orElseThrow().absentUsers()).isZero();
+    state.commit(export, ImportConfirmation.all());
+    assertThat(state.users()).isEqualTo(5);
+
+    ExportResult fixed = export(users, state);
+    assertThat(fixed.rowsWritten()).isZero();
+    assertThat(fixed.sync().orElseThrow().unchangedUsers()).isEqualTo(5);
+  }
+
+  @Test
+  void aChangedEmailIsReportedBecauseItMakesANewLead() throws IOException {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = users(3);
+    state.commit(export(users, state), ImportConfirmation.all());
+    List<Map<String, Object>> next = new ArrayList<>(users);
+    next.set(1, user("auth0|1", "new1@example.com", "Given1", null));
+    ExportResult export = export(next, state);
+    SyncSummary s = export.sync().orElseThrow();
+    assertThat(s.lookupChanges()).isEqualTo(1);
+    assertThat(s.changedUsers()).isEqualTo(1);
+    assertThat(rows(s.lookupChangesFile().orElseThrow(), CsvFormat.TSV))
+        .containsExactly(
+            List.of("user_id", "before", "now"),
+            List.of("auth0|1", "user1@example.com", "new1@example.com"));
+  }
+
+  @Test
+  void usersWithoutAUserIdOrReadTwiceAreRejected() {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = new ArrayList<>(users(3));
+    users.add(user("auth0|1", "other@example.com", "Twice", null));
+    Map<String, Object> noId = user(9);
+    noId.remove("user_id");
+    users.add(noId);
+    ExportResult export = export(users, state);
+    assertThat(export.rowsWritten()).isEqualTo(3);
+    assertThat(export.rejections())
+        .extracting(Rejection::position, Rejection::userId, Rejection::reason)
+        .containsExactlyInAnyOrder(
+            tuple(4L, "auth0|1", Rejection.Reason.DUPLICATE_USER_ID),
+            tuple(5L, null, Rejection.Reason.MISSING_REQUIRED));
+    assertThat(export.rejections())
+        .filteredOn(r -> r.reason() == Rejection.Reason.DUPLICATE_USER_ID)
+        .singleElement()
+        .satisfies(r -> assertThat(r.detail()).contains("position 2"));
+  }
+
+  @Test
+  void mostRecentlyUpdatedWinsByDefaultAndEveryMergeIsReported() throws IOException {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users =
+        List.of(
+            user("auth0|a", "Same@Example.com", "Database", "2024-01-01T00:00:00Z"),
+            user("google-oauth2|b", "same@example.com", "Google", "2024-06-01T00:00:00.500Z"),
+            user("github|c", "SAME@example.com", "Github", null),
+            user("auth0|d", "other@example.com", "Other", "2020-01-01T00:00:00Z"));
+    ExportResult export = export(users, state);
+    assertThat(writtenUserIds(export)).containsExactly("google-oauth2|b", "auth0|d");
+    assertThat(export.rowsMerged()).isEqualTo(2);
+    assertThat(export.merges())
+        .containsExactlyInAnyOrder(
+            new Merge(1, "auth0|a", "google-oauth2|b", MergePolicy.MOST_RECENTLY_UPDATED),
+            new Merge(3, "github|c", "google-oauth2|b", MergePolicy.MOST_RECENTLY_UPDATED));
+    assertThat(rows(export.mergesFile().orElseThrow(), CsvFormat.TSV))
+        .contains(
+            List.of("position", "user_id", "kept_user_id", "policy"),
+            List.of("1", "auth0|a", "google-oauth2|b", "MOST_RECENTLY_UPDATED"));
+    assertThat(export.entriesRead())
+        .isEqualTo(export.rowsWritten() + export.rowsMerged() + export.rowsRejected());
+    state.commit(export, ImportConfirmation.all());
+
+    // the database user is edited and becomes the most recent: its row replaces the Google one
+    List<Map<String, Object>> next = new ArrayList<>(users);
+    next.set(0, user("auth0|a", "Same@Example.com", "Database", "2025-01-01T00:00:00Z"));
+    ExportResult second = export(next, state);
+    assertThat(writtenUserIds(second)).containsExactly("auth0|a");
+    assertThat(second.merges())
+        .extracting(Merge::userId)
+        .containsExactlyInAnyOrder("google-oauth2|b", "github|c");
+    state.commit(second, ImportConfirmation.all());
+    assertThat(export(next, state).rowsWritten()).isZero();
+  }
+
+  @Test
+  void firstWinsKeepsTheFirstUserInTheSource() {
+    UserExporter first = EXPORTER.toBuilder().mergePolicy(MergePolicy.FIRST).build();
+    List<Map<String, Object>> users =
+        List.of(
+            user("auth0|a", "x@example.com", "A", "2020-01-01T00:00:00Z"),
+            user("auth0|b", "X@EXAMPLE.COM", "B", "2025-01-01T00:00:00Z"));
+    ExportResult export =
+        first.export(UserSource.of(users), dir.resolve("out").resolve("users.tsv"));
+    assertThat(writtenUserIds(export)).containsExactly("auth0|a");
+    assertThat(export.merges())
+        .containsExactly(new Merge(2, "auth0|b", "auth0|a", MergePolicy.FIRST));
+    assertThat(export.sync()).isEmpty();
+  }
+
+  @Test
+  void refuseRejectsEveryUserOfTheGroupNamingTheOthers() {
+    SyncState state = SyncState.open(dir.resolve("state"));
+    UserExporter refuse = EXPORTER.toBuilder().mergePolicy(MergePolicy.REFUSE).build();
+    List<Map<String, Object>> users =
+        List.of(
+            user("auth0|a", "x@example.com", "A", null),
+            user("auth0|b", "y@example.com", "B", null),
+            user("auth0|c", "X@example.com", "C", null));
+    ExportResult export = export(refuse, users, state);
+    assertThat(writtenUserIds(export)).containsExactly("auth0|b");
+    assertThat(export.rowsMerged()).isZero();
+    assertThat(export.rejections())
+        .extracting(Rejection::userId, Rejection::reason)
+        .containsExactlyInAnyOrder(
+            tuple("auth0|a", Rejection.Reason.DUPLICATE_KEY),
+            tuple("auth0|c", Rejection.Reason.DUPLICATE_KEY));
+    assertThat(export.rejections())
+        .filteredOn(r -> "auth0|a".equals(r.userId()))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.detail())
+                    .contains("2 users share")
+                    .contains("auth0|c")
+                    .doesNotContain("example.com"));
+    state.commit(export, ImportConfirmation.all());
+    // refused users are not confirmed: still written (and refused) next time
+    ExportResult again = export(refuse, users, state);
+    assertThat(again.rowsRejected()).isEqualTo(2);
+    assertThat(again.sync().orElseThrow().unchangedUsers()).isEqualTo(1);
+  }
+
+  @Test
+  void aLargeGroupUnderRefuseIsRejectedWholeWithoutHoldingIt() {
+    UserExporter refuse =
+        EXPORTER.toBuilder().mergePolicy(MergePolicy.REFUSE).maxRejectionsInMemory(1000).build();
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      users.add(user("auth0|" + i, "shared@example.com", "U" + i, null));
+    }
+    users.add(user(999));
+    ExportResult export = refuse.export(UserSource.of(users), dir.resolve("users.tsv"));
+    assertThat(export.rowsWritten()).isEqualTo(1);
+    assertThat(export.rowsRejected()).isEqualTo(150);
+    assertThat(export.rejections())
+        .allSatisfy(r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.DUPLICATE_KEY))
+        .allSatisfy(r -> assertThat(r.detail()).contains("more than 64 users share"));
+  }
+
+  @Test
+  void theStateFolderIsOwnerOnlyAndADamagedStateIsAClearError() throws IOException {
+    Path stateDir = dir.resolve("state");
+    SyncState state = SyncState.open(stateDir);
+    state.commit(export(users(100), state), ImportConfirmation.all());
+    if (Files.getFileStore(stateDir).supportsFileAttributeView("posix")) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir)))
+          .isEqualTo("rwx------");
+      assertThat(
+              PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(stateDir.resolve("users-1.lbs"))))
+          .isEqualTo("rw-------");
+    }
+    Path entries = stateDir.resolve("users-1.lbs");
+    byte[] bytes = Files.readAllBytes(entries);
+    Files.write(entries, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThatThrownBy(() -> export(users(100), state))
+        .isInstanceOf(SyncException.class)
+        .hasMessageContaining("damaged or was cut short")
+        .hasMessageContaining("delete it to start over");
+    try (Stream<Path> files = Files.list(stateDir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("pending-"));
+    }
+
+    Files.writeString(stateDir.resolve(SyncState.META), "{not json", StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> SyncState.open(stateDir))
+        .isInstanceOf(SyncException.class)
+        .hasMessageContaining("cannot be read");
+  }
+
+  @Test
+  void aMillionUsersAreComparedWithinBoundedSortBuffers() {
+    int n = 1_000_000;
+    UserExporter exporter =
+        UserExporter.builder()
+            .mapping(FieldMapping.builder().column("email", "email").column("n", "n").build())
+            .format(CsvFormat.TSV)
+            .maxFileBytes(9_500_000)
+            .sortBufferBytes(8L << 20)
+            .build();
+    SyncState state = SyncState.open(dir.resolve("state"));
+    Path out = dir.resolve("out").resolve("users.tsv");
+
+    ExportResult first = exporter.export(UserSource.of(generated(n, -1)), out, state);
+    assertThat(first.rowsWritten()).isEqualTo(n);
+    assertThat(first.files()).hasSizeGreaterThan(1);
+    state.commit(first, ImportConfirmation.all());
+
+    ExportResult second = exporter.export(UserSource.of(generated(n, 997)), out, state);
+    SyncSummary s = second.sync().orElseThrow();
+    long changed = (n + 996) / 997;
+    assertThat(s.changedUsers()).isEqualTo(changed);
+    assertThat(s.unchangedUsers()).isEqualTo(n - changed);
+    assertThat(second.rowsWritten()).isEqualTo(changed);
+    assertThat(second.files()).hasSize(1);
+  }
+
+  /** {@code n} small users; every {@code changeEvery}th has a changed value (never if -1). */
+  private static Iterable<Map<String, Object>> generated(int n, int changeEvery) {
+    return () ->
+        new Iterator<>() {
+          int i;
+
+          @Override
+          public boolean hasNext() {
+            return i < n;
+          }
+
+          @Override
+          public Map<String, Object> next() {
+            int k = i++;
+            Map<String, Object> u = new LinkedHashMap<>();
+            // ids in an order unrelated to source order, as in a real export
+            u.put("user_id", "auth0|" + Integer.toHexString(k * 0x9E3779B1));
+            u.put("email", "user" + k + "@example.com");
+            u.put("n", changeEvery > 0 && k % changeEvery == 0 ? "changed" : "v" + (k & 15));
+            return u;
+          }
+        };
+  }
+}
