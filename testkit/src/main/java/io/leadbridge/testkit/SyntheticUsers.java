@@ -433,6 +433,26 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
     return u;
   }
 
+  /** A given name of this generator's other than {@code old}, the same for the same arguments. */
+  static String otherGivenName(Object old, int hash) {
+    return otherName(GIVEN, old, hash);
+  }
+
+  /** A family name of this generator's other than {@code old}, the same for the same arguments. */
+  static String otherFamilyName(Object old, int hash) {
+    return otherName(FAMILY, old, hash);
+  }
+
+  private static String otherName(String[][] names, Object old, int hash) {
+    int start = Math.floorMod(hash, names.length);
+    for (int i = 0; ; i++) {
+      String name = names[(start + i) % names.length][0];
+      if (!name.equals(old)) {
+        return name;
+      }
+    }
+  }
+
   private static String mixCase(SplittableRandom r, String s) {
     switch (r.nextInt(4)) {
       case 0:
