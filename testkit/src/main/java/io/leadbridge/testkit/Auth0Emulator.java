@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -53,8 +55,9 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that job progress, rate-limit windows, token and link expiry move only when the client sleeps.
- * Tests can inject faults ({@link #fail}, {@link #drop}, {@link #delay}, {@link #failNextJob}) and
- * read the {@link #requests() requests} the emulator saw.
+ * Tests can inject faults ({@link #fail}, {@link #drop}, {@link #delay}, {@link #failNextJob}),
+ * edit users between exports ({@link #updateUsers}) and read the {@link #requests() requests} the
+ * emulator saw.
  *
  * <pre>{@code
  * ManualClock clock = ManualClock.create();
@@ -150,6 +153,7 @@ public final class Auth0Emulator implements AutoCloseable {
     final List<String> fields;
     final Long limit;
     final String failure;
+    final Map<String, Map<String, String>> edits;
 
     Job(
         String id,
@@ -158,7 +162,8 @@ public final class Auth0Emulator implements AutoCloseable {
         String connectionName,
         List<String> fields,
         Long limit,
-        String failure) {
+        String failure,
+        Map<String, Map<String, String>> edits) {
       this.id = id;
       this.created = created;
       this.connectionId = connectionId;
@@ -166,6 +171,7 @@ public final class Auth0Emulator implements AutoCloseable {
       this.fields = fields;
       this.limit = limit;
       this.failure = failure;
+      this.edits = edits;
     }
   }
 
@@ -206,6 +212,14 @@ public final class Auth0Emulator implements AutoCloseable {
   private final Map<Endpoint, AtomicInteger> calls = new EnumMap<>(Endpoint.class);
   private final Map<Endpoint, Map<Integer, Fault>> faults = new EnumMap<>(Endpoint.class);
   private final List<String> jobFailures = new CopyOnWriteArrayList<>();
+  private final Object editLock = new Object();
+
+  /**
+   * The fields {@link #updateUsers} changed, by {@code user_id}: immutable, replaced as a whole and
+   * read once by each job, so downloads never see half an update.
+   */
+  private volatile Map<String, Map<String, String>> edits = Map.of();
+
   private long windowSecond = Long.MIN_VALUE;
   private int windowCount;
 
@@ -347,6 +361,161 @@ public final class Auth0Emulator implements AutoCloseable {
   }
 
   /**
+   * Changes users the way a profile edit would: picks {@code count} users with an email, gives each
+   * a different {@code given_name} and {@code family_name} and sets its {@code updated_at} to the
+   * emulator's clock ({@link Instant#toString()} form). Their {@code user_id}, {@code email} and
+   * other fields stay as they are, and so do all other users. Export jobs created from now on serve
+   * the changed users; a job created before keeps serving what it served.
+   *
+   * <p>Only users with a non-blank {@code email} and a {@code user_id} that no other user has are
+   * picked, spread over the tenant in export order. Successive calls pick users not picked before,
+   * and only when too few are left again users picked before (which change once more). The same
+   * users, the same clock readings and the same calls pick and change the same users. The users are
+   * streamed a few times; only the changed fields are kept.
+   *
+   * <p>For a sync that looks for {@code updated_at} after the last export, give the emulator a
+   * clock later than the users' {@code updated_at}: those of {@link SyntheticUsers} reach into July
+   * 2026, after {@link ManualClock#create()}.
+   *
+   * @param count how many users to change; zero or more
+   * @return the {@code user_id}s of the changed users, in export order
+   * @throws IllegalArgumentException if {@code count} is negative, or fewer than {@code count}
+   *     users have an email and a {@code user_id} of their own
+   * @throws IllegalStateException if the users differ from one read to the next; nothing is changed
+   *     then
+   */
+  public List<String> updateUsers(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative.");
+    }
+    synchronized (editLock) {
+      Map<String, Map<String, String>> before = edits;
+      String now = clock.instant().toString();
+      // users that may change, by whether they were changed before: [0] not yet, [1] already
+      long[] editable = new long[2];
+      for (Map<String, ?> user : users) {
+        String id = editableId(user);
+        if (id != null) {
+          editable[before.containsKey(id) ? 1 : 0]++;
+        }
+      }
+      Set<String> shared = new HashSet<>(); // user_ids found on more than one user
+      while (true) {
+        long available = editable[0] + editable[1];
+        if (available < count) {
+          throw new IllegalArgumentException(
+              "Cannot change "
+                  + count
+                  + " users: only "
+                  + available
+                  + " users have an email and a user_id that no other user has. Ask for at most "
+                  + available
+                  + ", or start the emulator with more such users.");
+        }
+        if (count == 0) {
+          return List.of();
+        }
+        Map<String, Map<String, String>> picked = pick(count, before, shared, editable, now);
+        // a user_id on two users would change both: leave such ids out and pick again
+        Map<String, long[]> seen = new HashMap<>();
+        picked.keySet().forEach(id -> seen.put(id, new long[2]));
+        for (Map<String, ?> user : users) {
+          long[] n = seen.get(user.get("user_id"));
+          if (n != null) {
+            n[0]++;
+            n[1] += editableId(user) != null ? 1 : 0;
+          }
+        }
+        boolean unique = true;
+        for (Map.Entry<String, long[]> e : seen.entrySet()) {
+          if (e.getValue()[0] > 1) {
+            unique = false;
+            shared.add(e.getKey());
+            editable[before.containsKey(e.getKey()) ? 1 : 0] -= e.getValue()[1];
+          }
+        }
+        if (unique) {
+          if (picked.size() < count) {
+            throw new IllegalStateException(
+                "Found "
+                    + picked.size()
+                    + " of "
+                    + count
+                    + " users to change on a second read of the users: give the emulator users"
+                    + " that are the same on every read.");
+          }
+          Map<String, Map<String, String>> after = new HashMap<>(before);
+          after.putAll(picked);
+          edits = Map.copyOf(after);
+          return List.copyOf(picked.keySet());
+        }
+      }
+    }
+  }
+
+  /**
+   * Picks users for {@link #updateUsers}: first those not changed before, then those that were,
+   * each group at positions spread evenly over its users; returns their new fields by user_id, in
+   * export order.
+   */
+  private Map<String, Map<String, String>> pick(
+      int count,
+      Map<String, Map<String, String>> before,
+      Set<String> shared,
+      long[] editable,
+      String now) {
+    int[] want = {(int) Math.min(count, editable[0]), 0};
+    want[1] = count - want[0];
+    long[] seen = new long[2];
+    int[] took = new int[2];
+    Map<String, Map<String, String>> picked = new LinkedHashMap<>();
+    for (Iterator<? extends Map<String, ?>> it = users.iterator();
+        it.hasNext() && picked.size() < count; ) {
+      Map<String, ?> user = it.next();
+      String id = editableId(user);
+      if (id == null || shared.contains(id)) {
+        continue;
+      }
+      int group = before.containsKey(id) ? 1 : 0;
+      long position = seen[group]++;
+      if (took[group] == want[group]
+          || position < spread(took[group], want[group], editable[group])
+          || picked.containsKey(id)) {
+        continue;
+      }
+      took[group]++;
+      Map<String, ?> current = group == 1 ? before.get(id) : user; // what exports serve now
+      Object given = current.get("given_name");
+      Object family = current.get("family_name");
+      int hash = id.hashCode();
+      picked.put(
+          id,
+          Map.of(
+              "given_name",
+              SyntheticUsers.otherGivenName(given, hash),
+              "family_name",
+              SyntheticUsers.otherFamilyName(family, Integer.rotateLeft(hash, 16)),
+              "updated_at",
+              now));
+    }
+    return picked;
+  }
+
+  /** The {@code k}th of {@code n} positions spread evenly over {@code total}: its part's middle. */
+  private static long spread(int k, int n, long total) {
+    return (2L * k + 1) * total / (2L * n);
+  }
+
+  /** The user's {@code user_id} if {@link #updateUsers} may change it: it has a non-blank email. */
+  private static String editableId(Map<String, ?> user) {
+    Object id = user.get("user_id");
+    Object email = user.get("email");
+    return id instanceof String && email instanceof String && !((String) email).isBlank()
+        ? (String) id
+        : null;
+  }
+
+  /**
    * The requests answered so far, in order of arrival.
    *
    * @return a snapshot of the requests
@@ -373,7 +542,8 @@ public final class Auth0Emulator implements AutoCloseable {
 
   /**
    * The users a job exports, as its download serves them: the users of its connection, up to its
-   * limit, each holding only the requested root properties it has.
+   * limit, each holding only the requested root properties it has, with the changes of {@link
+   * #updateUsers} made before the job was created.
    *
    * @param jobId the job id
    * @return a lazy stream of new maps
@@ -748,7 +918,8 @@ public final class Auth0Emulator implements AutoCloseable {
             connectionName,
             List.copyOf(new LinkedHashSet<>(fields)),
             limit,
-            failure);
+            failure,
+            edits);
     jobs.put(id, job);
     return json(ex, 201, describe(job));
   }
@@ -853,7 +1024,7 @@ public final class Auth0Emulator implements AutoCloseable {
     if (job.limit != null) {
       all = all.limit(job.limit);
     }
-    return all.map(u -> project(u, job.fields));
+    return all.map(u -> project(u, job.fields, job.edits));
   }
 
   private static boolean hasConnection(Map<String, ?> user, String connection) {
@@ -869,10 +1040,15 @@ public final class Auth0Emulator implements AutoCloseable {
     return false;
   }
 
-  private static Map<String, Object> project(Map<String, ?> user, List<String> fields) {
+  private static Map<String, Object> project(
+      Map<String, ?> user, List<String> fields, Map<String, Map<String, String>> edits) {
+    Object id = edits.isEmpty() ? null : user.get("user_id");
+    Map<String, String> edited = id instanceof String ? edits.get(id) : null;
     Map<String, Object> out = new LinkedHashMap<>();
     for (String f : fields) {
-      if (user.containsKey(f)) {
+      if (edited != null && edited.containsKey(f)) {
+        out.put(f, edited.get(f));
+      } else if (user.containsKey(f)) {
         out.put(f, user.get(f));
       }
     }

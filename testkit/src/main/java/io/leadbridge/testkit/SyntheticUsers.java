@@ -36,6 +36,11 @@ import tools.jackson.core.JsonGenerator;
  * {@code Map}), so a user read back from {@link #writeNdjson(Path, boolean)} equals the generated
  * map.
  *
+ * <p>With {@link Builder#sharedEmails(int)}, some social users (Google and GitHub logins) have the
+ * email of a database user at a lower index, in lower case as social providers report it, as when
+ * one person signs up twice: the two users keep their own {@code user_id} and {@code updated_at}.
+ * The default, 0, shares no email.
+ *
  * <pre>{@code
  * SyntheticUsers users = SyntheticUsers.builder().count(10_000).seed(7).build();
  * users.writeNdjson(Path.of("tenant.json.gz"), true);
@@ -121,13 +126,17 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
   private static final String[] LANGUAGES = {"en-US", "de-DE", "fr-FR", "ja-JP", "pt-BR", "el-GR"};
   private static final long START = Instant.parse("2018-01-01T00:00:00Z").getEpochSecond();
   private static final long SPAN = Instant.parse("2025-06-01T00:00:00Z").getEpochSecond() - START;
+  private static final int DATABASE_KINDS = 55;
+  private static final int SHARE_TRIES = 32;
 
   private final long count;
   private final long seed;
+  private final int sharedEmails;
 
   private SyntheticUsers(Builder b) {
     this.count = b.count;
     this.seed = b.seed;
+    this.sharedEmails = b.sharedEmails;
   }
 
   /**
@@ -148,6 +157,7 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
     Builder b = new Builder();
     b.count = count;
     b.seed = seed;
+    b.sharedEmails = sharedEmails;
     return b;
   }
 
@@ -167,6 +177,16 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
    */
   public long seed() {
     return seed;
+  }
+
+  /**
+   * How many of every 1000 Google and GitHub users take the email of a database user.
+   *
+   * @return 0 to 1000; 0 by default
+   * @see Builder#sharedEmails(int)
+   */
+  public int sharedEmails() {
+    return sharedEmails;
   }
 
   /**
@@ -262,9 +282,45 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
     }
   }
 
+  private SplittableRandom random(long index) {
+    return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index * 0xBF58476D1CE4E5B9L);
+  }
+
+  /** The first draws of {@link #generate}: below {@link #DATABASE_KINDS} is a database user. */
+  private int kind(long index) {
+    SplittableRandom r = random(index);
+    r.nextInt(GIVEN.length);
+    r.nextInt(FAMILY.length);
+    return r.nextInt(100);
+  }
+
+  /**
+   * The email a Google or GitHub user takes from a database user at a lower index, or {@code null}
+   * if it keeps its own. Draws from a stream of its own, so the user's other fields stay as they
+   * are without sharing.
+   */
+  private String sharedEmail(long index) {
+    if (sharedEmails == 0 || index == 0) {
+      return null;
+    }
+    SplittableRandom s =
+        new SplittableRandom(
+            (seed * 0x94D049BB133111EBL + index * 0xD6E8FEB86659FD93L) ^ 0x5EED5EED5EED5EEDL);
+    if (s.nextInt(1000) >= sharedEmails) {
+      return null;
+    }
+    for (int i = 0; i < SHARE_TRIES; i++) {
+      long other = s.nextLong(index);
+      if (kind(other) < DATABASE_KINDS) {
+        // a database user always has an email and never shares one, so this does not recurse
+        return ((String) generate(other).get("email")).toLowerCase(Locale.ROOT);
+      }
+    }
+    return null;
+  }
+
   private Map<String, Object> generate(long index) {
-    SplittableRandom r =
-        new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index * 0xBF58476D1CE4E5B9L);
+    SplittableRandom r = random(index);
     String[] given = GIVEN[r.nextInt(GIVEN.length)];
     String[] family = FAMILY[r.nextInt(FAMILY.length)];
     int kind = r.nextInt(100);
@@ -273,7 +329,7 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
     String idpUserId;
     boolean social;
     boolean hasEmail = true;
-    if (kind < 55) {
+    if (kind < DATABASE_KINDS) {
       connection = DATABASE;
       provider = "auth0";
       idpUserId = hex(r, 24);
@@ -303,14 +359,18 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
       social = false;
     }
     String userId = provider + "|" + idpUserId;
+    String shared = kind >= DATABASE_KINDS && kind < 85 ? sharedEmail(index) : null;
 
     Map<String, Object> u = new LinkedHashMap<>();
     u.put("user_id", userId);
     if (hasEmail) {
       String local = given[1] + "." + family[1] + index;
       String email = mixCase(r, local) + "@" + DOMAINS[r.nextInt(DOMAINS.length)];
-      u.put("email", email);
+      u.put("email", shared != null ? shared : email);
       u.put("email_verified", social || r.nextInt(4) != 0);
+    } else if (shared != null) {
+      u.put("email", shared);
+      u.put("email_verified", true);
     }
     if (connection.equals(DATABASE) && r.nextInt(3) == 0) {
       u.put("username", given[1] + "_" + index);
@@ -373,6 +433,26 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
     return u;
   }
 
+  /** A given name of this generator's other than {@code old}, the same for the same arguments. */
+  static String otherGivenName(Object old, int hash) {
+    return otherName(GIVEN, old, hash);
+  }
+
+  /** A family name of this generator's other than {@code old}, the same for the same arguments. */
+  static String otherFamilyName(Object old, int hash) {
+    return otherName(FAMILY, old, hash);
+  }
+
+  private static String otherName(String[][] names, Object old, int hash) {
+    int start = Math.floorMod(hash, names.length);
+    for (int i = 0; ; i++) {
+      String name = names[(start + i) % names.length][0];
+      if (!name.equals(old)) {
+        return name;
+      }
+    }
+  }
+
   private static String mixCase(SplittableRandom r, String s) {
     switch (r.nextInt(4)) {
       case 0:
@@ -407,13 +487,19 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
 
   @Override
   public String toString() {
-    return "SyntheticUsers[count=" + count + ", seed=" + seed + "]";
+    return "SyntheticUsers[count="
+        + count
+        + ", seed="
+        + seed
+        + (sharedEmails == 0 ? "" : ", sharedEmails=" + sharedEmails)
+        + "]";
   }
 
   /** Builds {@link SyntheticUsers}. */
   public static final class Builder {
     private long count = 1000;
     private long seed = 1;
+    private int sharedEmails;
 
     private Builder() {}
 
@@ -440,6 +526,29 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
      */
     public Builder seed(long seed) {
       this.seed = seed;
+      return this;
+    }
+
+    /**
+     * Gives some social users the email of another user, as when one person has both a social login
+     * and a database login: about {@code perThousand} of every 1000 Google and GitHub users (with
+     * or without an email of their own) take the email of a database user at a lower index, in
+     * lower case. They keep their own {@code user_id}, {@code updated_at} and other fields; the
+     * database user is unchanged. Which users share, and with whom, depends only on the seed and
+     * the index.
+     *
+     * @param perThousand 0 (the default: no email is shared) to 1000
+     * @return this builder
+     * @throws IllegalArgumentException if outside 0 to 1000
+     */
+    public Builder sharedEmails(int perThousand) {
+      if (perThousand < 0 || perThousand > 1000) {
+        throw new IllegalArgumentException(
+            "sharedEmails is per thousand social users: give a value from 0 to 1000, not "
+                + perThousand
+                + ".");
+      }
+      this.sharedEmails = perThousand;
       return this;
     }
 
