@@ -1,15 +1,28 @@
 package io.leadbridge.marketo;
 
+import io.leadbridge.core.ImportConfirmation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What {@link MarketoBulkLeadClient#importAndAwait} did: every batch with its final state and
  * counts, the totals, and every failed or warned row traced back to its user.
+ *
+ * <p>A report is also the {@link ImportConfirmation} an incremental sync needs: pass it to {@code
+ * SyncState.commit(export, report)} so that only rows Marketo took move the state forward.
  */
-public final class ImportReport {
+public final class ImportReport implements ImportConfirmation {
+
+  /** What Marketo confirmed of one given file. */
+  record FileOutcome(boolean confirmed, Set<String> failedUserIds) {
+    FileOutcome {
+      failedUserIds = Set.copyOf(failedUserIds);
+    }
+  }
 
   /**
    * One uploaded part and how its batch ended.
@@ -75,6 +88,7 @@ public final class ImportReport {
   private final List<RowIssue> warnings;
   private final Duration elapsed;
   private final long calls;
+  private final Map<Path, FileOutcome> outcomes;
 
   ImportReport(
       List<Batch> batches,
@@ -82,13 +96,37 @@ public final class ImportReport {
       List<RowIssue> failures,
       List<RowIssue> warnings,
       Duration elapsed,
-      long calls) {
+      long calls,
+      Map<Path, FileOutcome> outcomes) {
     this.batches = List.copyOf(batches);
     this.uncertainParts = List.copyOf(uncertainParts);
     this.failures = List.copyOf(failures);
     this.warnings = List.copyOf(warnings);
     this.elapsed = Objects.requireNonNull(elapsed);
     this.calls = calls;
+    this.outcomes = Map.copyOf(outcomes);
+  }
+
+  /** How files are compared: absolute and normalized. */
+  static Path key(Path file) {
+    return file.toAbsolutePath().normalize();
+  }
+
+  /**
+   * Whether Marketo took one row of a file given to {@code importAndAwait}: every batch of the file
+   * completed, and the row is not among the failed rows. When a failed row cannot be traced to its
+   * user (the lookup field is not the export's key column, or the batch was finished by an earlier
+   * run), no row of its file is confirmed. Rows of uncertain uploads, failed batches and files not
+   * in this import are not confirmed. Rows with a warning are confirmed: Marketo imported them.
+   *
+   * @param file a file given to the import, as in {@code ExportResult.paths()}
+   * @param userId the row's {@code user_id}
+   * @return true if Marketo imported the row
+   */
+  @Override
+  public boolean confirmed(Path file, String userId) {
+    FileOutcome outcome = outcomes.get(key(file));
+    return outcome != null && outcome.confirmed() && !outcome.failedUserIds().contains(userId);
   }
 
   /**

@@ -55,6 +55,7 @@ final class ImportRun {
 
   private static final class Part {
     final Path file;
+    final Path source;
     final String name;
     final String sha256;
     long rows = -1;
@@ -62,14 +63,16 @@ final class ImportRun {
     boolean resumed;
     ImportReport.Batch result;
 
-    Part(Path file, String name, String sha256) {
+    Part(Path file, Path source, String name, String sha256) {
       this.file = file;
+      this.source = source;
       this.name = name;
       this.sha256 = sha256;
     }
   }
 
-  private record PendingIssue(Path file, long batchId, String lookupValue, String reason) {}
+  private record PendingIssue(
+      Path file, Path source, long batchId, String lookupValue, String reason) {}
 
   ImportRun(
       MarketoBulkLeadClient client,
@@ -258,7 +261,7 @@ final class ImportRun {
       }
       for (BatchRow row : rows) {
         String value = lookup >= 0 && lookup < row.values().size() ? row.values().get(lookup) : "";
-        into.add(new PendingIssue(p.file, p.status.batchId(), value, row.reason()));
+        into.add(new PendingIssue(p.file, p.source, p.status.batchId(), value, row.reason()));
       }
     }
   }
@@ -306,13 +309,54 @@ final class ImportRun {
         batches.add(p.result);
       }
     }
+    List<ImportReport.RowIssue> traced = trace(failures, users);
     return new ImportReport(
         batches,
         uncertain,
-        trace(failures, users),
+        traced,
         trace(warnings, users),
         Duration.between(start, client.clock.instant()),
-        client.callsMade() - callsBefore);
+        client.callsMade() - callsBefore,
+        confirmations(traced));
+  }
+
+  /**
+   * What Marketo confirmed of each file given: a file whose batches all completed, with every
+   * failed row traced to its users, is confirmed but for those users; any other file not at all.
+   */
+  private Map<Path, ImportReport.FileOutcome> confirmations(List<ImportReport.RowIssue> traced) {
+    Map<Path, ImportReport.FileOutcome> out = new java.util.HashMap<>();
+    Map<Path, Long> failedRows = new java.util.HashMap<>();
+    Map<Path, Boolean> whole = new java.util.HashMap<>();
+    for (Part p : parts) {
+      boolean ok =
+          p.result != null
+              && p.result.state() == BatchStatus.State.COMPLETE
+              && !uncertain.contains(p.file);
+      whole.merge(p.source, ok, Boolean::logicalAnd);
+      failedRows.merge(p.source, p.result == null ? 0 : p.result.rowsFailed(), Long::sum);
+    }
+    Map<Path, Set<String>> failedUsers = new java.util.HashMap<>();
+    Map<Path, Long> tracedRows = new java.util.HashMap<>();
+    for (int i = 0; i < failures.size(); i++) {
+      Path source = failures.get(i).source();
+      List<String> ids = traced.get(i).userIds();
+      if (ids.isEmpty()) {
+        whole.put(source, false); // a failed row we cannot name: trust nothing in its file
+      }
+      failedUsers.computeIfAbsent(source, k -> new HashSet<>()).addAll(ids);
+      tracedRows.merge(source, 1L, Long::sum);
+    }
+    for (Map.Entry<Path, Boolean> e : whole.entrySet()) {
+      Path source = e.getKey();
+      boolean complete =
+          e.getValue() && tracedRows.getOrDefault(source, 0L).equals(failedRows.get(source));
+      out.put(
+          ImportReport.key(source),
+          new ImportReport.FileOutcome(
+              complete, complete ? failedUsers.getOrDefault(source, Set.of()) : Set.of()));
+    }
+    return out;
   }
 
   private static List<ImportReport.RowIssue> trace(
@@ -342,7 +386,7 @@ final class ImportRun {
       }
       String name = file.getFileName().toString();
       if (size <= client.maxFileBytes) {
-        parts.add(new Part(file, name, sha256(file)));
+        parts.add(new Part(file, file, name, sha256(file)));
       } else {
         split(file, name);
       }
@@ -387,7 +431,7 @@ final class ImportRun {
             if (out == null || bytes + encoded.length > client.maxFileBytes) {
               if (out != null) {
                 out.close();
-                addPiece(current, name, piece, rows);
+                addPiece(current, file, name, piece, rows);
               }
               piece++;
               current = dir.resolve(String.format(Locale.ROOT, "%s-p%03d%s", stem, piece, ext));
@@ -407,7 +451,7 @@ final class ImportRun {
           }
         }
         if (current != null) {
-          addPiece(current, name, piece, rows);
+          addPiece(current, file, name, piece, rows);
         }
       }
     } catch (IOException | UncheckedIOException e) {
@@ -415,8 +459,8 @@ final class ImportRun {
     }
   }
 
-  private void addPiece(Path piece, String name, int number, long rows) {
-    Part p = new Part(piece, name + "#" + number, sha256(piece));
+  private void addPiece(Path piece, Path source, String name, int number, long rows) {
+    Part p = new Part(piece, source, name + "#" + number, sha256(piece));
     p.rows = rows;
     parts.add(p);
   }

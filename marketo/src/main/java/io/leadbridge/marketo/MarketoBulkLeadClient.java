@@ -421,7 +421,9 @@ public final class MarketoBulkLeadClient {
    * Imports an export and waits for Marketo to finish: splits parts over the size limit, keeps at
    * most {@code maxQueuedBatches} of its batches in the queue, polls until each batch is complete
    * or failed, reads failure and warning files, and traces every such row back to its user through
-   * the export's row keys. Resumable: see the journal note in the README.
+   * the export's row keys. Resumable: see the journal note in the README. An export that wrote no
+   * row (an incremental sync in which nothing changed) is not uploaded: the report is empty and no
+   * call is made.
    *
    * @param export the exported files
    * @param options the lookup field, list and partition
@@ -431,6 +433,12 @@ public final class MarketoBulkLeadClient {
    */
   public ImportReport importAndAwait(ExportResult export, ImportOptions options) {
     Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(options, "options");
+    if (export.rowsWritten() == 0) {
+      LOG.info("The export has no rows: nothing to import");
+      return new ImportReport(
+          List.of(), List.of(), List.of(), List.of(), Duration.ZERO, 0, Map.of());
+    }
     return new ImportRun(
             this, export.paths(), export.format(), export.rowKeys().orElse(null), options)
         .run();

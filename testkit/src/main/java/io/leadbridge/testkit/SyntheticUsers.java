@@ -343,7 +343,7 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
     } else if (kind < 85) {
       connection = "github";
       provider = "github";
-      idpUserId = digits(r, 8);
+      idpUserId = digits(r, 8) + index; // eight random digits alone repeat in large tenants
       social = true;
       hasEmail = r.nextBoolean();
     } else if (kind < 90) {
@@ -355,7 +355,7 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
     } else {
       connection = "acme-saml";
       provider = "samlp";
-      idpUserId = given[1] + "." + family[1] + "@corp.example.io";
+      idpUserId = given[1] + "." + family[1] + index + "@corp.example.io"; // unique, as in Auth0
       social = false;
     }
     String userId = provider + "|" + idpUserId;

@@ -92,8 +92,8 @@ class Auth0EmulatorUpdateUsersTest {
   }
 
   /**
-   * The user_ids of the users that differ between two exports of the same tenant, in export order.
-   * Compared position by position: SyntheticUsers repeat some SAML user_ids.
+   * The user_ids of the users that differ between two exports of the same tenant, in export order,
+   * compared position by position.
    */
   private static List<String> differing(
       List<Map<String, Object>> before, List<Map<String, Object>> after) {
@@ -288,7 +288,7 @@ class Auth0EmulatorUpdateUsersTest {
         .hasMessageContaining("only 3 users have an email and a user_id that no other user has");
     assertThat(auth0.updateUsers(3)).containsExactly("auth0|a", "auth0|c", "auth0|g");
 
-    // SyntheticUsers repeat some SAML user_ids: none of them is picked
+    // every synthetic user with an email can be picked, and only once
     SyntheticUsers synthetic = SyntheticUsers.builder().count(3000).seed(8).build();
     int unique = (int) editable(synthetic);
     Auth0Emulator tenant = emulator(synthetic);

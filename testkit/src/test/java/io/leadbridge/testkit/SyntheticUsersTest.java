@@ -34,6 +34,12 @@ class SyntheticUsersTest {
   }
 
   @Test
+  void everyUserHasAUserIdOfItsOwn() {
+    SyntheticUsers users = SyntheticUsers.builder().count(50_000).seed(3).sharedEmails(50).build();
+    assertThat(users.stream().map(u -> u.get("user_id")).distinct().count()).isEqualTo(50_000);
+  }
+
+  @Test
   void writesNdjsonThatReadsBackEqual() throws Exception {
     SyntheticUsers users = SyntheticUsers.builder().count(300).seed(5).build();
     for (boolean gzip : new boolean[] {true, false}) {

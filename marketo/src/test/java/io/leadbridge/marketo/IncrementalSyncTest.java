@@ -1,0 +1,287 @@
+package io.leadbridge.marketo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leadbridge.core.CsvFormat;
+import io.leadbridge.core.ExportResult;
+import io.leadbridge.core.ImportConfirmation;
+import io.leadbridge.core.SyncState;
+import io.leadbridge.core.SyncSummary;
+import io.leadbridge.core.UserExporter;
+import io.leadbridge.core.UserSource;
+import io.leadbridge.core.auth0.Auth0ExportJob;
+import io.leadbridge.testkit.Auth0Emulator;
+import io.leadbridge.testkit.ManualClock;
+import io.leadbridge.testkit.MarketoEmulator;
+import io.leadbridge.testkit.MarketoEmulator.Endpoint;
+import io.leadbridge.testkit.SyntheticUsers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nightly syncs into the Marketo emulator: only changes are sent, and only confirmed rows stick.
+ */
+class IncrementalSyncTest {
+  @TempDir Path dir;
+  // later than every SyntheticUsers updated_at, so that users edited now are the most recent
+  private final ManualClock clock = ManualClock.at(Instant.parse("2027-01-01T00:00:00Z"));
+  private final List<AutoCloseable> started = new ArrayList<>();
+
+  private static final UserExporter EXPORTER =
+      UserExporter.builder().mapping(MarketoFields.auth0Defaults()).format(CsvFormat.TSV).build();
+  private static final ImportOptions OPTIONS =
+      ImportOptions.builder().format(CsvFormat.TSV).build();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : started) {
+      c.close();
+    }
+  }
+
+  private MarketoEmulator marketo() {
+    MarketoEmulator m = MarketoEmulator.builder().rowsPerSecond(10_000).clock(clock).start();
+    started.add(m);
+    return m;
+  }
+
+  private MarketoBulkLeadClient client(MarketoEmulator m) {
+    return MarketoBulkLeadClient.builder()
+        .endpoint(m.endpoint())
+        .clientId(m.clientId())
+        .clientSecret(m.clientSecret())
+        .clock(clock)
+        .sleeper(clock.sleeper())
+        .retryPolicy(new RetryPolicy(20, Duration.ofSeconds(1), Duration.ofSeconds(30)))
+        .build();
+  }
+
+  private ExportResult export(Iterable<Map<String, Object>> users, SyncState state) {
+    return EXPORTER.export(UserSource.of(users), dir.resolve("out").resolve("users.tsv"), state);
+  }
+
+  private static List<String> written(ExportResult export) {
+    List<String> ids = new ArrayList<>();
+    export.rowKeys().orElseThrow().forEach(k -> ids.add(k.userId()));
+    return ids;
+  }
+
+  private static List<String> inPart(ExportResult export, int part) {
+    List<String> ids = new ArrayList<>();
+    export
+        .rowKeys()
+        .orElseThrow()
+        .forEach(
+            k -> {
+              if (k.part() == part) {
+                ids.add(k.userId());
+              }
+            });
+    return ids;
+  }
+
+  private static Map<String, Object> user(int i, String email) {
+    Map<String, Object> u = new LinkedHashMap<>();
+    u.put("user_id", "auth0|" + i);
+    u.put("email", email);
+    u.put("given_name", "Given" + i);
+    return u;
+  }
+
+  @Test
+  void aNightlySyncFromAuth0SendsEveryoneThenNobodyThenExactlyTheEditedUsers() {
+    SyntheticUsers users = SyntheticUsers.builder().count(3_000).seed(11).sharedEmails(80).build();
+    Auth0Emulator auth0 =
+        Auth0Emulator.builder()
+            .users(users)
+            .jobDuration(Duration.ofSeconds(5))
+            .clock(clock)
+            .sleeper(clock.sleeper())
+            .start();
+    started.add(auth0);
+    MarketoEmulator marketo = marketo();
+    MarketoBulkLeadClient client = client(marketo);
+    Auth0ExportJob job =
+        Auth0ExportJob.builder()
+            .domain(auth0.domain())
+            .clientId(auth0.clientId())
+            .clientSecret(auth0.clientSecret())
+            .mapping(EXPORTER.mapping())
+            .clock(clock)
+            .sleeper(clock.sleeper())
+            .build();
+    SyncState state = SyncState.open(dir.resolve("state"));
+
+    // night 1: everyone with an email, one row per email
+    ExportResult first;
+    try (UserSource source = job.open()) {
+      first = EXPORTER.export(source, dir.resolve("out").resolve("users.tsv"), state);
+    }
+    assertThat(first.rowsMerged()).isPositive();
+    ImportReport report = client.importAndAwait(first, OPTIONS);
+    assertThat(report.allImported()).isTrue();
+    state.commit(first, report);
+    Set<String> emails = new HashSet<>();
+    users.forEach(
+        u -> {
+          if (u.get("email") != null) {
+            emails.add(((String) u.get("email")).toLowerCase(Locale.ROOT));
+          }
+        });
+    assertThat(marketo.leads().keySet()).isEqualTo(emails);
+    assertThat(marketo.maxImportCount()).isEqualTo(1);
+    assertThat(first.rowsWritten()).isEqualTo(emails.size());
+
+    // night 2: nothing changed, nothing sent, no Marketo call
+    ExportResult second;
+    try (UserSource source = job.open()) {
+      second = EXPORTER.export(source, dir.resolve("out").resolve("users.tsv"), state);
+    }
+    assertThat(second.rowsWritten()).isZero();
+    assertThat(second.sync().orElseThrow().unchangedUsers()).isEqualTo(first.rowsWritten());
+    int requestsBefore = marketo.requests().size();
+    ImportReport none = client.importAndAwait(second, OPTIONS);
+    assertThat(none.calls()).isZero();
+    assertThat(marketo.requests()).hasSize(requestsBefore);
+    state.commit(second, none);
+
+    // night 3: 25 users edited their profile
+    List<String> edited = auth0.updateUsers(25);
+    ExportResult third;
+    try (UserSource source = job.open()) {
+      third = EXPORTER.export(source, dir.resolve("out").resolve("users.tsv"), state);
+    }
+    assertThat(written(third)).containsExactlyInAnyOrderElementsOf(edited);
+    SyncSummary s = third.sync().orElseThrow();
+    assertThat(s.changedUsers()).isEqualTo(25);
+    assertThat(s.newUsers()).isZero();
+    ImportReport thirdReport = client.importAndAwait(third, OPTIONS);
+    state.commit(third, thirdReport);
+    assertThat(marketo.leads().keySet()).isEqualTo(emails);
+    assertThat(marketo.maxImportCount()).isEqualTo(2);
+    long importedTwice = emails.stream().filter(e -> marketo.importCount(e) == 2).count();
+    assertThat(importedTwice).isEqualTo(25);
+  }
+
+  @Test
+  void rowsMarketoFailedAreSentAgainUntilTheyAreFixed() {
+    MarketoEmulator marketo = marketo();
+    MarketoBulkLeadClient client = client(marketo);
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      users.add(user(i, i % 25 == 3 ? "broken-" + i : "user" + i + "@example.com"));
+    }
+
+    ExportResult first = export(users, state);
+    ImportReport report = client.importAndAwait(first, OPTIONS);
+    assertThat(report.rowsFailed()).isEqualTo(4);
+    SyncState.Committed c = state.commit(first, report);
+    assertThat(c.rowsConfirmed()).isEqualTo(96);
+    assertThat(c.rowsUnconfirmed()).isEqualTo(4);
+
+    ExportResult second = export(users, state);
+    assertThat(written(second)).containsExactly("auth0|3", "auth0|28", "auth0|53", "auth0|78");
+    state.commit(second, client.importAndAwait(second, OPTIONS));
+
+    for (int i = 3; i < 100; i += 25) {
+      users.set(i, user(i, "fixed" + i + "@example.com"));
+    }
+    ExportResult third = export(users, state);
+    assertThat(written(third)).hasSize(4);
+    assertThat(state.commit(third, client.importAndAwait(third, OPTIONS)).rowsConfirmed())
+        .isEqualTo(4);
+    assertThat(export(users, state).rowsWritten()).isZero();
+    assertThat(marketo.leads()).hasSize(100);
+  }
+
+  @Test
+  void aFailedBatchAndAnUncertainUploadConfirmNothingOfTheirFiles() {
+    MarketoEmulator marketo = marketo();
+    // parts of about 100 rows; the client splits each again in two
+    UserExporter small = EXPORTER.toBuilder().maxFileBytes(3_000).build();
+    MarketoBulkLeadClient client =
+        MarketoBulkLeadClient.builder()
+            .endpoint(marketo.endpoint())
+            .clientId(marketo.clientId())
+            .clientSecret(marketo.clientSecret())
+            .clock(clock)
+            .sleeper(clock.sleeper())
+            .maxFileBytes(1_600)
+            .build();
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      users.add(user(i, "user" + i + "@example.com"));
+    }
+    ExportResult first =
+        small.export(UserSource.of(users), dir.resolve("out").resolve("users.tsv"), state);
+    assertThat(first.files()).hasSizeGreaterThanOrEqualTo(3);
+    marketo.failNextBatch("Import failed: internal error");
+    ImportReport report = client.importAndAwait(first, OPTIONS);
+    assertThat(report.batches()).hasSizeGreaterThan(first.files().size());
+    Path failedFile = first.paths().get(0);
+    assertThat(report.confirmed(failedFile, "auth0|0")).isFalse();
+    assertThat(report.confirmed(first.paths().get(1), written(first).get(40))).isTrue();
+    assertThat(report.confirmed(dir.resolve("elsewhere.tsv"), "auth0|50")).isFalse();
+    List<String> inFailedFile = new ArrayList<>();
+    first
+        .rowKeys()
+        .orElseThrow()
+        .forEach(
+            k -> {
+              if (k.part() == 1) {
+                inFailedFile.add(k.userId());
+              }
+            });
+    state.commit(first, report);
+
+    ExportResult second =
+        small.export(UserSource.of(users), dir.resolve("out").resolve("users.tsv"), state);
+    assertThat(written(second)).containsExactlyElementsOf(inFailedFile);
+
+    // the answer to the upload is lost: Marketo may have the rows, but nothing is confirmed
+    marketo.dropAfterAccept(marketo.acceptedUploads() + 1);
+    ImportReport uncertain = client.importAndAwait(second, OPTIONS);
+    assertThat(uncertain.uncertainParts()).isNotEmpty();
+    assertThat(state.commit(second, uncertain).rowsConfirmed()).isZero();
+  }
+
+  @Test
+  void aCrashDuringTheImportKeepsTheStateAndTheRerunResumesWithoutImportingTwice() {
+    MarketoEmulator marketo = marketo();
+    SyncState state = SyncState.open(dir.resolve("state"));
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      users.add(user(i, "user" + i + "@example.com"));
+    }
+    ExportResult first = export(users, state);
+    marketo.failWithCode(Endpoint.STATUS, 1, "607"); // daily quota: the import stops
+    assertThatThrownBy(() -> client(marketo).importAndAwait(first, OPTIONS))
+        .isInstanceOf(MarketoServiceException.class);
+    assertThat(state.generation()).isZero();
+
+    // the next run exports the same rows, the journal finds their batch, nothing is sent twice
+    ExportResult again = export(users, state);
+    assertThat(again.rowsWritten()).isEqualTo(500);
+    ImportReport report = client(marketo).importAndAwait(again, OPTIONS);
+    assertThat(report.batches()).singleElement().satisfies(b -> assertThat(b.resumed()).isTrue());
+    assertThat(marketo.requests(Endpoint.UPLOAD)).hasSize(1);
+    state.commit(again, report);
+    assertThat(marketo.maxImportCount()).isEqualTo(1);
+    assertThat(export(users, state).rowsWritten()).isZero();
+    assertThat(state.commit(export(users, state), ImportConfirmation.all()).users()).isEqualTo(500);
+  }
+}
