@@ -401,7 +401,7 @@ final class ExportRun {
         progress(false);
       }
     }
-    progress(true);
+    progress(sync == null); // with a sync, rows are written after the comparison
   }
 
   private void write(UserRecord user, long limit, boolean files) throws IOException {

@@ -20,6 +20,10 @@ final class DemoOptions {
           "  --format csv|tsv|ssv the file format (default tsv)",
           "  --out DIR            where files are written (default ./leadbridge-out)",
           "  --users N            users in the emulated Auth0 tenant (default 10000)",
+          "  --state DIR          sync: send only users new or changed since the last run with",
+          "                       this state folder; the state moves on for rows Marketo took",
+          "  --change N           edit N users of the emulated Auth0 tenant before exporting",
+          "                       (with --state, the next run sends exactly those)",
           "  --lookup-field NAME  Marketo lookup field (default email)",
           "  --list-id N          add imported leads to this Marketo static list",
           "  --partition NAME     Marketo lead partition",
@@ -40,6 +44,8 @@ final class DemoOptions {
   String format = "tsv";
   Path out = Path.of("leadbridge-out");
   int users = 10_000;
+  Path state;
+  int change;
   String lookupField = "email";
   Integer listId;
   String partition;
@@ -86,6 +92,8 @@ final class DemoOptions {
         case "--format":
         case "--out":
         case "--users":
+        case "--state":
+        case "--change":
         case "--lookup-field":
         case "--list-id":
         case "--partition":
@@ -128,6 +136,12 @@ final class DemoOptions {
         break;
       case "--users":
         users = positive(option, value, 10_000_000);
+        break;
+      case "--state":
+        state = Path.of(value);
+        break;
+      case "--change":
+        change = positive(option, value, 10_000_000);
         break;
       case "--lookup-field":
         lookupField = value;

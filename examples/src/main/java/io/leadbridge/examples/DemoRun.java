@@ -6,11 +6,16 @@ import io.leadbridge.core.CsvFormat;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.ExportedFile;
 import io.leadbridge.core.FieldMapping;
+import io.leadbridge.core.ImportConfirmation;
 import io.leadbridge.core.LeadbridgeException;
 import io.leadbridge.core.MappingException;
+import io.leadbridge.core.Merge;
+import io.leadbridge.core.MergePolicy;
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.Sleeper;
 import io.leadbridge.core.SourceException;
+import io.leadbridge.core.SyncState;
+import io.leadbridge.core.SyncSummary;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.UserSource;
 import io.leadbridge.core.auth0.Auth0ExportJob;
@@ -42,6 +47,9 @@ import java.util.zip.GZIPInputStream;
 final class DemoRun implements AutoCloseable {
   static final int MAX_LISTED = 5;
 
+  /** Of every 1000 emulated social users, how many share the email of a database user. */
+  static final int SHARED_EMAILS = 20;
+
   private final DemoOptions options;
   private final Map<String, String> env;
   private final PrintStream out;
@@ -56,6 +64,9 @@ final class DemoRun implements AutoCloseable {
   ExportResult export;
   ImportReport report;
   AlterianPackage alterian;
+  SyncState state;
+  SyncState.Committed committed;
+  List<String> changedUsers = List.of();
 
   DemoRun(
       DemoOptions options,
@@ -102,6 +113,11 @@ final class DemoRun implements AutoCloseable {
       }
       checkEnv("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET");
       checkEnv("MARKETO_ENDPOINT", "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET");
+      if (options.change > 0 && (options.input != null || has("AUTH0_DOMAIN"))) {
+        throw new DemoOptions.UsageException(
+            "--change edits users of the emulated Auth0 tenant: it cannot go with --input or"
+                + " AUTH0_DOMAIN");
+      }
     } catch (MappingException | DemoOptions.UsageException e) {
       err.println("leadbridge-demo: " + e.getMessage());
       err.println();
@@ -110,6 +126,9 @@ final class DemoRun implements AutoCloseable {
     }
     try {
       Files.createDirectories(options.out);
+      if (options.state != null) {
+        state = SyncState.open(options.state);
+      }
       exportUsers(mapping, format);
       if (options.marketo) {
         importIntoMarketo();
@@ -117,6 +136,13 @@ final class DemoRun implements AutoCloseable {
       if (options.alterian && export.rowsWritten() > 0) {
         packageForAlterian();
       }
+      commit();
+    } catch (DemoOptions.UsageException e) {
+      progress.finish();
+      err.println("leadbridge-demo: " + e.getMessage());
+      err.println();
+      err.println(DemoOptions.USAGE);
+      return 2;
     } catch (SourceException e) {
       progress.finish();
       err.println("leadbridge-demo: the input cannot be read: " + e.getMessage());
@@ -157,13 +183,15 @@ final class DemoRun implements AutoCloseable {
 
   // ------------------------------------------------------------------------------ stages
 
-  private void exportUsers(FieldMapping mapping, CsvFormat format) throws IOException {
+  private void exportUsers(FieldMapping mapping, CsvFormat format)
+      throws IOException, DemoOptions.UsageException {
     Path file = options.out.resolve("export").resolve("users." + format.fileExtension());
     UserExporter exporter =
         UserExporter.builder()
             .mapping(mapping)
             .format(format)
             .maxFileBytes(9_500_000)
+            .mergePolicy(MergePolicy.MOST_RECENTLY_UPDATED)
             .listener(
                 p ->
                     progress.update(
@@ -182,7 +210,32 @@ final class DemoRun implements AutoCloseable {
           "export",
           "Export: users to " + format.fileExtension().toUpperCase(Locale.ROOT) + " files");
       exportStart = clock.instant();
-      export = exporter.export(users, file);
+      export = state == null ? exporter.export(users, file) : exporter.export(users, file, state);
+    }
+    export.sync().ifPresent(this::describeSync);
+  }
+
+  private void describeSync(SyncSummary s) {
+    progress.line(
+        String.format(
+            Locale.ROOT,
+            "sync against %s (generation %d): %,d new, %,d changed, %,d unchanged, %,d gone",
+            state.directory(),
+            s.baseGeneration(),
+            s.newUsers(),
+            s.changedUsers(),
+            s.unchangedUsers(),
+            s.absentUsers()));
+    s.fullRunReason()
+        .ifPresent(r -> progress.line("full run: " + r + "; every user is sent again"));
+    if (s.lookupChanges() > 0) {
+      progress.line(
+          String.format(
+              Locale.ROOT,
+              "%,d users changed their email: Marketo makes a new lead for each (the old one"
+                  + " stays); listed in %s",
+              s.lookupChanges(),
+              s.lookupChangesFile().orElseThrow()));
     }
   }
 
@@ -196,7 +249,8 @@ final class DemoRun implements AutoCloseable {
     return ms < 200 ? "" : String.format(Locale.ROOT, " (%,d users/s)", n * 1000 / ms);
   }
 
-  private UserSource openSource(FieldMapping mapping) throws IOException {
+  private UserSource openSource(FieldMapping mapping)
+      throws IOException, DemoOptions.UsageException {
     if (options.input != null) {
       progress.stage("source", "Source: " + options.input);
       return isJsonArray(options.input)
@@ -217,11 +271,29 @@ final class DemoRun implements AutoCloseable {
               Locale.ROOT, "Source: Auth0 emulator with %,d synthetic users", options.users));
       auth0 =
           Auth0Emulator.builder()
-              .users(SyntheticUsers.builder().count(options.users).seed(42).build())
+              .users(
+                  SyntheticUsers.builder()
+                      .count(options.users)
+                      .seed(42)
+                      .sharedEmails(SHARED_EMAILS)
+                      .build())
               .jobDuration(Duration.ofSeconds(2))
               .clock(clock)
               .sleeper(sleeper)
               .start();
+      if (options.change > 0) {
+        try {
+          changedUsers = auth0.updateUsers(options.change);
+        } catch (IllegalArgumentException e) {
+          throw new DemoOptions.UsageException(
+              "--change " + options.change + ": " + e.getMessage());
+        }
+        progress.line(
+            String.format(
+                Locale.ROOT,
+                "edited %,d users of the tenant (new names, updated_at now)",
+                changedUsers.size()));
+      }
       job.domain(auth0.domain())
           .clientId(auth0.clientId())
           .clientSecret(auth0.clientSecret())
@@ -270,6 +342,14 @@ final class DemoRun implements AutoCloseable {
   }
 
   private void importIntoMarketo() {
+    if (export.rowsWritten() == 0) {
+      progress.stage("marketo", "Marketo");
+      progress.line(
+          state != null
+              ? "nothing changed since the last run: nothing to send to Marketo"
+              : "nothing to import: no row was written");
+      return;
+    }
     MarketoBulkLeadClient.Builder builder =
         MarketoBulkLeadClient.builder().clock(clock).sleeper(sleeper);
     if (has("MARKETO_ENDPOINT")) {
@@ -310,10 +390,6 @@ final class DemoRun implements AutoCloseable {
                                 : ""),
                         false))
             .build();
-    if (export.rowsWritten() == 0) {
-      progress.line("nothing to import: no row was written");
-      return;
-    }
     if (options.dryRun) {
       client.checkHeader(export.header());
       progress.line(
@@ -351,6 +427,31 @@ final class DemoRun implements AutoCloseable {
     } catch (IOException e) {
       // an old journal left in place only makes the import resume
     }
+  }
+
+  /** Moves the sync state on: for rows Marketo took, or for every row when Marketo was left out. */
+  private void commit() {
+    if (state == null) {
+      return;
+    }
+    if (options.dryRun) {
+      progress.line("dry run: the sync state is left as it was");
+      return;
+    }
+    committed = state.commit(export, report != null ? report : ImportConfirmation.all());
+    progress.line(
+        String.format(
+            Locale.ROOT,
+            "sync state %s is now at generation %d: %,d users%s",
+            state.directory(),
+            committed.generation(),
+            committed.users(),
+            committed.rowsUnconfirmed() > 0
+                ? String.format(
+                    Locale.ROOT,
+                    "; %,d rows Marketo did not take are sent again next run",
+                    committed.rowsUnconfirmed())
+                : ""));
   }
 
   private void packageForAlterian() {
@@ -400,6 +501,33 @@ final class DemoRun implements AutoCloseable {
               + ": "
               + r.detail());
     }
+    if (export.rowsMerged() > 0) {
+      line(
+          "merged",
+          String.format(Locale.ROOT, "%,d", export.rowsMerged())
+              + " (users sharing an email with another user: one row per email, the most"
+              + " recently updated; not a failure)");
+      for (Merge m : export.merges().subList(0, Math.min(MAX_LISTED, export.merges().size()))) {
+        out.println(
+            "      e.g. position " + m.position() + " " + m.userId() + " into " + m.keptUserId());
+      }
+    }
+    export
+        .sync()
+        .ifPresent(
+            s -> {
+              line(
+                  "unchanged",
+                  String.format(Locale.ROOT, "%,d (not sent again)", s.unchangedUsers()));
+              line(
+                  "sync",
+                  String.format(
+                      Locale.ROOT,
+                      "%,d new, %,d changed, %,d gone from the source",
+                      s.newUsers(),
+                      s.changedUsers(),
+                      s.absentUsers()));
+            });
     if (!export.emptyColumns().isEmpty()) {
       line(
           "empty columns",
@@ -431,6 +559,22 @@ final class DemoRun implements AutoCloseable {
       line("Marketo API calls", String.format(Locale.ROOT, "%,d", report.calls()));
     } else if (options.marketo && options.dryRun) {
       line("Marketo", "dry run: header checked, nothing uploaded");
+    } else if (options.marketo && export.rowsWritten() == 0) {
+      line(
+          "Marketo",
+          state != null
+              ? "nothing sent: nothing changed since the last run"
+              : "nothing sent: no row was written");
+    }
+    if (committed != null) {
+      line(
+          "sync state",
+          String.format(
+              Locale.ROOT,
+              "generation %d, %,d users; %,d rows to send again next run",
+              committed.generation(),
+              committed.users(),
+              committed.rowsUnconfirmed()));
     }
     line("time taken", String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0));
     out.println();
@@ -440,6 +584,11 @@ final class DemoRun implements AutoCloseable {
     }
     export.rowKeys().ifPresent(k -> out.println("  " + k.file() + "  (row -> user_id)"));
     export.rejectionsFile().ifPresent(f -> out.println("  " + f + "  (every rejected user)"));
+    export.mergesFile().ifPresent(f -> out.println("  " + f + "  (every merged user)"));
+    export
+        .sync()
+        .flatMap(SyncSummary::absentFile)
+        .ifPresent(f -> out.println("  " + f + "  (users gone from the source)"));
     if (alterian != null) {
       out.println(
           "  "
@@ -470,6 +619,10 @@ final class DemoRun implements AutoCloseable {
         return "invalid value";
       case UNENCODABLE:
         return "characters the charset cannot hold";
+      case DUPLICATE_KEY:
+        return "email shared, refused";
+      case DUPLICATE_USER_ID:
+        return "user_id read twice";
       default:
         return "row too large";
     }

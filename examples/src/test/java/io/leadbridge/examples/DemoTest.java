@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +65,9 @@ class DemoTest {
               .collect(Collectors.toSet());
       assertThat(served).isEqualTo(2000);
       assertThat(run.export.entriesRead()).isEqualTo(served);
-      assertThat(run.export.rowsWritten() + run.export.rowsRejected()).isEqualTo(served);
+      assertThat(run.export.rowsWritten() + run.export.rowsRejected() + run.export.rowsMerged())
+          .isEqualTo(served);
+      assertThat(run.export.rowsMerged()).isPositive(); // some users share an email
       assertThat(run.export.rowsWritten()).isEqualTo(emails.size());
       assertThat(run.export.rejectionCounts()).containsOnlyKeys(Rejection.Reason.MISSING_REQUIRED);
       assertThat(run.marketo.leads().keySet()).isEqualTo(emails);
@@ -82,6 +85,50 @@ class DemoTest {
           .doesNotContain(run.auth0.clientSecret());
     }
     assertThat(Files.exists(dir.resolve("alterian").resolve("SHA256SUMS"))).isTrue();
+  }
+
+  private DemoRun syncRun(ManualClock later, String... args) {
+    try {
+      return new DemoRun(
+          DemoOptions.parse(args), Map.of(), out, err, false, later, later.sleeper());
+    } catch (DemoOptions.UsageException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void withAStateTheSecondRunSendsNobodyAndARunAfterEditsSendsExactlyThoseUsers() {
+    // after every synthetic updated_at, so that edited users are the most recently updated
+    ManualClock later = ManualClock.at(java.time.Instant.parse("2027-01-01T00:00:00Z"));
+    String state = dir.resolve("state").toString();
+    String outDir = dir.resolve("o").toString();
+    long written;
+    try (DemoRun first = syncRun(later, "--users", "1500", "--state", state, "--out", outDir)) {
+      assertThat(first.execute()).as(err()).isZero();
+      written = first.export.rowsWritten();
+      assertThat(first.export.sync().orElseThrow().newUsers()).isEqualTo(written);
+      assertThat(first.marketo.leads()).hasSize((int) written);
+      assertThat(first.committed.generation()).isEqualTo(1);
+    }
+    try (DemoRun second = syncRun(later, "--users", "1500", "--state", state, "--out", outDir)) {
+      assertThat(second.execute()).as(err()).isZero();
+      assertThat(second.export.rowsWritten()).isZero();
+      assertThat(second.export.sync().orElseThrow().unchangedUsers()).isEqualTo(written);
+      assertThat(second.marketo).as("no Marketo started when nothing is sent").isNull();
+      assertThat(second.alterian).isNull();
+    }
+    assertThat(out()).contains("nothing changed since the last run: nothing to send to Marketo");
+    try (DemoRun third =
+        syncRun(later, "--users", "1500", "--state", state, "--out", outDir, "--change", "12")) {
+      assertThat(third.execute()).as(err()).isZero();
+      assertThat(third.changedUsers).hasSize(12);
+      List<String> sent = new java.util.ArrayList<>();
+      third.export.rowKeys().orElseThrow().forEach(k -> sent.add(k.userId()));
+      assertThat(sent).containsExactlyInAnyOrderElementsOf(third.changedUsers);
+      assertThat(third.marketo.leads()).hasSize(12);
+      assertThat(third.report.allImported()).isTrue();
+      assertThat(third.committed.generation()).isEqualTo(3);
+    }
   }
 
   @Test
@@ -170,7 +217,11 @@ class DemoTest {
         "--mapping|--mapping needs a value",
         "stray|unexpected argument stray",
         "--input /no/such/file.json|no such file",
-        "--mapping /no/such/mapping.txt|Cannot read the mapping file"
+        "--mapping /no/such/mapping.txt|Cannot read the mapping file",
+        "--change 0|--change must be between 1",
+        "--state|--state needs a value",
+        "--users 10 --change 50|--change 50: Cannot change 50 users",
+        "--input pom.xml --change 3|--change edits users of the emulated Auth0 tenant"
       })
   void aBadCommandLineGivesOneLineAndTheUsageWithExitTwo(String args, String message) {
     int status = demo(args.split(" "), Map.of());
