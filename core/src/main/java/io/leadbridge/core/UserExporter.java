@@ -27,13 +27,19 @@ import java.util.Optional;
  * part is needed they are named {@code users-001.tsv}, {@code users-002.tsv}, … beside the name
  * given, each a complete file with its header. Files are written under temporary names and moved
  * into place only when the export has finished, so a crash never leaves a half file that looks
- * whole; they are created readable by their owner only where the file system allows it. Two side
- * files go beside them: {@code users.tsv.rowkeys} (see {@link RowKeys}) and, when a user was
- * rejected, {@code users.tsv.rejections}.
+ * whole; they are created readable by their owner only where the file system allows it. Parts that
+ * an earlier export of the same name left and this one did not replace are removed. Two side files
+ * go beside them: {@code users.tsv.rowkeys} (see {@link RowKeys}) and, when a user was rejected,
+ * {@code users.tsv.rejections}.
  *
  * <p><b>Rejections.</b> A user is rejected, not written, when the source could not read it, a
  * required value is missing, a value cannot be formatted or encoded, or its row alone exceeds the
  * size limit. By default the export reports it and goes on ({@link RejectionPolicy#REPORT}).
+ *
+ * <p><b>Duplicates and sync.</b> With {@link Builder#mergePolicy(MergePolicy)}, users sharing a key
+ * value are written once and the others reported ({@link ExportResult#merges()}). {@link
+ * #export(UserSource, Path, SyncState)} writes only the users that changed since the last run
+ * committed to a {@link SyncState}.
  *
  * <p>An exporter is immutable and may be shared; each call to {@code export} is independent.
  */
