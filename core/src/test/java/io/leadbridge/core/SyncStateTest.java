@@ -512,6 +512,22 @@ class SyncStateTest {
   }
 
   @Test
+  void aStateFileNamingAFileOutsideItsFolderIsRefused() throws IOException {
+    Path stateDir = dir.resolve("state");
+    SyncState state = SyncState.open(stateDir);
+    state.commit(export(users(3), state), ImportConfirmation.all());
+    Path meta = stateDir.resolve(SyncState.META);
+    String json = Files.readString(meta);
+    Files.copy(stateDir.resolve("users-1.lbs"), dir.resolve("users-9.lbs"));
+    for (String escape : new String[] {"../users-9.lbs", "users-1.lbs/../../users-9.lbs"}) {
+      Files.writeString(meta, json.replace("\"users-1.lbs\"", "\"" + escape + "\""));
+      assertThatThrownBy(() -> SyncState.open(stateDir))
+          .isInstanceOf(SyncException.class)
+          .hasMessageContaining("names a missing file");
+    }
+  }
+
+  @Test
   void aMillionUsersAreComparedWithinBoundedSortBuffers() {
     int n = 1_000_000;
     UserExporter exporter =

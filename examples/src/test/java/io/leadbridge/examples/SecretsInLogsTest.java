@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full run with DEBUG logging: no client secret, access token or signed download URL appears in
- * any log line, in the demo's output, or in the results' {@code toString()}.
+ * any log line, in the demo's output, or in the results' {@code toString()}; and no user's email or
+ * name appears in any log line or {@code toString()}.
  */
 class SecretsInLogsTest {
   @TempDir Path dir;
@@ -29,8 +30,12 @@ class SecretsInLogsTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     ManualClock clock = ManualClock.create();
     DemoOptions options =
-        DemoOptions.parse(new String[] {"--users", "1500", "--out", dir.toString()});
+        DemoOptions.parse(
+            new String[] {
+              "--users", "1500", "--out", dir.toString(), "--state", dir.resolve("s").toString()
+            });
     Set<String> secrets = new LinkedHashSet<>();
+    Set<String> personal = new LinkedHashSet<>();
     String results;
     try (DemoRun run = new DemoRun(options, Map.of(), out, out, false, clock, clock.sleeper())) {
       assertThat(run.execute()).isZero();
@@ -51,7 +56,35 @@ class SecretsInLogsTest {
           secrets.add(auth.substring("Bearer ".length()));
         }
       }
-      results = run.export + " " + run.report + " " + run.alterian + " " + run.report.batches();
+      results =
+          run.export
+              + " "
+              + run.report
+              + " "
+              + run.alterian
+              + " "
+              + run.report.batches()
+              + " "
+              + run.report.failures()
+              + " "
+              + run.export.merges()
+              + " "
+              + run.export.sync().orElseThrow()
+              + " "
+              + run.state
+              + " "
+              + run.committed;
+      run.auth0
+          .exportedUsers(run.auth0JobId)
+          .forEach(
+              u -> {
+                for (String field : new String[] {"email", "family_name", "phone_number"}) {
+                  Object v = u.get(field);
+                  if (v instanceof String && ((String) v).length() >= 6) {
+                    personal.add((String) v);
+                  }
+                }
+              });
     }
     assertThat(secrets).hasSizeGreaterThanOrEqualTo(4);
     String log = Files.readString(Path.of("target", "test-debug.log"));
@@ -61,6 +94,11 @@ class SecretsInLogsTest {
       assertThat(log).doesNotContain(secret);
       assertThat(output).doesNotContain(secret);
       assertThat(results).doesNotContain(secret);
+    }
+    assertThat(personal).hasSizeGreaterThan(1000);
+    for (String value : personal) {
+      assertThat(log).as("a user's value in the log").doesNotContain(value);
+      assertThat(results).as("a user's value in a toString()").doesNotContain(value);
     }
   }
 }
