@@ -334,7 +334,9 @@ final class SyncRun implements Closeable {
           } else {
             cls = UNCHANGED;
           }
-          if (prev != null && sameKey && !prev.key().equals(kept.key())) {
+          if (prev != null
+              && sameKey
+              && !prev.key().toLowerCase(Locale.ROOT).equals(kept.key().toLowerCase(Locale.ROOT))) {
             lookupChanges++;
             lookupOut.write(id, prev.key(), kept.key());
           }

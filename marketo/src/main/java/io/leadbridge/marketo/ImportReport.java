@@ -89,6 +89,7 @@ public final class ImportReport implements ImportConfirmation {
   private final Duration elapsed;
   private final long calls;
   private final Map<Path, FileOutcome> outcomes;
+  private Looked lastLooked;
 
   ImportReport(
       List<Batch> batches,
@@ -125,9 +126,17 @@ public final class ImportReport implements ImportConfirmation {
    */
   @Override
   public boolean confirmed(Path file, String userId) {
-    FileOutcome outcome = outcomes.get(key(file));
+    Looked l = lastLooked; // a commit asks about the rows of one file after another
+    if (l == null || l.file() != file) {
+      l = new Looked(file, outcomes.get(key(file)));
+      lastLooked = l;
+    }
+    FileOutcome outcome = l.outcome();
     return outcome != null && outcome.confirmed() && !outcome.failedUserIds().contains(userId);
   }
+
+  /** The last file looked up; immutable, so sharing it between threads is harmless. */
+  private record Looked(Path file, FileOutcome outcome) {}
 
   /**
    * Every batch, in the order of the parts.
