@@ -155,6 +155,38 @@ class ImportAndAwaitTest {
     assertStoreMatchesInput(20_000);
   }
 
+  @Test
+  void stormsOf606And615AreWaitedOutWithGrowingBackOff() {
+    start(MarketoEmulator.builder().rowsPerSecond(5_000));
+    for (int n = 1; n <= 6; n++) {
+      marketo.failWithCode(Endpoint.UPLOAD, n, "606").failWithCode(Endpoint.STATUS, n, "615");
+    }
+    ExportResult export = export(10_000);
+
+    ImportReport report =
+        client()
+            .build()
+            .importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+
+    assertThat(report.batches())
+        .singleElement()
+        .satisfies(b -> assertThat(b.state()).isEqualTo(BatchStatus.State.COMPLETE));
+    assertThat(marketo.acceptedUploads()).isEqualTo(1);
+    assertThat(marketo.maxImportCount()).isEqualTo(1);
+    assertStoreMatchesInput(10_000);
+    List<java.time.Instant> uploads =
+        marketo.requests(Endpoint.UPLOAD).stream().map(MarketoEmulator.Request::at).toList();
+    assertThat(uploads).hasSize(7);
+    // waits of about 1, 2, 4, 8, 16, 30 s (with jitter): each at least the half of its back-off
+    for (int i = 1; i < uploads.size(); i++) {
+      long waited = Duration.between(uploads.get(i - 1), uploads.get(i)).toMillis();
+      assertThat(waited)
+          .as("wait before upload %d", i + 1)
+          .isGreaterThanOrEqualTo(Math.min(30_000L, 1000L << (i - 1)) / 2);
+    }
+    assertThat(marketo.requests(Endpoint.STATUS)).hasSizeGreaterThan(6);
+  }
+
   /** Row by row: every valid user's lead holds exactly the values exported for it. */
   private void assertStoreMatchesInput(int n) {
     Map<String, Map<String, String>> leads = marketo.leads();
