@@ -41,6 +41,7 @@ final class SyncRun implements Closeable {
   static final int CHANGED = 1;
   static final int UNCHANGED = 2;
   private static final long NO_TIME = Long.MIN_VALUE;
+  private static final FieldPath UPDATED_AT = FieldPath.parse("updated_at");
   private static final int REFUSE_LISTED = 5;
   private static final int REFUSE_BUFFER = 64;
 
@@ -222,7 +223,7 @@ final class SyncRun implements Closeable {
   }
 
   private static long updatedAt(UserRecord user) {
-    Object v = user.get("updated_at");
+    Object v = user.get(UPDATED_AT);
     if (v instanceof String) {
       try {
         return Instant.parse((String) v).toEpochMilli();
