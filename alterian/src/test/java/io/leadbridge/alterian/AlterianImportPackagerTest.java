@@ -384,6 +384,12 @@ class AlterianImportPackagerTest {
         .hasMessageContaining("table name");
     assertThatThrownBy(() -> AlterianImportPackager.builder().tableName("Auth0 Users").build())
         .hasMessageContaining("Auth0_Users");
+    // the table name names the data files and the zip entries: it cannot leave the package folder
+    for (String escape : new String[] {"../Users", "a/b", "..\\Users", "/etc/Users", "Users."}) {
+      assertThatThrownBy(() -> AlterianImportPackager.builder().tableName(escape).build())
+          .as(escape)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
     assertThatThrownBy(
             () ->
                 AlterianImportPackager.builder()
