@@ -25,6 +25,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar            # the full run (several minutes)
  * java -jar benchmarks/target/benchmarks.jar --quick    # a one-iteration smoke run on small data
+ * java -jar benchmarks/target/benchmarks.jar --sync     # the sync state figure alone
  * </pre>
  */
 public final class BenchmarkReport {
@@ -44,6 +45,9 @@ public final class BenchmarkReport {
     long marketoPartBytes = 6_000_000;
     long uploadBytes = 9_500_000;
     String uploadHeap = "-Xmx32m";
+    long smallSyncUsers = 1_000_000;
+    long largeSyncUsers = 10_000_000;
+    String syncHeap = "-Xmx32m";
 
     static Settings quick() {
       Settings s = new Settings();
@@ -56,6 +60,8 @@ public final class BenchmarkReport {
       s.marketoUsers = 20_000;
       s.marketoRowsPerSecond = 1_000;
       s.marketoPartBytes = 150_000;
+      s.smallSyncUsers = 2_000;
+      s.largeSyncUsers = 5_000;
       return s;
     }
   }
@@ -63,21 +69,17 @@ public final class BenchmarkReport {
   /**
    * Runs the report.
    *
-   * @param args {@code --quick} for a smoke run
+   * @param args {@code --quick} for a smoke run, {@code --sync} for the sync state figure alone
    * @throws Exception if a benchmark fails
    */
   public static void main(String[] args) throws Exception {
     Settings settings = List.of(args).contains("--quick") ? Settings.quick() : new Settings();
-    List<String> lines = run(settings);
+    List<String> lines = List.of(args).contains("--sync") ? runSync(settings) : run(settings);
     lines.forEach(System.out::println);
   }
 
   static List<String> run(Settings s) throws RunnerException, IOException, InterruptedException {
-    List<String> out = new ArrayList<>();
-    out.add("Machine: " + machine());
-    out.add("");
-    out.add("| figure | measured | target | verdict |");
-    out.add("|---|---|---|---|");
+    List<String> out = tableStart();
     Map<String, Double> export = export(s);
     double leadbridge = export.get("leadbridge");
     double floor = export.get("floor");
@@ -110,6 +112,7 @@ public final class BenchmarkReport {
             (double) s.largeMemoryUsers / s.smallMemoryUsers,
             mb(Math.max(small[0], large[0])),
             growth < 5 && large[0] < 256L << 20 ? "met" : "NOT met"));
+    out.add(syncRow(s, sync(s, s.smallSyncUsers), sync(s, s.largeSyncUsers)));
     Path dir = Files.createTempDirectory("leadbridge-marketo-bench");
     try {
       MarketoImportProbe.Result m =
@@ -220,6 +223,83 @@ public final class BenchmarkReport {
     }
   }
 
+  static List<String> runSync(Settings s) throws IOException, InterruptedException {
+    List<String> out = tableStart();
+    out.add(syncRow(s, sync(s, s.smallSyncUsers), sync(s, s.largeSyncUsers)));
+    return out;
+  }
+
+  private static List<String> tableStart() {
+    List<String> out = new ArrayList<>();
+    out.add("Machine: " + machine());
+    out.add("");
+    out.add("| figure | measured | target | verdict |");
+    out.add("|---|---|---|---|");
+    return out;
+  }
+
+  /** Runs {@link SyncProbe} in its own JVM; returns the figures of its result line by name. */
+  static Map<String, Long> sync(Settings s, long users) throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("leadbridge-sync");
+    try {
+      return fields(
+          child(s.syncHeap, SyncProbe.class.getName(), Long.toString(users), dir.toString()));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /**
+   * The sync row: the state's size against 400 MB for 10,000,000 users (scaled by bytes per user
+   * for smaller runs), the live heap of the larger run against the smaller, and whether the second
+   * run wrote exactly the changed users.
+   */
+  static String syncRow(Settings s, Map<String, Long> small, Map<String, Long> large) {
+    long users = large.get("users");
+    long state = large.get("stateBytes2");
+    double perUser = (double) state / users;
+    long smallLive = Math.max(small.get("maxLiveHeap1"), small.get("maxLiveHeap2"));
+    long largeLive = Math.max(large.get("maxLiveHeap1"), large.get("maxLiveHeap2"));
+    double growth = (double) largeLive / Math.max(1, smallLive);
+    boolean exact = small.get("exact") == 1 && large.get("exact") == 1;
+    boolean met = perUser * 10_000_000 <= 400e6 && growth < 2 && exact;
+    return String.format(
+        Locale.ROOT,
+        "| sync state, %,d users (%s, default 32 MB sort buffer) | state %.1f MB on disk after"
+            + " commit, %.1f bytes per user (%,d users kept; %,d without an email rejected by the"
+            + " mapping); run 1, everyone new: export %.1f s (%,.0f users/s), %,d rows, commit"
+            + " %.1f s; run 2, %,d changed: export %.1f s (%,.0f users/s), %,d rows, %s, commit"
+            + " %.1f s; live heap %,d users: %.1f MB, %,d users: %.1f MB (%.2f × for %.0f × the"
+            + " users); pool peaks %.1f MB; working directory up to %.1f GB | state ≤ 400 MB for 10,000,000 users; finishes under"
+            + " the cap; live heap under 2 × for 10 × the users; run 2 writes exactly the changed"
+            + " users | %s |",
+        users,
+        s.syncHeap,
+        state / 1e6,
+        perUser,
+        large.get("stateUsers"),
+        users - large.get("stateUsers"),
+        large.get("exportMillis1") / 1000.0,
+        users * 1000.0 / Math.max(1, large.get("exportMillis1")),
+        large.get("rows1"),
+        large.get("commitMillis1") / 1000.0,
+        large.get("changed"),
+        large.get("exportMillis2") / 1000.0,
+        users * 1000.0 / Math.max(1, large.get("exportMillis2")),
+        large.get("rows2"),
+        exact ? "exactly the changed users" : "NOT exactly the changed users",
+        large.get("commitMillis2") / 1000.0,
+        small.get("users"),
+        mb(smallLive),
+        users,
+        mb(largeLive),
+        growth,
+        (double) users / small.get("users"),
+        mb(Math.max(large.get("peakHeap1"), large.get("peakHeap2"))),
+        large.get("maxDiskBytes") / 1e9,
+        met ? "met" : "NOT met");
+  }
+
   /** Runs a probe's main class in its own JVM with a heap limit; returns its last output line. */
   static String child(String heap, String mainClass, String... args)
       throws IOException, InterruptedException {
@@ -249,6 +329,18 @@ public final class BenchmarkReport {
           mainClass + " " + String.join(" ", args) + " failed (exit " + exit + "):\n" + all);
     }
     return last;
+  }
+
+  /** Every {@code name=number} of a probe's result line. */
+  static Map<String, Long> fields(String line) {
+    Map<String, Long> fields = new TreeMap<>();
+    for (String part : line.split(" ")) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        fields.put(part.substring(0, eq), Long.parseLong(part.substring(eq + 1)));
+      }
+    }
+    return fields;
   }
 
   private static long field(String line, String name) {

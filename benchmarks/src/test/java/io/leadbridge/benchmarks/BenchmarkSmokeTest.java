@@ -42,6 +42,19 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void syncProbeWritesExactlyTheChangedUsersTheSecondTime() throws Exception {
+    BenchmarkReport.Settings quick = BenchmarkReport.Settings.quick();
+    Map<String, Long> r = BenchmarkReport.sync(quick, quick.largeSyncUsers);
+    assertThat(r.get("exact")).isEqualTo(1);
+    assertThat(r.get("stateUsers")).isPositive().isLessThan(quick.largeSyncUsers);
+    assertThat(r.get("rows1")).isEqualTo(r.get("stateUsers"));
+    assertThat(r.get("rows2")).isEqualTo(r.get("changed")).isPositive();
+    assertThat(r.get("stateBytes2")).isPositive();
+    assertThat(r.get("maxLiveHeap2")).isPositive().isLessThan(r.get("maxHeap"));
+    assertThat(BenchmarkReport.syncRow(quick, r, r)).endsWith("| met |");
+  }
+
+  @Test
   void marketoImportProbeMeasuresAgainstTheIdeal() {
     MarketoImportProbe.Result r = MarketoImportProbe.run(20_000, 1_000, 150_000, dir);
     assertThat(r.parts()).isGreaterThan(2);
