@@ -10,13 +10,18 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -268,19 +273,15 @@ final class ExportRun {
     int dot = outputName.lastIndexOf('.');
     String stem = dot > 0 ? outputName.substring(0, dot) : outputName;
     String ext = dot > 0 ? outputName.substring(dot) : "";
-    java.util.regex.Pattern part =
-        java.util.regex.Pattern.compile(
-            java.util.regex.Pattern.quote(stem + "-")
-                + "\\d{3,}"
-                + java.util.regex.Pattern.quote(ext));
-    java.util.Set<Path> keep = new java.util.HashSet<>();
+    Pattern part = Pattern.compile(Pattern.quote(stem + "-") + "\\d{3,}" + Pattern.quote(ext));
+    Set<Path> keep = new HashSet<>();
     written.forEach(f -> keep.add(f.path()));
-    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
         if (!keep.contains(p)
             && (name.equals(outputName) || part.matcher(name).matches())
-            && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           Files.delete(p);
           LOG.debug("Removed {}, left by an earlier export of the same name", name);
         }
@@ -380,7 +381,7 @@ final class ExportRun {
   private void run(boolean files) throws IOException {
     long limit = files ? exporter.maxFileBytes() : 0;
     if (source instanceof Projectable && !mapping.hasComputedColumns()) {
-      java.util.Set<String> keep = new java.util.HashSet<>(mapping.rootProperties());
+      Set<String> keep = new HashSet<>(mapping.rootProperties());
       keep.add("user_id");
       if (sync != null && sync.needsUpdatedAt()) {
         keep.add("updated_at");
