@@ -387,6 +387,8 @@ public final class CsvFormat {
         + quote
         + "', quoteMode="
         + quoteMode
+        + ", recordSeparator="
+        + recordSeparator.replace("\r", "\\r").replace("\n", "\\n")
         + ", header="
         + header
         + ", charset="

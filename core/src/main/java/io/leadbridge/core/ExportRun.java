@@ -64,8 +64,7 @@ final class ExportRun {
   private Part current;
   private OutputStream rowKeys;
   private Path rowKeysTemp;
-  private CsvWriter rejectionsOut;
-  private Path rejectionsTemp;
+  private SideFile rejectionsOut;
 
   private static final class Part {
     final Path temp;
@@ -157,6 +156,8 @@ final class ExportRun {
     boolean done = false;
     try {
       Files.createDirectories(dir);
+      rejectionsOut =
+          new SideFile(dir, outputName + ".rejections", "position", "user_id", "reason", "detail");
       headerBytes = encodeHeader();
       rowKeysTemp = SecureFiles.createTemp(dir, outputName, ".rowkeys.tmp");
       rowKeys = new BufferedOutputStream(Files.newOutputStream(rowKeysTemp), 1 << 16);
@@ -191,7 +192,7 @@ final class ExportRun {
           sync == null ? null : sync.summary(files.stream().map(ExportedFile::path).toList());
       done = true;
       Path rowKeysFile = dir.resolve(outputName + ".rowkeys");
-      Path rejectionsFile = rejectionsTemp == null ? null : dir.resolve(outputName + ".rejections");
+      Path rejectionsFile = rejectionsOut.target();
       LOG.debug(
           "Exported {} rows to {} file(s), {} rejected, {} bytes",
           rowsWritten,
@@ -245,9 +246,6 @@ final class ExportRun {
       p.out.close();
     }
     rowKeys.close();
-    if (rejectionsOut != null) {
-      rejectionsOut.close();
-    }
     List<ExportedFile> files = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       Path target = dir.resolve(partName(i + 1, parts.size()));
@@ -256,11 +254,7 @@ final class ExportRun {
       files.add(new ExportedFile(target, p.rows, p.bytes));
     }
     move(rowKeysTemp, dir.resolve(outputName + ".rowkeys"));
-    if (rejectionsTemp != null) {
-      move(rejectionsTemp, dir.resolve(outputName + ".rejections"));
-    } else {
-      Files.deleteIfExists(dir.resolve(outputName + ".rejections"));
-    }
+    rejectionsOut.publish();
     removeStaleParts(files);
     return files;
   }
@@ -317,9 +311,8 @@ final class ExportRun {
     }
     deleteQuietly(rowKeysTemp);
     if (rejectionsOut != null) {
-      closeQuietly(rejectionsOut);
+      rejectionsOut.discard();
     }
-    deleteQuietly(rejectionsTemp);
   }
 
   private static void closeQuietly(java.io.Closeable c) {
@@ -578,13 +571,8 @@ final class ExportRun {
               + r.detail()
               + ". The export stopped because the rejection policy is FAIL.");
     }
-    if (dir != null) {
-      if (rejectionsOut == null) {
-        rejectionsTemp = SecureFiles.createTemp(dir, outputName, ".rejections.tmp");
-        rejectionsOut = RowKeys.FORMAT.openWriter(rejectionsTemp);
-        rejectionsOut.writeRow("position", "user_id", "reason", "detail");
-      }
-      rejectionsOut.writeRow(
+    if (rejectionsOut != null) {
+      rejectionsOut.write(
           Long.toString(r.position()),
           r.userId() == null ? "" : r.userId(),
           r.reason().name(),

@@ -50,7 +50,6 @@ final class ExternalSorter<T> implements Closeable {
   private final List<Run> runs = new ArrayList<>();
   private final List<Path> files = new ArrayList<>();
   private long buffered;
-  private long size;
   private boolean sorting;
 
   ExternalSorter(
@@ -67,15 +66,10 @@ final class ExternalSorter<T> implements Closeable {
       throw new IllegalStateException("add after sorted()");
     }
     buffer.add(value);
-    size++;
     buffered += codec.heapBytes(value) + 8;
     if (buffered >= budget) {
       spill();
     }
-  }
-
-  long size() {
-    return size;
   }
 
   /** How many times the buffer was written out: 0 when everything was sorted in memory. */

@@ -96,16 +96,6 @@ final class StateEntries {
         channel.force(true);
       }
     }
-
-    /** Closes without ending the file, which is left unreadable; for failures. */
-    void abandon() {
-      closed = true;
-      try {
-        channel.close();
-      } catch (IOException e) {
-        // failing already
-      }
-    }
   }
 
   /** Reads entries in order; {@code null} at the end. */

@@ -109,9 +109,11 @@ final class SyncRun implements Closeable {
     this.dir = dir;
     this.outputName = outputName;
     this.maxMergesInMemory = maxMergesInMemory;
-    this.mergesOut = new SideFile(".merges", "position", "user_id", "kept_user_id", "policy");
-    this.absentOut = new SideFile(".absent", "user_id", keyColumn == null ? "key" : keyColumn);
-    this.lookupOut = new SideFile(".lookup-changes", "user_id", "before", "now");
+    this.mergesOut =
+        new SideFile(dir, outputName + ".merges", "position", "user_id", "kept_user_id", "policy");
+    this.absentOut =
+        new SideFile(dir, outputName + ".absent", "user_id", keyColumn == null ? "key" : keyColumn);
+    this.lookupOut = new SideFile(dir, outputName + ".lookup-changes", "user_id", "before", "now");
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -157,8 +159,8 @@ final class SyncRun implements Closeable {
     if (!meta.columns().equals(mapping.header())) {
       return "the columns changed from " + meta.columns() + " to " + mapping.header();
     }
-    if (!meta.format().equals(SyncState.describe(format))) {
-      return "the file format changed from " + meta.format() + " to " + SyncState.describe(format);
+    if (!meta.format().equals(format.toString())) {
+      return "the file format changed from " + meta.format() + " to " + format;
     }
     String key = keyColumn == null ? "" : keyColumn;
     if (!meta.keyColumn().equals(key)) {
@@ -514,25 +516,23 @@ final class SyncRun implements Closeable {
       return null;
     }
     keepPending = true;
-    SyncSummary s =
-        new SyncSummary(
-            state,
-            keyColumnName(),
-            base.generation(),
-            newUsers,
-            changedUsers,
-            unchangedUsers,
-            absentUsers,
-            lookupChanges,
-            absentOut.target(),
-            lookupOut.target(),
-            fullRunReason,
-            pendingFile,
-            sent,
-            notSent,
-            java.util.Arrays.copyOf(partStarts, partCount));
-    s.files = List.copyOf(files);
-    return s;
+    return new SyncSummary(
+        state,
+        keyColumnName(),
+        base.generation(),
+        newUsers,
+        changedUsers,
+        unchangedUsers,
+        absentUsers,
+        lookupChanges,
+        absentOut.target(),
+        lookupOut.target(),
+        fullRunReason,
+        pendingFile,
+        sent,
+        notSent,
+        java.util.Arrays.copyOf(partStarts, partCount),
+        files);
   }
 
   /** Deletes the temporary files; the pending comparison too unless the export succeeded. */
@@ -573,54 +573,6 @@ final class SyncRun implements Closeable {
   }
 
   // ------------------------------------------------------------------------------ helpers
-
-  /** A tab-separated side file beside the export, written under a temporary name. */
-  private final class SideFile {
-    private final String suffix;
-    private final String[] header;
-    private Path temp;
-    private CsvWriter out;
-    private Path target;
-
-    SideFile(String suffix, String... header) {
-      this.suffix = suffix;
-      this.header = header;
-    }
-
-    void write(String... values) throws IOException {
-      if (out == null) {
-        temp = SecureFiles.createTemp(dir, outputName, suffix + ".tmp");
-        out = RowKeys.FORMAT.openWriter(temp);
-        out.writeRow(header);
-      }
-      out.writeRow(values);
-    }
-
-    Path publish() throws IOException {
-      Path to = dir.resolve(outputName + suffix);
-      if (out == null) {
-        Files.deleteIfExists(to); // left by an earlier export of the same name
-        return null;
-      }
-      out.close();
-      ExportRun.move(temp, to);
-      temp = null;
-      out = null;
-      target = to;
-      return to;
-    }
-
-    Path target() {
-      return target;
-    }
-
-    void discard() {
-      if (out != null) {
-        closeQuietly(out);
-      }
-      deleteQuietly(temp);
-    }
-  }
 
   private static final ExternalSorter.Codec<SourceRec> SOURCE_CODEC =
       new ExternalSorter.Codec<>() {

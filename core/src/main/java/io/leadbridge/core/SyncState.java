@@ -237,7 +237,7 @@ public final class SyncState {
                 users,
                 entriesName,
                 export.header(),
-                describe(export.format()),
+                export.format().toString(),
                 sync.keyColumn);
         writeMeta(next);
         done = true;
@@ -272,12 +272,6 @@ public final class SyncState {
   }
 
   // ------------------------------------------------------------------------------ internals
-
-  static String describe(CsvFormat format) {
-    return format
-        + ", recordSeparator="
-        + format.recordSeparator().replace("\r", "\\r").replace("\n", "\\n");
-  }
 
   /** Reads {@value #META}; an empty state when it does not exist. */
   Meta meta() {

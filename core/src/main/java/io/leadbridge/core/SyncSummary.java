@@ -32,7 +32,7 @@ public final class SyncSummary {
   final BitSet sent;
   final BitSet notSent;
   final int[] partStarts;
-  List<Path> files = List.of();
+  final List<Path> files;
   boolean committed;
 
   SyncSummary(
@@ -50,7 +50,8 @@ public final class SyncSummary {
       Path pendingFile,
       BitSet sent,
       BitSet notSent,
-      int[] partStarts) {
+      int[] partStarts,
+      List<Path> files) {
     this.state = state;
     this.keyColumn = keyColumn;
     this.baseGeneration = baseGeneration;
@@ -66,6 +67,7 @@ public final class SyncSummary {
     this.sent = sent;
     this.notSent = notSent;
     this.partStarts = partStarts;
+    this.files = List.copyOf(files);
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -325,9 +326,9 @@ final class ImportRun {
    * failed row traced to its users, is confirmed but for those users; any other file not at all.
    */
   private Map<Path, ImportReport.FileOutcome> confirmations(List<ImportReport.RowIssue> traced) {
-    Map<Path, ImportReport.FileOutcome> out = new java.util.HashMap<>();
-    Map<Path, Long> failedRows = new java.util.HashMap<>();
-    Map<Path, Boolean> whole = new java.util.HashMap<>();
+    Map<Path, ImportReport.FileOutcome> out = new HashMap<>();
+    Map<Path, Long> failedRows = new HashMap<>();
+    Map<Path, Boolean> whole = new HashMap<>();
     for (Part p : parts) {
       boolean ok =
           p.result != null
@@ -336,8 +337,8 @@ final class ImportRun {
       whole.merge(p.source, ok, Boolean::logicalAnd);
       failedRows.merge(p.source, p.result == null ? 0 : p.result.rowsFailed(), Long::sum);
     }
-    Map<Path, Set<String>> failedUsers = new java.util.HashMap<>();
-    Map<Path, Long> tracedRows = new java.util.HashMap<>();
+    Map<Path, Set<String>> failedUsers = new HashMap<>();
+    Map<Path, Long> tracedRows = new HashMap<>();
     for (int i = 0; i < failures.size(); i++) {
       Path source = failures.get(i).source();
       List<String> ids = traced.get(i).userIds();
