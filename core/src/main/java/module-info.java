@@ -6,11 +6,10 @@ module io.leadbridge.core {
   requires tools.jackson.core;
   requires org.apache.commons.csv;
   requires org.slf4j;
-  requires transitive java.net.http;
 
   exports io.leadbridge.core;
-  exports io.leadbridge.core.auth0;
   // Shared implementation, not API: for Leadbridge's own modules only.
   exports io.leadbridge.core.internal to
+      io.leadbridge.auth0,
       io.leadbridge.marketo;
 }

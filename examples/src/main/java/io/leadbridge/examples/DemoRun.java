@@ -2,6 +2,8 @@ package io.leadbridge.examples;
 
 import io.leadbridge.alterian.AlterianImportPackager;
 import io.leadbridge.alterian.AlterianPackage;
+import io.leadbridge.auth0.Auth0ExportJob;
+import io.leadbridge.auth0.Auth0ExportSource;
 import io.leadbridge.core.CsvFormat;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.ExportedFile;
@@ -18,8 +20,6 @@ import io.leadbridge.core.SyncState;
 import io.leadbridge.core.SyncSummary;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.UserSource;
-import io.leadbridge.core.auth0.Auth0ExportJob;
-import io.leadbridge.core.auth0.Auth0ExportSource;
 import io.leadbridge.marketo.BatchStatus;
 import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.ImportReport;

@@ -1,4 +1,4 @@
-package io.leadbridge.core.auth0;
+package io.leadbridge.auth0;
 
 /**
  * The export did not finish within the overall timeout set with {@link

@@ -1,4 +1,4 @@
-package io.leadbridge.testkit;
+package io.leadbridge.auth0;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,14 +9,11 @@ import io.leadbridge.core.FieldMapping;
 import io.leadbridge.core.SourceEntry;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.UserRecord;
-import io.leadbridge.core.auth0.Auth0ExportJob;
-import io.leadbridge.core.auth0.Auth0ExportSource;
-import io.leadbridge.core.auth0.Auth0JobException;
-import io.leadbridge.core.auth0.Auth0JobProgress;
-import io.leadbridge.core.auth0.Auth0ServiceException;
-import io.leadbridge.core.auth0.Auth0TimeoutException;
+import io.leadbridge.testkit.Auth0Emulator;
 import io.leadbridge.testkit.Auth0Emulator.Endpoint;
 import io.leadbridge.testkit.Auth0Emulator.Request;
+import io.leadbridge.testkit.ManualClock;
+import io.leadbridge.testkit.SyntheticUsers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,13 @@
-package io.leadbridge.testkit;
+package io.leadbridge.auth0;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadbridge.core.SourceEntry;
 import io.leadbridge.core.UserRecord;
-import io.leadbridge.core.auth0.Auth0ExportJob;
-import io.leadbridge.core.auth0.Auth0ExportSource;
+import io.leadbridge.testkit.Auth0Emulator;
+import io.leadbridge.testkit.ManualClock;
+import io.leadbridge.testkit.SyntheticUsers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.leadbridge.core.auth0;
+package io.leadbridge.auth0;
 
 import io.leadbridge.core.Sleeper;
 import io.leadbridge.core.internal.Json;

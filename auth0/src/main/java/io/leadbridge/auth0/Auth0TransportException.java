@@ -1,4 +1,4 @@
-package io.leadbridge.core.auth0;
+package io.leadbridge.auth0;
 
 /**
  * No usable answer came from Auth0 or from the download link: the connection failed or was dropped,

@@ -1,4 +1,4 @@
-package io.leadbridge.core.auth0;
+package io.leadbridge.auth0;
 
 /**
  * Receives the progress of an Auth0 users-exports job: once per status reading, from the job's

@@ -1,4 +1,4 @@
-package io.leadbridge.core.auth0;
+package io.leadbridge.auth0;
 
 /**
  * Auth0 answered a request with an error: refused credentials, a missing scope, a bad request, or

@@ -1,4 +1,4 @@
-package io.leadbridge.core.auth0;
+package io.leadbridge.auth0;
 
 /** An Auth0 users-exports job ended without a usable result: it failed or expired. */
 public class Auth0JobException extends Auth0Exception {

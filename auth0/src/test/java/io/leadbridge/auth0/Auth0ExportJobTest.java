@@ -1,4 +1,4 @@
-package io.leadbridge.core.auth0;
+package io.leadbridge.auth0;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
