@@ -1,6 +1,6 @@
 /**
  * Leadbridge for Auth0: runs the Management API's users-exports job and streams its result as a
- * {@link io.leadbridge.core.UserSource}.
+ * {@link io.leadbridge.core.source.UserSource}.
  */
 module io.leadbridge.auth0 {
   requires transitive io.leadbridge.core;

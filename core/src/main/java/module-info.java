@@ -1,6 +1,8 @@
 /**
- * Leadbridge core: streams users from a {@link io.leadbridge.core.UserSource} through a {@link
- * io.leadbridge.core.FieldMapping} into delimited files in a {@link io.leadbridge.core.CsvFormat}.
+ * Leadbridge core: streams users from a {@link io.leadbridge.core.source.UserSource} through a
+ * {@link io.leadbridge.core.mapping.FieldMapping} into delimited files in a {@link
+ * io.leadbridge.core.csv.CsvFormat}, and remembers what was sent in a {@link
+ * io.leadbridge.core.SyncState}.
  */
 module io.leadbridge.core {
   requires tools.jackson.core;
@@ -8,8 +10,20 @@ module io.leadbridge.core {
   requires org.slf4j;
 
   exports io.leadbridge.core;
+  exports io.leadbridge.core.source;
+  exports io.leadbridge.core.mapping;
+  exports io.leadbridge.core.csv;
+  exports io.leadbridge.core.remote;
   // Shared implementation, not API: for Leadbridge's own modules only.
   exports io.leadbridge.core.internal to
       io.leadbridge.auth0,
-      io.leadbridge.marketo;
+      io.leadbridge.marketo,
+      io.leadbridge.alterian,
+      io.leadbridge.testkit;
+  exports io.leadbridge.core.internal.csv to
+      io.leadbridge.marketo,
+      io.leadbridge.alterian;
+  exports io.leadbridge.core.internal.files to
+      io.leadbridge.marketo,
+      io.leadbridge.alterian;
 }

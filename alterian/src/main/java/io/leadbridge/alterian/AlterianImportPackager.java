@@ -1,8 +1,8 @@
 package io.leadbridge.alterian;
 
-import io.leadbridge.core.CsvFormat;
-import io.leadbridge.core.CsvReader;
 import io.leadbridge.core.ExportResult;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.csv.CsvReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;

@@ -1,8 +1,9 @@
 package io.leadbridge.alterian;
 
-import io.leadbridge.core.CsvFormat;
-import io.leadbridge.core.CsvReader;
-import io.leadbridge.core.CsvWriter;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.csv.CsvReader;
+import io.leadbridge.core.csv.CsvWriter;
+import io.leadbridge.core.internal.csv.CsvRows;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -280,7 +281,7 @@ final class PackRun {
       if (!encode(header)) {
         throw new IllegalStateException("safe column names are ASCII");
       }
-      byte[] preamble = output.preamble();
+      byte[] preamble = CsvRows.preamble(output);
       headerBytes = new byte[preamble.length + bytes.remaining()];
       System.arraycopy(preamble, 0, headerBytes, 0, preamble.length);
       bytes.get(headerBytes, preamble.length, bytes.remaining());

@@ -1,6 +1,6 @@
 package io.leadbridge.alterian;
 
-import io.leadbridge.core.CsvFormat;
+import io.leadbridge.core.csv.CsvFormat;
 import java.util.List;
 import java.util.Locale;
 

@@ -3,13 +3,13 @@ package io.leadbridge.alterian;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.leadbridge.core.CsvFormat;
-import io.leadbridge.core.CsvReader;
 import io.leadbridge.core.ExportResult;
-import io.leadbridge.core.FieldMapping;
 import io.leadbridge.core.UserExporter;
-import io.leadbridge.core.UserSource;
-import io.leadbridge.core.ValueFormat;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.csv.CsvReader;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.mapping.ValueFormat;
+import io.leadbridge.core.source.UserSource;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.leadbridge.auth0;
 
-import io.leadbridge.core.FieldMapping;
-import io.leadbridge.core.Sleeper;
-import io.leadbridge.core.UserSource;
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.remote.Sleeper;
+import io.leadbridge.core.source.UserSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,8 +1,8 @@
 package io.leadbridge.auth0;
 
-import io.leadbridge.core.SourceEntry;
-import io.leadbridge.core.SourceException;
-import io.leadbridge.core.UserSource;
+import io.leadbridge.core.source.SourceEntry;
+import io.leadbridge.core.source.SourceException;
+import io.leadbridge.core.source.UserSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.leadbridge.auth0;
 
-import io.leadbridge.core.Sleeper;
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.remote.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

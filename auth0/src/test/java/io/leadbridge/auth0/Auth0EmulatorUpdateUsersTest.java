@@ -3,8 +3,8 @@ package io.leadbridge.auth0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.leadbridge.core.SourceEntry;
-import io.leadbridge.core.UserRecord;
+import io.leadbridge.core.source.SourceEntry;
+import io.leadbridge.core.source.UserRecord;
 import io.leadbridge.testkit.Auth0Emulator;
 import io.leadbridge.testkit.ManualClock;
 import io.leadbridge.testkit.SyntheticUsers;

@@ -3,12 +3,12 @@ package io.leadbridge.auth0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.leadbridge.core.CsvFormat;
 import io.leadbridge.core.ExportResult;
-import io.leadbridge.core.FieldMapping;
-import io.leadbridge.core.SourceEntry;
 import io.leadbridge.core.UserExporter;
-import io.leadbridge.core.UserRecord;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.source.SourceEntry;
+import io.leadbridge.core.source.UserRecord;
 import io.leadbridge.testkit.Auth0Emulator;
 import io.leadbridge.testkit.Auth0Emulator.Endpoint;
 import io.leadbridge.testkit.Auth0Emulator.Request;

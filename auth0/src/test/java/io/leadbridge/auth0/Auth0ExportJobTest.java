@@ -3,9 +3,9 @@ package io.leadbridge.auth0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.leadbridge.core.FieldMapping;
-import io.leadbridge.core.SourceEntry;
-import io.leadbridge.core.UserRecord;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.source.SourceEntry;
+import io.leadbridge.core.source.UserRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;

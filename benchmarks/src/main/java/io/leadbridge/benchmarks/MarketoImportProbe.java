@@ -1,9 +1,9 @@
 package io.leadbridge.benchmarks;
 
-import io.leadbridge.core.CsvFormat;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.UserExporter;
-import io.leadbridge.core.UserSource;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.source.UserSource;
 import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.ImportReport;
 import io.leadbridge.marketo.MarketoBulkLeadClient;

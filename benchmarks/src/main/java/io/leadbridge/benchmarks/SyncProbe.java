@@ -2,13 +2,13 @@ package io.leadbridge.benchmarks;
 
 import com.sun.management.GarbageCollectorMXBean;
 import com.sun.management.GcInfo;
-import io.leadbridge.core.CsvFormat;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.ImportConfirmation;
 import io.leadbridge.core.SyncState;
 import io.leadbridge.core.SyncSummary;
 import io.leadbridge.core.UserExporter;
-import io.leadbridge.core.UserSource;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.source.UserSource;
 import io.leadbridge.marketo.MarketoFields;
 import io.leadbridge.testkit.SyntheticUsers;
 import java.io.IOException;

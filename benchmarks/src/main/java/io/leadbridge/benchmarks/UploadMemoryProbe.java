@@ -1,6 +1,6 @@
 package io.leadbridge.benchmarks;
 
-import io.leadbridge.core.CsvFormat;
+import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.marketo.BatchStatus;
 import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.MarketoBulkLeadClient;

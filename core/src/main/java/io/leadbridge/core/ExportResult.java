@@ -1,5 +1,6 @@
 package io.leadbridge.core;
 
+import io.leadbridge.core.csv.CsvFormat;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;

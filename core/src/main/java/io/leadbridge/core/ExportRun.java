@@ -1,5 +1,17 @@
 package io.leadbridge.core;
 
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.internal.Projectable;
+import io.leadbridge.core.internal.Utf8;
+import io.leadbridge.core.internal.csv.CsvRows;
+import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.internal.files.SideFile;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.mapping.RecordRejectedException;
+import io.leadbridge.core.source.MalformedEntry;
+import io.leadbridge.core.source.SourceEntry;
+import io.leadbridge.core.source.UserRecord;
+import io.leadbridge.core.source.UserSource;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,12 +21,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -119,10 +129,10 @@ final class ExportRun {
   }
 
   static long headerBytes(FieldMapping mapping, CsvFormat format) {
-    long n = format.preamble().length;
+    long n = CsvRows.preamble(format).length;
     if (format.header()) {
       StringBuilder sb = new StringBuilder();
-      CsvWriter.appendRow(format, mapping.header(), sb);
+      CsvRows.append(format, mapping.header(), sb);
       n += format.charset().encode(sb.toString()).remaining();
     }
     return n;
@@ -131,9 +141,9 @@ final class ExportRun {
   private byte[] encodeHeader() {
     StringBuilder sb = new StringBuilder();
     if (format.header()) {
-      CsvWriter.appendRow(format, mapping.header(), sb);
+      CsvRows.append(format, mapping.header(), sb);
     }
-    byte[] preamble = format.preamble();
+    byte[] preamble = CsvRows.preamble(format);
     ByteBuffer encoded;
     try {
       encoded = encoder.reset().encode(CharBuffer.wrap(sb));
@@ -250,10 +260,10 @@ final class ExportRun {
     for (int i = 0; i < parts.size(); i++) {
       Path target = dir.resolve(partName(i + 1, parts.size()));
       Part p = parts.get(i);
-      move(p.temp, target);
+      SecureFiles.move(p.temp, target);
       files.add(new ExportedFile(target, p.rows, p.bytes));
     }
-    move(rowKeysTemp, dir.resolve(outputName + ".rowkeys"));
+    SecureFiles.move(rowKeysTemp, dir.resolve(outputName + ".rowkeys"));
     rejectionsOut.publish();
     removeStaleParts(files);
     return files;
@@ -291,14 +301,6 @@ final class ExportRun {
     String stem = dot > 0 ? outputName.substring(0, dot) : outputName;
     String ext = dot > 0 ? outputName.substring(dot) : "";
     return String.format("%s-%03d%s", stem, part, ext);
-  }
-
-  static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 
   private void discard() {
@@ -399,15 +401,15 @@ final class ExportRun {
   }
 
   private void write(UserRecord user, long limit, boolean files) throws IOException {
-    String[] values;
+    List<String> values;
     try {
-      values = mapping.row(user);
+      values = mapping.apply(user);
     } catch (RecordRejectedException e) {
       reject(new Rejection(user.position(), user.userId(), e.reason(), e.getMessage()));
       return;
     }
     text.setLength(0);
-    CsvWriter.appendRow(format, values, text);
+    CsvRows.append(format, values, text);
     if (!encode()) {
       reject(
           new Rejection(
@@ -445,7 +447,7 @@ final class ExportRun {
       return;
     }
     markSeen(values);
-    append(encoded, size, user.userId(), keyIndex < 0 ? "" : values[keyIndex]);
+    append(encoded, size, user.userId(), keyIndex < 0 ? "" : values.get(keyIndex));
   }
 
   /**
@@ -479,7 +481,7 @@ final class ExportRun {
 
   private void writeKey(String[] values) throws IOException {
     keyText.setLength(0);
-    CsvWriter.appendRow(RowKeys.FORMAT, values, keyText);
+    CsvRows.append(RowKeys.FORMAT, values, keyText);
     int max = Utf8.maxBytes(keyText.length());
     if (keyBytes.length < max) {
       keyBytes = new byte[Math.max(max, keyBytes.length * 2)];
@@ -493,12 +495,12 @@ final class ExportRun {
     }
   }
 
-  private void markSeen(String[] values) {
+  private void markSeen(List<String> values) {
     if (unseen == 0) {
       return;
     }
-    for (int i = 0; i < values.length; i++) {
-      if (!seen[i] && !values[i].isEmpty()) {
+    for (int i = 0; i < values.size(); i++) {
+      if (!seen[i] && !values.get(i).isEmpty()) {
         seen[i] = true;
         unseen--;
       }
@@ -542,10 +544,10 @@ final class ExportRun {
     }
   }
 
-  private String unencodableDetail(String[] values) {
+  private String unencodableDetail(List<String> values) {
     CharsetEncoder probe = format.charset().newEncoder();
-    for (int i = 0; i < values.length; i++) {
-      if (!probe.canEncode(values[i])) {
+    for (int i = 0; i < values.size(); i++) {
+      if (!probe.canEncode(values.get(i))) {
         return "column '"
             + mapping.header().get(i)
             + "' holds a character that "

@@ -1,5 +1,6 @@
 package io.leadbridge.core;
 
+import io.leadbridge.core.mapping.FieldMapping;
 import java.util.Objects;
 
 /**

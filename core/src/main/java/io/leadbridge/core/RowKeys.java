@@ -1,5 +1,8 @@
 package io.leadbridge.core;
 
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.csv.CsvReader;
+import io.leadbridge.core.internal.files.SideFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,7 +44,7 @@ public final class RowKeys {
    */
   public record RowKey(int part, long row, String userId, String key) {}
 
-  static final CsvFormat FORMAT = CsvFormat.TSV.toBuilder().recordSeparator("\n").build();
+  static final CsvFormat FORMAT = SideFile.FORMAT;
   private static final List<String> FIXED = List.of("part", "row", "user_id");
 
   private final Path file;

@@ -1,5 +1,8 @@
 package io.leadbridge.core;
 
+import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.internal.sort.ExternalSorter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;

@@ -1,5 +1,13 @@
 package io.leadbridge.core;
 
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.internal.files.SideFile;
+import io.leadbridge.core.internal.sort.ExternalSorter;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.mapping.FieldPath;
+import io.leadbridge.core.source.UserRecord;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -180,7 +188,8 @@ final class SyncRun implements Closeable {
    * Takes a row that would be written; false if it was rejected here instead (a sync needs a {@code
    * user_id}).
    */
-  boolean stage(UserRecord user, String[] values, byte[] encoded, int length) throws IOException {
+  boolean stage(UserRecord user, List<String> values, byte[] encoded, int length)
+      throws IOException {
     String userId = user.userId();
     if (state != null && (userId == null || userId.isEmpty())) {
       run.reject(
@@ -199,7 +208,7 @@ final class SyncRun implements Closeable {
     Binary.writeVarLong(candidates, length);
     candidates.write(encoded, 0, length);
     Binary.writeString(candidates, userId);
-    String key = keyIndex < 0 ? "" : values[keyIndex];
+    String key = keyIndex < 0 ? "" : values.get(keyIndex);
     Binary.writeString(candidates, key);
     long updatedAt = needsUpdatedAt() ? updatedAt(user) : NO_TIME;
     if (state != null) {

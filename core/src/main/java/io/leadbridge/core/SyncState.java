@@ -1,6 +1,7 @@
 package io.leadbridge.core;
 
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.files.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

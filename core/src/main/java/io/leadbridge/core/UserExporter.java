@@ -1,5 +1,9 @@
 package io.leadbridge.core;
 
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.source.SourceException;
+import io.leadbridge.core.source.UserSource;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Objects;

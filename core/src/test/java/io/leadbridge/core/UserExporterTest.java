@@ -3,6 +3,11 @@ package io.leadbridge.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.mapping.ValueFormat;
+import io.leadbridge.core.source.SourceException;
+import io.leadbridge.core.source.UserSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Reader;

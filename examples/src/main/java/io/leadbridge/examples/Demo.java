@@ -1,6 +1,6 @@
 package io.leadbridge.examples;
 
-import io.leadbridge.core.Sleeper;
+import io.leadbridge.core.remote.Sleeper;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;

@@ -2,11 +2,11 @@ package io.leadbridge.examples;
 
 import io.leadbridge.alterian.AlterianImportPackager;
 import io.leadbridge.alterian.AlterianPackage;
-import io.leadbridge.core.CsvFormat;
 import io.leadbridge.core.ExportResult;
-import io.leadbridge.core.FieldMapping;
 import io.leadbridge.core.UserExporter;
-import io.leadbridge.core.UserSource;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.source.UserSource;
 import java.nio.file.Path;
 
 /**

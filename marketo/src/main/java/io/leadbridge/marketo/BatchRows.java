@@ -1,6 +1,6 @@
 package io.leadbridge.marketo;
 
-import io.leadbridge.core.CsvReader;
+import io.leadbridge.core.csv.CsvReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.leadbridge.marketo;
 
-import io.leadbridge.core.Sleeper;
+import io.leadbridge.core.remote.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.leadbridge.marketo;
 
-import io.leadbridge.core.CsvFormat;
+import io.leadbridge.core.csv.CsvFormat;
 import java.util.Objects;
 import java.util.Optional;
 

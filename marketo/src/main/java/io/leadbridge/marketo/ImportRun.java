@@ -1,9 +1,10 @@
 package io.leadbridge.marketo;
 
-import io.leadbridge.core.CsvFormat;
-import io.leadbridge.core.CsvReader;
-import io.leadbridge.core.CsvWriter;
 import io.leadbridge.core.RowKeys;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.csv.CsvReader;
+import io.leadbridge.core.csv.CsvWriter;
+import io.leadbridge.core.internal.csv.CsvRows;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -406,7 +407,7 @@ final class ImportRun {
       Files.createDirectories(dir);
       StringWriter text = new StringWriter();
       CsvWriter rowWriter = format.newWriter(text);
-      byte[] preamble = format.preamble();
+      byte[] preamble = CsvRows.preamble(format);
       try (CsvReader reader = format.openReader(file)) {
         rowWriter.writeRow(reader.header());
         byte[] head = text.toString().getBytes(format.charset());

@@ -1,10 +1,10 @@
 package io.leadbridge.marketo;
 
-import io.leadbridge.core.CsvFormat;
-import io.leadbridge.core.CsvReader;
 import io.leadbridge.core.ExportResult;
-import io.leadbridge.core.Sleeper;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.csv.CsvReader;
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.remote.Sleeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;

@@ -1,6 +1,6 @@
 package io.leadbridge.marketo;
 
-import io.leadbridge.core.FieldMapping;
+import io.leadbridge.core.mapping.FieldMapping;
 
 /** Ready-made field mappings from identity platforms to Marketo lead fields' REST names. */
 public final class MarketoFields {

@@ -3,7 +3,7 @@ package io.leadbridge.marketo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.leadbridge.core.CsvFormat;
+import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.testkit.ManualClock;
 import java.io.IOException;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.leadbridge.testkit;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.leadbridge.core.Sleeper;
+import io.leadbridge.core.remote.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,9 +2,9 @@ package io.leadbridge.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.leadbridge.core.CsvFormat;
-import io.leadbridge.core.CsvReader;
-import io.leadbridge.core.CsvWriter;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.csv.CsvReader;
+import io.leadbridge.core.csv.CsvWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

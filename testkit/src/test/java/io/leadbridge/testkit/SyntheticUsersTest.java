@@ -3,9 +3,9 @@ package io.leadbridge.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.leadbridge.core.SourceEntry;
-import io.leadbridge.core.UserRecord;
-import io.leadbridge.core.UserSource;
+import io.leadbridge.core.source.SourceEntry;
+import io.leadbridge.core.source.UserRecord;
+import io.leadbridge.core.source.UserSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

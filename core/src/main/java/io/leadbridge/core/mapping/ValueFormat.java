@@ -1,0 +1,185 @@
+package io.leadbridge.core.mapping;
+
+import io.leadbridge.core.internal.JsonTrees;
+import io.leadbridge.core.source.UserRecord;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a value from a user record becomes the text of a cell. One method, so a lambda will do:
+ *
+ * <pre>{@code
+ * ValueFormat upper = value -> value == null ? "" : value.toString().toUpperCase(Locale.ROOT);
+ * }</pre>
+ *
+ * <p>The value is one of the types a {@link UserRecord} holds, or {@code null} for a missing value.
+ * A format that cannot handle a value throws {@link ValueFormatException}, and the export rejects
+ * that user with the message as the reason.
+ */
+@FunctionalInterface
+public interface ValueFormat {
+
+  /**
+   * Turns a value into text.
+   *
+   * @param value the value, {@code null} when missing
+   * @return the text to write; {@code null} is written as an empty cell
+   * @throws ValueFormatException if the value cannot be formatted
+   */
+  String format(Object value);
+
+  /**
+   * The default: strings as they are, numbers in plain notation (no exponent), booleans as {@code
+   * true}/{@code false}, missing or {@code null} as empty, arrays and objects as compact JSON.
+   *
+   * @return the default format
+   */
+  static ValueFormat defaults() {
+    return ValueFormats.DEFAULT;
+  }
+
+  /**
+   * An ISO-8601 instant in UTC, such as {@code 2024-03-01T09:30:00.125Z}. Accepts ISO-8601
+   * date-times with an offset or {@code Z} (Auth0's {@code created_at}) and numbers as epoch
+   * milliseconds; empty stays empty.
+   *
+   * @return the format
+   */
+  static ValueFormat isoInstant() {
+    return ValueFormats.ISO_INSTANT;
+  }
+
+  /**
+   * A date-time written with a pattern in a time zone, for example {@code datePattern("yyyy-MM-dd
+   * HH:mm:ss", ZoneId.of("Europe/Paris"))}. Accepts what {@link #isoInstant()} accepts.
+   *
+   * @param pattern a {@link DateTimeFormatter} pattern
+   * @param zone the zone to show the instant in
+   * @return the format
+   * @throws IllegalArgumentException if the pattern is invalid
+   */
+  static ValueFormat datePattern(String pattern, ZoneId zone) {
+    Objects.requireNonNull(pattern, "pattern");
+    Objects.requireNonNull(zone, "zone");
+    DateTimeFormatter formatter = DateTimeFormatter.ofPattern(pattern).withZone(zone);
+    return value -> {
+      Instant instant = ValueFormats.instant(value);
+      return instant == null ? "" : formatter.format(instant);
+    };
+  }
+
+  /**
+   * Milliseconds since 1970-01-01T00:00:00Z. Accepts what {@link #isoInstant()} accepts.
+   *
+   * @return the format
+   */
+  static ValueFormat epochMillis() {
+    return value -> {
+      Instant instant = ValueFormats.instant(value);
+      return instant == null ? "" : Long.toString(instant.toEpochMilli());
+    };
+  }
+
+  /**
+   * Joins the elements of an array with a separator, each formatted by {@link #defaults()}; a value
+   * that is not an array is formatted by {@link #defaults()}.
+   *
+   * @param separator between elements, for example {@code ";"}
+   * @return the format
+   */
+  static ValueFormat join(String separator) {
+    Objects.requireNonNull(separator, "separator");
+    return value -> {
+      if (!(value instanceof List)) {
+        return ValueFormats.DEFAULT.format(value);
+      }
+      StringBuilder out = new StringBuilder();
+      for (Object item : (List<?>) value) {
+        if (out.length() > 0) {
+          out.append(separator);
+        }
+        out.append(ValueFormats.DEFAULT.format(item));
+      }
+      return out.toString();
+    };
+  }
+}
+
+/** The ready-made formats. */
+final class ValueFormats {
+  private ValueFormats() {}
+
+  static final ValueFormat DEFAULT =
+      value -> {
+        if (value == null) {
+          return "";
+        }
+        if (value instanceof String) {
+          return (String) value;
+        }
+        if (value instanceof Long || value instanceof BigInteger || value instanceof Boolean) {
+          return value.toString();
+        }
+        if (value instanceof BigDecimal) {
+          return ((BigDecimal) value).toPlainString();
+        }
+        if (value instanceof Map || value instanceof List) {
+          return JsonTrees.toJson(value);
+        }
+        return value.toString();
+      };
+
+  static final ValueFormat ISO_INSTANT =
+      value -> {
+        Instant instant = instant(value);
+        return instant == null ? "" : DateTimeFormatter.ISO_INSTANT.format(instant);
+      };
+
+  static Instant instant(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String) {
+      String s = ((String) value).strip();
+      if (s.isEmpty()) {
+        return null;
+      }
+      try {
+        return OffsetDateTime.parse(s).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new ValueFormatException(
+            "not an ISO-8601 date-time with an offset (expected e.g. 2024-03-01T09:30:00Z)");
+      }
+    }
+    if (value instanceof Long || value instanceof BigInteger) {
+      try {
+        return Instant.ofEpochMilli(((Number) value).longValue());
+      } catch (DateTimeException e) {
+        throw new ValueFormatException("a number too large to be epoch milliseconds");
+      }
+    }
+    if (value instanceof BigDecimal) {
+      try {
+        return Instant.ofEpochMilli(((BigDecimal) value).longValueExact());
+      } catch (ArithmeticException | DateTimeException e) {
+        throw new ValueFormatException("not a whole number of epoch milliseconds");
+      }
+    }
+    throw new ValueFormatException(
+        "expected a date-time string or epoch milliseconds, found "
+            + (value instanceof Map
+                ? "an object"
+                : value instanceof List
+                    ? "an array"
+                    : "a " + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)));
+  }
+}

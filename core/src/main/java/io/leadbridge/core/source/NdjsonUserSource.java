@@ -1,0 +1,198 @@
+package io.leadbridge.core.source;
+
+import io.leadbridge.core.internal.JsonTrees;
+import io.leadbridge.core.internal.Projectable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.zip.ZipException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+
+/** Reads NDJSON line by line from bytes, so a bad line never stops the lines after it. */
+final class NdjsonUserSource implements UserSource, Projectable {
+  private java.util.Set<String> keep;
+
+  @Override
+  public void keepOnly(java.util.Set<String> properties) {
+    this.keep = properties;
+  }
+
+  /** Longest line accepted; longer lines are skipped and reported. */
+  static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+  private final Path file;
+  private final InputStream in;
+  private final byte[] buf = new byte[1 << 16];
+  private int bufPos;
+  private int bufLen;
+  private byte[] line = new byte[8192];
+  private long lineNumber;
+  private boolean eof;
+  private boolean closed;
+
+  NdjsonUserSource(Path file) {
+    this.file = file;
+    try {
+      this.in = JsonTrees.open(file);
+    } catch (IOException e) {
+      throw new SourceException("Cannot open " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public SourceEntry next() {
+    if (closed) {
+      throw new IllegalStateException("This source is closed.");
+    }
+    while (!eof) {
+      int length;
+      boolean tooLong;
+      try {
+        length = readLine();
+        tooLong = length < 0;
+      } catch (EOFException | ZipException e) {
+        throw new SourceException(
+            "The compressed data in "
+                + file
+                + " ends early or is corrupt after line "
+                + lineNumber
+                + "; the file is probably truncated. Download or export it again.",
+            e);
+      } catch (IOException e) {
+        throw new SourceException(
+            "Cannot read " + file + " after line " + lineNumber + ": " + e.getMessage(), e);
+      }
+      if (tooLong) {
+        return new MalformedEntry(
+            lineNumber, "the line is longer than " + MAX_LINE_BYTES + " bytes and was skipped");
+      }
+      int start = 0;
+      if (lineNumber == 1
+          && length >= 3
+          && line[0] == (byte) 0xEF
+          && line[1] == (byte) 0xBB
+          && line[2] == (byte) 0xBF) {
+        start = 3; // UTF-8 byte-order mark
+      }
+      if (isBlank(line, start, length)) {
+        continue;
+      }
+      return parse(start, length);
+    }
+    return null;
+  }
+
+  private SourceEntry parse(int start, int end) {
+    try (JsonParser p =
+        JsonTrees.FACTORY.createParser(ObjectReadContext.empty(), line, start, end - start)) {
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        return new MalformedEntry(
+            lineNumber, "the line holds " + JsonTrees.describe(first) + ", not a user object");
+      }
+      Map<String, Object> tree = JsonTrees.readUser(p, keep);
+      if (p.nextToken() != null) {
+        return new MalformedEntry(lineNumber, "the line has more after the user object");
+      }
+      return UserRecord.trusted(lineNumber, tree);
+    } catch (JacksonException e) {
+      return new MalformedEntry(lineNumber, JsonTrees.describe(e));
+    }
+  }
+
+  private static boolean isBlank(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c != ' ' && c != '\t' && c != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads one line into {@link #line} without its terminator. Returns its length, or -1 when the
+   * line was longer than the limit (and has been skipped).
+   */
+  private int readLine() throws IOException {
+    if (line.length > (1 << 20)) {
+      line = new byte[8192]; // give back the memory of an earlier very long line
+    }
+    int n = 0;
+    boolean overflow = false;
+    boolean any = false;
+    while (true) {
+      if (bufPos == bufLen) {
+        bufLen = in.read(buf, 0, buf.length);
+        bufPos = 0;
+        if (bufLen <= 0) {
+          bufLen = 0;
+          eof = true;
+          break;
+        }
+      }
+      any = true;
+      int from = bufPos;
+      int newline = -1;
+      for (int i = from; i < bufLen; i++) {
+        if (buf[i] == '\n') {
+          newline = i;
+          break;
+        }
+      }
+      int to = newline < 0 ? bufLen : newline;
+      int count = to - from;
+      if (!overflow) {
+        if ((long) n + count > MAX_LINE_BYTES) {
+          overflow = true;
+        } else {
+          if (n + count > line.length) {
+            line =
+                Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(n + count, line.length * 2)));
+          }
+          System.arraycopy(buf, from, line, n, count);
+          n += count;
+        }
+      }
+      if (newline >= 0) {
+        bufPos = newline + 1;
+        break;
+      }
+      bufPos = bufLen;
+    }
+    if (any) {
+      lineNumber++;
+    }
+    if (overflow) {
+      return -1;
+    }
+    if (n > 0 && line[n - 1] == '\r') {
+      n--;
+    }
+    return n;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      in.close();
+    } catch (IOException e) {
+      throw new SourceException("Cannot close " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "UserSource.ndjson(" + file + ")";
+  }
+}
