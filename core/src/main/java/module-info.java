@@ -2,7 +2,7 @@
  * Leadbridge core: streams users from a {@link io.leadbridge.core.source.UserSource} through a
  * {@link io.leadbridge.core.mapping.FieldMapping} into delimited files in a {@link
  * io.leadbridge.core.csv.CsvFormat}, and remembers what was sent in a {@link
- * io.leadbridge.core.SyncState}.
+ * io.leadbridge.core.sync.SyncState}.
  */
 module io.leadbridge.core {
   requires tools.jackson.core;
@@ -13,6 +13,7 @@ module io.leadbridge.core {
   exports io.leadbridge.core.source;
   exports io.leadbridge.core.mapping;
   exports io.leadbridge.core.csv;
+  exports io.leadbridge.core.sync;
   exports io.leadbridge.core.remote;
   // Shared implementation, not API: for Leadbridge's own modules only.
   exports io.leadbridge.core.internal to

@@ -1,6 +1,8 @@
 package io.leadbridge.core;
 
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.core.sync.SyncSummary;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumMap;

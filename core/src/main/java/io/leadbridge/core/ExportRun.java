@@ -6,12 +6,17 @@ import io.leadbridge.core.internal.Utf8;
 import io.leadbridge.core.internal.csv.CsvRows;
 import io.leadbridge.core.internal.files.SecureFiles;
 import io.leadbridge.core.internal.files.SideFile;
+import io.leadbridge.core.internal.select.RowSelection;
+import io.leadbridge.core.internal.select.RowSink;
+import io.leadbridge.core.internal.sync.FileSyncState;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.mapping.RecordRejectedException;
 import io.leadbridge.core.source.MalformedEntry;
 import io.leadbridge.core.source.SourceEntry;
 import io.leadbridge.core.source.UserRecord;
 import io.leadbridge.core.source.UserSource;
+import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.core.sync.SyncSummary;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,14 +41,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The state of one export; not thread-safe, used once. */
-final class ExportRun {
+final class ExportRun implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(UserExporter.class);
   private static final int PROGRESS_EVERY = 4096;
 
   private final UserExporter exporter;
   private final UserSource source;
   private final SyncState state;
-  private SyncRun sync;
+  private RowSelection selection;
   private final FieldMapping mapping;
   private final CsvFormat format;
   private final CharsetEncoder encoder;
@@ -157,6 +162,14 @@ final class ExportRun {
     return out;
   }
 
+  private static FileSyncState fileState(SyncState state) {
+    if (state instanceof FileSyncState) {
+      return (FileSyncState) state;
+    }
+    throw new IllegalArgumentException(
+        "Only Leadbridge's own sync states are supported: open one with SyncState.open(...).");
+  }
+
   // ---------------------------------------------------------------- to files
 
   ExportResult toFiles(Path output) {
@@ -176,14 +189,14 @@ final class ExportRun {
               .toArray(new String[0]));
       startPart();
       if (state != null || exporter.mergePolicyOrNull() != null) {
-        sync =
-            new SyncRun(
+        selection =
+            new RowSelection(
                 this,
-                state,
+                state == null ? null : fileState(state),
                 state != null && exporter.mergePolicyOrNull() == null
                     ? MergePolicy.MOST_RECENTLY_UPDATED
                     : exporter.mergePolicyOrNull(),
-                mapping,
+                mapping.header(),
                 format,
                 exporter.keyColumnOrNull(),
                 dir,
@@ -192,14 +205,16 @@ final class ExportRun {
                 exporter.sortBufferBytes());
       }
       run(true);
-      if (sync != null) {
-        sync.finish();
+      if (selection != null) {
+        selection.finish();
         progress(true);
       }
       List<ExportedFile> files = publish();
-      Path mergesFile = sync == null ? null : sync.publish();
+      Path mergesFile = selection == null ? null : selection.publish();
       SyncSummary summary =
-          sync == null ? null : sync.summary(files.stream().map(ExportedFile::path).toList());
+          selection == null
+              ? null
+              : selection.summary(files.stream().map(ExportedFile::path).toList());
       done = true;
       Path rowKeysFile = dir.resolve(outputName + ".rowkeys");
       Path rejectionsFile = rejectionsOut.target();
@@ -222,17 +237,17 @@ final class ExportRun {
           emptyColumns(),
           rejectionsFile,
           RowKeys.of(rowKeysFile, keyIndex < 0 ? "key" : mapping.header().get(keyIndex)),
-          sync == null ? 0 : sync.rowsUnchanged(),
-          sync == null ? 0 : sync.rowsMerged(),
-          sync == null ? List.of() : sync.merges(),
+          selection == null ? 0 : selection.rowsUnchanged(),
+          selection == null ? 0 : selection.rowsMerged(),
+          selection == null ? List.of() : selection.merges(),
           mergesFile,
           summary);
     } catch (IOException e) {
       throw new ExportException(
           "Cannot write the export to " + dir + ": " + e.getMessage() + ". Nothing was kept.", e);
     } finally {
-      if (sync != null) {
-        sync.close();
+      if (selection != null) {
+        selection.close();
       }
       if (!done) {
         discard();
@@ -378,7 +393,7 @@ final class ExportRun {
     if (source instanceof Projectable && !mapping.hasComputedColumns()) {
       Set<String> keep = new HashSet<>(mapping.rootProperties());
       keep.add("user_id");
-      if (sync != null && sync.needsUpdatedAt()) {
+      if (selection != null && selection.needsUpdatedAt()) {
         keep.add("updated_at");
       }
       ((Projectable) source).keepOnly(keep);
@@ -397,7 +412,7 @@ final class ExportRun {
         progress(false);
       }
     }
-    progress(sync == null); // with a sync, rows are written after the comparison
+    progress(selection == null); // with a sync, rows are written after the comparison
   }
 
   private void write(UserRecord user, long limit, boolean files) throws IOException {
@@ -440,8 +455,8 @@ final class ExportRun {
                   + " bytes with its header"));
       return;
     }
-    if (sync != null) {
-      if (sync.stage(user, values, encoded, size)) {
+    if (selection != null) {
+      if (selection.stage(user, values, encoded, size)) {
         markSeen(values);
       }
       return;
@@ -456,7 +471,8 @@ final class ExportRun {
    *
    * @return the 1-based number of the part it went to
    */
-  int append(byte[] row, int size, String userId, String key) throws IOException {
+  @Override
+  public int append(byte[] row, int size, String userId, String key) throws IOException {
     long limit = exporter.maxFileBytes();
     if (limit > 0 && current.bytes + size > limit) {
       startPart();
@@ -473,7 +489,7 @@ final class ExportRun {
           userId == null ? "" : userId,
           key == null ? "" : key
         });
-    if (sync != null && rowsWritten % PROGRESS_EVERY == 0) {
+    if (selection != null && rowsWritten % PROGRESS_EVERY == 0) {
       progress(false);
     }
     return parts.size();
@@ -558,7 +574,8 @@ final class ExportRun {
     return "a character cannot be represented in " + format.charset().name();
   }
 
-  void reject(Rejection r) throws IOException {
+  @Override
+  public void reject(Rejection r) throws IOException {
     rowsRejected++;
     counts.merge(r.reason(), 1L, Long::sum);
     if (rejections.size() < exporter.maxRejectionsInMemory()) {
@@ -580,8 +597,8 @@ final class ExportRun {
           r.reason().name(),
           r.detail());
     }
-    if (sync != null) {
-      sync.rejected(r);
+    if (selection != null) {
+      selection.rejected(r);
     }
   }
 

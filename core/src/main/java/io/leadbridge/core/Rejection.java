@@ -1,6 +1,7 @@
 package io.leadbridge.core;
 
 import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.sync.SyncState;
 import java.util.Objects;
 
 /**

@@ -4,6 +4,8 @@ import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.source.SourceException;
 import io.leadbridge.core.source.UserSource;
+import io.leadbridge.core.sync.SyncException;
+import io.leadbridge.core.sync.SyncState;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Objects;

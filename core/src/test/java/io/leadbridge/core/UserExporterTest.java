@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class UserExporterTest {
+public class UserExporterTest {
   @TempDir Path dir;
 
   /** Values that break naive CSV writers. */
@@ -86,7 +86,7 @@ class UserExporterTest {
     return users;
   }
 
-  static List<CSVRecord> parse(Path file, CsvFormat format) throws IOException {
+  public static List<CSVRecord> parse(Path file, CsvFormat format) throws IOException {
     CSVFormat commons =
         CSVFormat.Builder.create(CSVFormat.RFC4180).setDelimiter(format.delimiter()).get();
     try (Reader r = Files.newBufferedReader(file, format.charset());

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadbridge.auth0.Auth0ExportJob;
 import io.leadbridge.core.ExportResult;
-import io.leadbridge.core.SyncState;
-import io.leadbridge.core.SyncSummary;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.source.UserSource;
+import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.core.sync.SyncSummary;
 import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.ImportReport;
 import io.leadbridge.marketo.MarketoBulkLeadClient;

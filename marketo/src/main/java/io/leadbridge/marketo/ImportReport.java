@@ -1,6 +1,6 @@
 package io.leadbridge.marketo;
 
-import io.leadbridge.core.ImportConfirmation;
+import io.leadbridge.core.sync.ImportConfirmation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

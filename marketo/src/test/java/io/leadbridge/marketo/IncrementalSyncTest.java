@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadbridge.core.ExportResult;
-import io.leadbridge.core.ImportConfirmation;
-import io.leadbridge.core.SyncState;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.source.UserSource;
+import io.leadbridge.core.sync.ImportConfirmation;
+import io.leadbridge.core.sync.SyncState;
 import io.leadbridge.testkit.ManualClock;
 import io.leadbridge.testkit.MarketoEmulator;
 import io.leadbridge.testkit.MarketoEmulator.Endpoint;

@@ -1,6 +1,5 @@
 package io.leadbridge.core.internal.sort;
 
-import io.leadbridge.core.Merge;
 import io.leadbridge.core.internal.files.SecureFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

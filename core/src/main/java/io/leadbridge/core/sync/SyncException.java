@@ -1,4 +1,6 @@
-package io.leadbridge.core;
+package io.leadbridge.core.sync;
+
+import io.leadbridge.core.LeadbridgeException;
 
 /**
  * A {@link SyncState} could not be read, or could not move forward: its files are damaged, or

@@ -1,5 +1,6 @@
-package io.leadbridge.core;
+package io.leadbridge.core.sync;
 
+import io.leadbridge.core.ExportResult;
 import java.nio.file.Path;
 
 /**

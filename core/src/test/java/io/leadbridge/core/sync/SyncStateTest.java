@@ -1,9 +1,15 @@
-package io.leadbridge.core;
+package io.leadbridge.core.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.leadbridge.core.ExportResult;
+import io.leadbridge.core.Merge;
+import io.leadbridge.core.MergePolicy;
+import io.leadbridge.core.Rejection;
+import io.leadbridge.core.UserExporter;
+import io.leadbridge.core.UserExporterTest;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.source.UserSource;

@@ -1,20 +1,18 @@
-package io.leadbridge.core;
+package io.leadbridge.core.internal.sync;
 
+import io.leadbridge.core.sync.SyncSummary;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * How an export made against a {@link SyncState} compares with the state: which users are new,
- * changed, unchanged or gone. Only new and changed users were written. Pass the export to {@link
- * SyncState#commit(ExportResult, ImportConfirmation)} once the target has confirmed the rows.
- *
- * <p>Every user read is counted once: {@code newUsers + changedUsers + unchangedUsers} plus the
- * export's {@link ExportResult#rowsMerged() merged} and {@link ExportResult#rowsRejected()
- * rejected} entries make {@link ExportResult#entriesRead()}.
+ * The {@link SyncSummary} of an export made against a {@link FileSyncState}, holding what its
+ * commit needs: the pending comparison file and which candidate rows were written, and to which
+ * part. Counts are fixed at construction; {@code committed} turns true once, under the state's
+ * lock.
  */
-public final class SyncSummary {
+public final class Comparison implements SyncSummary {
   private final long baseGeneration;
   private final long newUsers;
   private final long changedUsers;
@@ -26,17 +24,17 @@ public final class SyncSummary {
   private final String fullRunReason;
 
   // What commit needs; never exposed.
-  final SyncState state;
+  final FileSyncState state;
   final String keyColumn;
   final Path pendingFile;
   final BitSet sent;
   final BitSet notSent;
   final int[] partStarts;
   final List<Path> files;
-  boolean committed;
+  volatile boolean committed;
 
-  SyncSummary(
-      SyncState state,
+  Comparison(
+      FileSyncState state,
       String keyColumn,
       long baseGeneration,
       long newUsers,
@@ -70,98 +68,52 @@ public final class SyncSummary {
     this.files = List.copyOf(files);
   }
 
-  /**
-   * The generation of the state this export was compared with: 0 for a state never committed.
-   *
-   * @return the generation
-   */
+  @Override
   public long baseGeneration() {
     return baseGeneration;
   }
 
-  /**
-   * Users not in the state: written.
-   *
-   * @return the count
-   */
+  @Override
   public long newUsers() {
     return newUsers;
   }
 
-  /**
-   * Users in the state whose row differs from the one last confirmed, or whose last row was never
-   * confirmed (the target failed it, or another user's row was sent for their key value): written.
-   *
-   * @return the count
-   */
+  @Override
   public long changedUsers() {
     return changedUsers;
   }
 
-  /**
-   * Users whose row is the one the target last confirmed: not written.
-   *
-   * @return the count
-   */
+  @Override
   public long unchangedUsers() {
     return unchangedUsers;
   }
 
-  /**
-   * Users in the state that the source no longer has. They are listed in {@link #absentFile()} and
-   * leave the state at commit; nothing is deleted anywhere.
-   *
-   * @return the count
-   */
+  @Override
   public long absentUsers() {
     return absentUsers;
   }
 
-  /**
-   * Users whose key column value (their Marketo lookup value, e.g. the email) changed. Their row is
-   * written under the new value, which makes a new lead in Marketo: the lead under the old value
-   * stays. Listed in {@link #lookupChangesFile()}.
-   *
-   * @return the count
-   */
+  @Override
   public long lookupChanges() {
     return lookupChanges;
   }
 
-  /**
-   * The side file listing the absent users (tab-separated: {@code user_id} and the key value last
-   * seen), beside the export.
-   *
-   * @return the file, or empty when no user is absent
-   */
+  @Override
   public Optional<Path> absentFile() {
     return Optional.ofNullable(absentFile);
   }
 
-  /**
-   * The side file listing users whose key value changed ({@code user_id}, value before, value now).
-   *
-   * @return the file, or empty when no key value changed
-   */
+  @Override
   public Optional<Path> lookupChangesFile() {
     return Optional.ofNullable(lookupChangesFile);
   }
 
-  /**
-   * Why every user was compared as if never confirmed: the columns, the format or the key column
-   * differ from those of the state, so rows written before mean something else now.
-   *
-   * @return the reason, or empty for an incremental run
-   */
+  @Override
   public Optional<String> fullRunReason() {
     return Optional.ofNullable(fullRunReason);
   }
 
-  /**
-   * Whether this export has been committed to its state.
-   *
-   * @return true after {@link SyncState#commit(ExportResult, ImportConfirmation)}
-   */
+  @Override
   public boolean committed() {
     return committed;
   }

@@ -1,7 +1,12 @@
-package io.leadbridge.core;
+package io.leadbridge.core.internal.sync;
 
+import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.internal.Json;
 import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.sync.ImportConfirmation;
+import io.leadbridge.core.sync.SyncException;
+import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.core.sync.SyncSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -21,67 +26,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What an incremental sync remembers between runs, in a folder the caller names: for every {@code
- * user_id}, a fingerprint of the row as mapped, its key column value (the Marketo lookup value) and
- * whether the target confirmed that row. An export made against the state writes only users that
- * are new or whose row changed; {@link #commit(ExportResult, ImportConfirmation)} then moves the
- * state forward, for confirmed rows only.
- *
- * <pre>{@code
- * SyncState state = SyncState.open(Path.of("sync-state"));
- * ExportResult export = exporter.export(users, Path.of("out/users.tsv"), state);
- * SyncSummary sync = export.sync().orElseThrow();
- * System.out.printf("%d new, %d changed, %d unchanged, %d gone%n",
- *     sync.newUsers(), sync.changedUsers(), sync.unchangedUsers(), sync.absentUsers());
- * if (export.rowsWritten() > 0) {
- *   ImportReport report = marketo.importAndAwait(export, options);
- *   state.commit(export, report);          // rows Marketo failed are sent again next time
- * } else {
- *   state.commit(export, ImportConfirmation.all());
- * }
- * }</pre>
- *
- * <p><b>Safety.</b> The state changes only in {@code commit}, and only by replacing one small file,
- * {@value #META}, in a single atomic move: a run that crashes at any point leaves the state as it
- * was. Until then the export's comparison waits in a pending file in the folder. A commit is
- * refused if another export was committed since this one was made.
- *
- * <p><b>Changing the mapping.</b> When the columns, the format or the key column differ from those
- * the state was committed with, rows written before mean something else: every user is compared as
- * if never confirmed, so the export is a full run, and {@link SyncSummary#fullRunReason()} says
- * why.
- *
- * <p><b>Size.</b> An entry takes about 33 bytes on disk, gzipped: a state of 8.8 million users
- * measured 288 MB. The comparison streams the state once, merged with the source sorted by {@code
- * user_id} in bounded memory (see {@link UserExporter.Builder#sortBufferBytes(long)}).
- *
- * <p>The folder holds personal data (user ids and key values): it is created readable by its owner
- * only. A state is safe to share between threads; two processes should not commit to the same
- * folder at once (the second commit is refused, not lost).
+ * The {@link SyncState} kept in a folder of files: {@value SyncState#META} names the committed
+ * entries file ({@link StateEntries}), and a commit writes a new entries file and then replaces
+ * {@value SyncState#META} in one atomic move. Pending comparisons wait in the folder until then.
  */
-public final class SyncState {
+public final class FileSyncState implements SyncState {
   private static final Logger LOG = LoggerFactory.getLogger(SyncState.class);
-
-  /** The file whose replacement commits a new state. */
-  public static final String META = "sync-state.json";
 
   private static final String KIND = "leadbridge-sync-state";
   private static final String PENDING_PREFIX = "pending-";
   private static final String ENTRIES_PREFIX = "users-";
   private static final String SUFFIX = ".lbs";
 
-  /**
-   * What a commit did.
-   *
-   * @param generation the state's new generation
-   * @param users users the state now holds
-   * @param rowsConfirmed written rows the target confirmed: they will not be sent again unless they
-   *     change
-   * @param rowsUnconfirmed written rows the target did not confirm: they will be sent again
-   */
-  public record Committed(long generation, long users, long rowsConfirmed, long rowsUnconfirmed) {}
-
-  /** The committed state as described by {@value #META}. */
+  /** The committed state as described by {@value SyncState#META}. */
   record Meta(
       long generation,
       long users,
@@ -94,20 +51,12 @@ public final class SyncState {
 
   private final Path dir;
 
-  private SyncState(Path dir) {
+  private FileSyncState(Path dir) {
     this.dir = dir;
   }
 
-  /**
-   * Opens the state kept in a folder, creating the folder (owner-only) if it does not exist. A new
-   * folder holds an empty state: the first export against it writes every user.
-   *
-   * @param directory the folder
-   * @return the state
-   * @throws SyncException if the folder cannot be created or its state file is damaged
-   */
-  public static SyncState open(Path directory) {
-    Objects.requireNonNull(directory, "directory");
+  /** Opens the state in a folder, creating the folder owner-only; see {@link SyncState#open}. */
+  public static FileSyncState open(Path directory) {
     Path dir = directory.toAbsolutePath().normalize();
     try {
       if (!Files.isDirectory(dir)) {
@@ -123,56 +72,32 @@ public final class SyncState {
       throw new SyncException(
           "Cannot create the sync state folder " + dir + ": " + e.getMessage(), e);
     }
-    SyncState state = new SyncState(dir);
+    FileSyncState state = new FileSyncState(dir);
     state.meta();
     return state;
   }
 
-  /**
-   * The folder the state is kept in.
-   *
-   * @return the absolute folder
-   */
+  @Override
   public Path directory() {
     return dir;
   }
 
-  /**
-   * How many commits the state has had: 0 for a new state.
-   *
-   * @return the generation, read from disk
-   */
+  @Override
   public long generation() {
     return meta().generation();
   }
 
-  /**
-   * How many users the state holds.
-   *
-   * @return the count, read from disk
-   */
+  @Override
   public long users() {
     return meta().users();
   }
 
-  /**
-   * Moves the state forward after an export made against it: users absent from the source leave the
-   * state, every other user's row is recorded, and a written row counts as delivered only if {@code
-   * confirmation} confirms it. Rows not confirmed are written again by the next export.
-   *
-   * @param export an export made against this state and not yet committed
-   * @param confirmation what the target confirmed, e.g. Marketo's {@code ImportReport}, or {@link
-   *     ImportConfirmation#all()}
-   * @return what the commit did
-   * @throws IllegalArgumentException if the export was not made against this state
-   * @throws IllegalStateException if the export was already committed
-   * @throws SyncException if another export was committed since this one was made, or the files
-   *     cannot be read or written; the state is then unchanged
-   */
-  public synchronized Committed commit(ExportResult export, ImportConfirmation confirmation) {
+  @Override
+  public synchronized SyncState.Committed commit(
+      ExportResult export, ImportConfirmation confirmation) {
     Objects.requireNonNull(export, "export");
     Objects.requireNonNull(confirmation, "confirmation");
-    SyncSummary sync =
+    SyncSummary summary =
         export
             .sync()
             .orElseThrow(
@@ -180,6 +105,10 @@ public final class SyncState {
                     new IllegalArgumentException(
                         "This export was not made against a sync state: use"
                             + " UserExporter.export(source, output, state)."));
+    if (!(summary instanceof Comparison)) {
+      throw new IllegalArgumentException("This export's sync summary was not made by Leadbridge.");
+    }
+    Comparison sync = (Comparison) summary;
     if (!sync.state.dir.equals(dir)) {
       throw new IllegalArgumentException(
           "This export was made against the state in " + sync.state.dir + ", not " + dir + ".");
@@ -250,7 +179,7 @@ public final class SyncState {
             users,
             confirmed,
             unconfirmed);
-        return new Committed(generation, users, confirmed, unconfirmed);
+        return new SyncState.Committed(generation, users, confirmed, unconfirmed);
       }
     } catch (IOException e) {
       throw new SyncException(
@@ -274,7 +203,7 @@ public final class SyncState {
 
   // ------------------------------------------------------------------------------ internals
 
-  /** Reads {@value #META}; an empty state when it does not exist. */
+  /** Reads {@value SyncState#META}; an empty state when it does not exist. */
   Meta meta() {
     Path file = dir.resolve(META);
     if (!Files.exists(file)) {

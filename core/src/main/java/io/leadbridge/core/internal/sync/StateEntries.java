@@ -1,8 +1,10 @@
-package io.leadbridge.core;
+package io.leadbridge.core.internal.sync;
 
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.files.SecureFiles;
 import io.leadbridge.core.internal.sort.ExternalSorter;
+import io.leadbridge.core.sync.SyncException;
+import io.leadbridge.core.sync.SyncState;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
