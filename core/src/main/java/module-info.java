@@ -25,6 +25,7 @@ module io.leadbridge.core {
       io.leadbridge.marketo,
       io.leadbridge.alterian;
   exports io.leadbridge.core.internal.files to
+      io.leadbridge.auth0,
       io.leadbridge.marketo,
       io.leadbridge.alterian;
 }

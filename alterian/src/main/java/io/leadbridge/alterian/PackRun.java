@@ -2,25 +2,20 @@ package io.leadbridge.alterian;
 
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.csv.CsvReader;
-import io.leadbridge.core.csv.CsvWriter;
 import io.leadbridge.core.internal.csv.CsvRows;
+import io.leadbridge.core.internal.csv.PartWriter;
+import io.leadbridge.core.internal.csv.RowEncoder;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -44,8 +39,6 @@ import org.slf4j.LoggerFactory;
 /** One packaging run. */
 final class PackRun {
   private static final Logger LOG = LoggerFactory.getLogger(AlterianImportPackager.class);
-  private static final boolean POSIX =
-      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final DateTimeFormatter ALTERIAN_DATE_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd HHmmss");
   private static final DateTimeFormatter ALTERIAN_DATE = DateTimeFormatter.ofPattern("yyyyMMdd");
@@ -60,25 +53,14 @@ final class PackRun {
   private final List<Path> files;
   private final Path outDir;
   private final CsvFormat output;
-  private final CharsetEncoder encoder;
+  private final RowEncoder rows;
 
   private List<String> sourceHeader;
   private List<String> header;
   private ColumnStats[] stats;
-  private final List<Part> parts = new ArrayList<>();
+  private PartWriter parts;
   private final List<AlterianPackage.SkippedRow> skipped = new ArrayList<>();
   private Path work;
-
-  private final StringWriter rowText = new StringWriter();
-  private CsvWriter rowWriter;
-  private ByteBuffer bytes = ByteBuffer.allocate(4096);
-
-  private static final class Part {
-    Path path;
-    OutputStream out;
-    long rows;
-    long bytes;
-  }
 
   PackRun(AlterianImportPackager config, CsvFormat input, List<Path> files, Path outDir) {
     this.config = config;
@@ -86,12 +68,7 @@ final class PackRun {
     this.files = files;
     this.outDir = outDir.toAbsolutePath().normalize();
     this.output = config.format;
-    this.encoder =
-        output
-            .charset()
-            .newEncoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    this.rows = new RowEncoder(output);
   }
 
   AlterianPackage run() {
@@ -100,18 +77,19 @@ final class PackRun {
     try {
       Path parent = outDir.getParent();
       Files.createDirectories(parent);
-      work =
-          POSIX
-              ? Files.createTempDirectory(
-                  parent, "." + outDir.getFileName() + ".tmp-", ownerOnly("rwx------"))
-              : Files.createTempDirectory(parent, "." + outDir.getFileName() + ".tmp-");
-      rowWriter = output.newWriter(rowText);
+      work = OwnerOnlyFiles.createTempDirectory(parent, "." + outDir.getFileName() + ".tmp-");
       readInput();
       List<ColumnSpec> specs = specs();
+      List<PartWriter.Part> named = nameParts();
       if (config.dateStyle == AlterianImportPackager.DateStyle.ALTERIAN && hasDates(specs)) {
-        rewriteDates(specs);
+        named = rewriteDates(specs, named);
       }
-      List<AlterianPackage.DataFile> dataFiles = nameParts();
+      List<AlterianPackage.DataFile> dataFiles = new ArrayList<>();
+      for (PartWriter.Part p : named) {
+        dataFiles.add(
+            new AlterianPackage.DataFile(
+                outDir.resolve(p.file().getFileName()), p.rows(), p.bytes()));
+      }
       Files.writeString(work.resolve(COLUMNS), ColumnsJson.write(config, specs, dataFiles));
       Files.writeString(
           work.resolve(SETTINGS),
@@ -129,7 +107,9 @@ final class PackRun {
       throw new AlterianException(
           "Cannot build the package in " + outDir + ": " + e.getMessage(), e);
     } finally {
-      closeParts();
+      if (parts != null) {
+        parts.discard();
+      }
       if (!done && work != null) {
         deleteTree(work);
       }
@@ -149,6 +129,7 @@ final class PackRun {
         if (sourceHeader == null) {
           sourceHeader = List.copyOf(h);
           header = ColumnNames.safe(sourceHeader, config.maxColumnNameLength);
+          parts = new PartWriter(work, config.tableName, head(), config.maxFileBytes);
           stats = new ColumnStats[header.size()];
           for (int i = 0; i < stats.length; i++) {
             stats[i] = new ColumnStats();
@@ -217,7 +198,7 @@ final class PackRun {
   }
 
   private void writeRow(List<String> values, String file, long row) throws IOException {
-    if (!encode(values)) {
+    if (!rows.encode(values)) {
       int column = unencodableColumn(values);
       if (config.unencodable == AlterianImportPackager.UnencodablePolicy.FAIL) {
         throw new AlterianException(
@@ -241,78 +222,28 @@ final class PackRun {
   }
 
   private void writeEncoded() throws IOException {
-    int size = bytes.remaining();
-    Part part = parts.isEmpty() ? null : parts.get(parts.size() - 1);
-    if (part == null
-        || (config.maxFileBytes > 0 && part.rows > 0 && part.bytes + size > config.maxFileBytes)) {
-      part = startPart();
-      if (config.maxFileBytes > 0 && part.bytes + size > config.maxFileBytes) {
-        throw new AlterianException(
-            "A row of "
-                + size
-                + " bytes does not fit in a file of at most "
-                + config.maxFileBytes
-                + " bytes; raise maxFileBytes.");
-      }
+    int size = rows.length();
+    if (!parts.fits(size)) {
+      throw new AlterianException(
+          "A row of "
+              + size
+              + " bytes does not fit in a file of at most "
+              + config.maxFileBytes
+              + " bytes; raise maxFileBytes.");
     }
-    part.out.write(bytes.array(), bytes.position(), size);
-    part.rows++;
-    part.bytes += size;
+    parts.write(rows.bytes(), size);
   }
 
-  private Part startPart() throws IOException {
-    Part part = new Part();
-    part.path = work.resolve("part-" + (parts.size() + 1) + ".tmp");
-    part.out = new BufferedOutputStream(newFile(part.path), 1 << 16);
-    parts.add(part);
-    byte[] head = headerBytes();
-    part.out.write(head);
-    part.bytes = head.length;
-    return part;
-  }
-
-  private byte[] headerBytes;
-
-  /** The preamble and the names row, encoded once. */
-  private byte[] headerBytes() throws IOException {
-    if (headerBytes == null) {
-      ByteBuffer saved = bytes;
-      bytes = ByteBuffer.allocate(4096);
-      if (!encode(header)) {
-        throw new IllegalStateException("safe column names are ASCII");
-      }
-      byte[] preamble = CsvRows.preamble(output);
-      headerBytes = new byte[preamble.length + bytes.remaining()];
-      System.arraycopy(preamble, 0, headerBytes, 0, preamble.length);
-      bytes.get(headerBytes, preamble.length, bytes.remaining());
-      bytes = saved;
+  /** The preamble and the names row. */
+  private byte[] head() {
+    if (!rows.encode(header)) {
+      throw new IllegalStateException("safe column names are ASCII");
     }
-    return headerBytes;
-  }
-
-  /** Formats a row in the output format and encodes it into {@link #bytes}. */
-  private boolean encode(List<String> values) throws IOException {
-    rowText.getBuffer().setLength(0);
-    rowWriter.writeRow(values);
-    CharBuffer in = CharBuffer.wrap(rowText.getBuffer());
-    while (true) {
-      encoder.reset();
-      bytes.clear();
-      var result = encoder.encode(in, bytes, true);
-      if (result.isUnderflow()) {
-        result = encoder.flush(bytes);
-      }
-      if (result.isOverflow()) {
-        bytes = ByteBuffer.allocate(bytes.capacity() * 2);
-        in.rewind();
-        continue;
-      }
-      if (result.isError()) {
-        return false;
-      }
-      bytes.flip();
-      return true;
-    }
+    byte[] preamble = CsvRows.preamble(output);
+    byte[] head = new byte[preamble.length + rows.length()];
+    System.arraycopy(preamble, 0, head, 0, preamble.length);
+    System.arraycopy(rows.bytes(), 0, head, preamble.length, rows.length());
+    return head;
   }
 
   private int unencodableColumn(List<String> values) {
@@ -323,19 +254,6 @@ final class PackRun {
       }
     }
     return 0;
-  }
-
-  private void closeParts() {
-    for (Part p : parts) {
-      if (p.out != null) {
-        try {
-          p.out.close();
-        } catch (IOException e) {
-          LOG.debug("Could not close a temporary part", e);
-        }
-        p.out = null;
-      }
-    }
   }
 
   // --------------------------------------------------------------------- types and dates
@@ -376,16 +294,16 @@ final class PackRun {
   }
 
   /** Pass 2 over the package's own files: writes date columns as Alterian stores them. */
-  private void rewriteDates(List<ColumnSpec> specs) throws IOException {
-    closeParts();
-    CsvFormat own = output;
-    for (Part part : parts) {
-      Path rewritten = work.resolve(part.path.getFileName() + ".dates");
+  private List<PartWriter.Part> rewriteDates(List<ColumnSpec> specs, List<PartWriter.Part> named)
+      throws IOException {
+    byte[] head = head();
+    List<PartWriter.Part> out = new ArrayList<>();
+    for (PartWriter.Part part : named) {
+      Path rewritten = work.resolve(part.file().getFileName() + ".dates");
       long size;
-      try (CsvReader reader = own.openReader(part.path);
-          OutputStream out = new BufferedOutputStream(newFile(rewritten), 1 << 16)) {
-        byte[] head = headerBytes();
-        out.write(head);
+      try (CsvReader reader = output.openReader(part.file());
+          OutputStream to = new BufferedOutputStream(OwnerOnlyFiles.create(rewritten), 1 << 16)) {
+        to.write(head);
         size = head.length;
         for (List<String> row; (row = reader.next()) != null; ) {
           List<String> converted = new ArrayList<>(row);
@@ -395,16 +313,17 @@ final class PackRun {
               converted.set(i, alterianDate(row.get(i), t));
             }
           }
-          if (!encode(converted)) {
+          if (!rows.encode(converted)) {
             throw new IllegalStateException("a date cannot be encoded");
           }
-          size += bytes.remaining();
-          out.write(bytes.array(), bytes.position(), bytes.remaining());
+          size += rows.length();
+          to.write(rows.bytes(), 0, rows.length());
         }
       }
-      Files.move(rewritten, part.path, StandardCopyOption.REPLACE_EXISTING);
-      part.bytes = size;
+      Files.move(rewritten, part.file(), StandardCopyOption.REPLACE_EXISTING);
+      out.add(new PartWriter.Part(part.file(), part.rows(), size));
     }
+    return out;
   }
 
   static String alterianDate(String value, ColumnType type) {
@@ -425,26 +344,25 @@ final class PackRun {
 
   // --------------------------------------------------------------------- naming and finishing
 
-  private List<AlterianPackage.DataFile> nameParts() throws IOException {
-    closeParts();
-    if (parts.isEmpty()) {
-      startPart(); // an input with a header and no rows still gives a file with the names row
-      closeParts();
+  /** Moves the parts to their names in the work folder: the table's name, numbered if several. */
+  private List<PartWriter.Part> nameParts() throws IOException {
+    if (parts == null) {
+      parts = new PartWriter(work, config.tableName, head(), config.maxFileBytes);
     }
-    List<AlterianPackage.DataFile> out = new ArrayList<>();
+    if (parts.parts() == 0) {
+      parts.newPart(); // an input with a header and no rows still gives a file with the names row
+    }
     String ext = "." + output.fileExtension();
-    for (int i = 0; i < parts.size(); i++) {
-      Part p = parts.get(i);
-      String name =
-          parts.size() == 1
-              ? config.tableName + ext
-              : String.format("%s-%03d%s", config.tableName, i + 1, ext);
-      Path target = work.resolve(name);
-      Files.move(p.path, target);
-      p.path = target;
-      out.add(new AlterianPackage.DataFile(outDir.resolve(name), p.rows, p.bytes));
+    int total = parts.parts();
+    List<Path> names = new ArrayList<>();
+    for (int i = 1; i <= total; i++) {
+      names.add(
+          work.resolve(
+              total == 1
+                  ? config.tableName + ext
+                  : String.format("%s-%03d%s", config.tableName, i, ext)));
     }
-    return out;
+    return parts.publish(names);
   }
 
   private AlterianPackage finish(List<ColumnSpec> specs, List<AlterianPackage.DataFile> dataFiles)
@@ -466,7 +384,8 @@ final class PackRun {
       contents.add(SUMS);
       String zipName = config.tableName + ".zip";
       zip = work.resolve(zipName);
-      try (ZipOutputStream out = new ZipOutputStream(new BufferedOutputStream(newFile(zip)))) {
+      try (ZipOutputStream out =
+          new ZipOutputStream(new BufferedOutputStream(OwnerOnlyFiles.create(zip)))) {
         for (String name : contents) {
           ZipEntry entry = new ZipEntry(name);
           entry.setTime(Instant.now().toEpochMilli());
@@ -547,27 +466,12 @@ final class PackRun {
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  private static OutputStream newFile(Path path) throws IOException {
-    if (POSIX) {
-      Files.createFile(path, ownerOnly("rw-------"));
-      return Files.newOutputStream(path);
-    }
-    return Files.newOutputStream(path);
-  }
-
   private static void restrict(Path dir) throws IOException {
-    if (!POSIX) {
-      return;
-    }
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : (Iterable<Path>) files::iterator) {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        OwnerOnlyFiles.restrict(p);
       }
     }
-  }
-
-  private static FileAttribute<?> ownerOnly(String mode) {
-    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode));
   }
 
   private static void deleteTree(Path dir) {

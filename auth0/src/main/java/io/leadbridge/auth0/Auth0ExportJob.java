@@ -1,6 +1,7 @@
 package io.leadbridge.auth0;
 
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.remote.Sleeper;
 import io.leadbridge.core.source.UserSource;
@@ -11,7 +12,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -425,19 +425,7 @@ public final class Auth0ExportJob {
     try {
       Path dir =
           tempDirectory != null ? tempDirectory : Path.of(System.getProperty("java.io.tmpdir"));
-      if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        return Files.createTempFile(
-            dir,
-            "leadbridge-auth0-",
-            ".json.gz",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-      Path file = Files.createTempFile(dir, "leadbridge-auth0-", ".json.gz");
-      file.toFile().setReadable(false, false);
-      file.toFile().setReadable(true, true);
-      file.toFile().setWritable(false, false);
-      file.toFile().setWritable(true, true);
-      return file;
+      return OwnerOnlyFiles.createTempFile(dir, "leadbridge-auth0-", ".json.gz");
     } catch (IOException e) {
       throw new Auth0Exception(
           "Cannot create a temporary file for the Auth0 export ("

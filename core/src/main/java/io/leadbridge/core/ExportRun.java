@@ -2,9 +2,10 @@ package io.leadbridge.core;
 
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.internal.Projectable;
-import io.leadbridge.core.internal.Utf8;
 import io.leadbridge.core.internal.csv.CsvRows;
-import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.internal.csv.PartWriter;
+import io.leadbridge.core.internal.csv.RowEncoder;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.SideFile;
 import io.leadbridge.core.internal.select.RowSelection;
 import io.leadbridge.core.internal.select.RowSink;
@@ -20,12 +21,8 @@ import io.leadbridge.core.sync.SyncSummary;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -51,18 +48,13 @@ final class ExportRun implements RowSink {
   private RowSelection selection;
   private final FieldMapping mapping;
   private final CsvFormat format;
-  private final CharsetEncoder encoder;
+  private final RowEncoder rows;
   private final int keyIndex;
 
-  private final StringBuilder text = new StringBuilder(512);
   private final boolean[] seen;
   private int unseen;
-  private final boolean utf8;
-  private byte[] encoded = new byte[4096];
-  private int encodedLength;
-  private char[] chars = new char[1024];
-  private final StringBuilder keyText = new StringBuilder(128);
-  private byte[] keyBytes = new byte[512];
+  private final RowEncoder keys = new RowEncoder(SideFile.FORMAT);
+  private final String[] key = new String[4];
   private byte[] headerBytes;
 
   private long entriesRead;
@@ -75,23 +67,10 @@ final class ExportRun implements RowSink {
   // File output only.
   private Path dir;
   private String outputName;
-  private final List<Part> parts = new ArrayList<>();
-  private Part current;
+  private PartWriter parts;
   private OutputStream rowKeys;
   private Path rowKeysTemp;
   private SideFile rejectionsOut;
-
-  private static final class Part {
-    final Path temp;
-    final OutputStream out;
-    long rows;
-    long bytes;
-
-    Part(Path temp, OutputStream out) {
-      this.temp = temp;
-      this.out = out;
-    }
-  }
 
   ExportRun(UserExporter exporter, UserSource source, SyncState state) {
     this.exporter = exporter;
@@ -99,13 +78,7 @@ final class ExportRun implements RowSink {
     this.state = state;
     this.mapping = exporter.mapping();
     this.format = exporter.format();
-    this.encoder =
-        format
-            .charset()
-            .newEncoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    this.utf8 = format.charset().equals(java.nio.charset.StandardCharsets.UTF_8);
+    this.rows = new RowEncoder(format);
     String key = exporter.keyColumnOrNull();
     this.keyIndex = key == null ? -1 : mapping.indexOf(key);
     this.seen = new boolean[mapping.columns().size()];
@@ -133,33 +106,21 @@ final class ExportRun implements RowSink {
     return empty;
   }
 
+  /** The bytes every file of an export starts with, or -1 when a column name cannot be written. */
   static long headerBytes(FieldMapping mapping, CsvFormat format) {
-    long n = CsvRows.preamble(format).length;
-    if (format.header()) {
-      StringBuilder sb = new StringBuilder();
-      CsvRows.append(format, mapping.header(), sb);
-      n += format.charset().encode(sb.toString()).remaining();
+    try {
+      return new RowEncoder(format).head(mapping.header()).length;
+    } catch (IllegalArgumentException e) {
+      return -1;
     }
-    return n;
   }
 
   private byte[] encodeHeader() {
-    StringBuilder sb = new StringBuilder();
-    if (format.header()) {
-      CsvRows.append(format, mapping.header(), sb);
-    }
-    byte[] preamble = CsvRows.preamble(format);
-    ByteBuffer encoded;
     try {
-      encoded = encoder.reset().encode(CharBuffer.wrap(sb));
-    } catch (CharacterCodingException e) {
-      throw new ExportException(
-          "A column name cannot be written in " + format.charset().name() + "; rename it.");
+      return rows.head(mapping.header());
+    } catch (IllegalArgumentException e) {
+      throw new ExportException(e.getMessage());
     }
-    byte[] out = new byte[preamble.length + encoded.remaining()];
-    System.arraycopy(preamble, 0, out, 0, preamble.length);
-    encoded.get(out, preamble.length, encoded.remaining());
-    return out;
   }
 
   private static FileSyncState fileState(SyncState state) {
@@ -182,11 +143,12 @@ final class ExportRun implements RowSink {
       rejectionsOut =
           new SideFile(dir, outputName + ".rejections", "position", "user_id", "reason", "detail");
       headerBytes = encodeHeader();
-      rowKeysTemp = SecureFiles.createTemp(dir, outputName, ".rowkeys.tmp");
+      rowKeysTemp = OwnerOnlyFiles.createTemp(dir, outputName, ".rowkeys.tmp");
       rowKeys = new BufferedOutputStream(Files.newOutputStream(rowKeysTemp), 1 << 16);
       writeKey(
           RowKeys.header(keyIndex < 0 ? "key" : mapping.header().get(keyIndex))
               .toArray(new String[0]));
+      parts = new PartWriter(dir, outputName, headerBytes, exporter.maxFileBytes());
       startPart();
       if (state != null || exporter.mergePolicyOrNull() != null) {
         selection =
@@ -256,29 +218,23 @@ final class ExportRun implements RowSink {
   }
 
   private void startPart() throws IOException {
-    Path temp = SecureFiles.createTemp(dir, outputName, ".part" + (parts.size() + 1) + ".tmp");
-    OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16);
-    current = new Part(temp, out);
-    parts.add(current);
-    out.write(headerBytes);
-    current.bytes = headerBytes.length;
+    parts.newPart();
     bytesWritten += headerBytes.length;
     progress(false);
   }
 
   private List<ExportedFile> publish() throws IOException {
-    for (Part p : parts) {
-      p.out.close();
-    }
     rowKeys.close();
-    List<ExportedFile> files = new ArrayList<>();
-    for (int i = 0; i < parts.size(); i++) {
-      Path target = dir.resolve(partName(i + 1, parts.size()));
-      Part p = parts.get(i);
-      SecureFiles.move(p.temp, target);
-      files.add(new ExportedFile(target, p.rows, p.bytes));
+    int total = parts.parts();
+    List<Path> names = new ArrayList<>();
+    for (int i = 1; i <= total; i++) {
+      names.add(dir.resolve(partName(i, total)));
     }
-    SecureFiles.move(rowKeysTemp, dir.resolve(outputName + ".rowkeys"));
+    List<ExportedFile> files = new ArrayList<>();
+    for (PartWriter.Part p : parts.publish(names)) {
+      files.add(new ExportedFile(p.file(), p.rows(), p.bytes()));
+    }
+    OwnerOnlyFiles.move(rowKeysTemp, dir.resolve(outputName + ".rowkeys"));
     rejectionsOut.publish();
     removeStaleParts(files);
     return files;
@@ -319,35 +275,19 @@ final class ExportRun implements RowSink {
   }
 
   private void discard() {
-    for (Part p : parts) {
-      closeQuietly(p.out);
-      deleteQuietly(p.temp);
+    if (parts != null) {
+      parts.discard();
     }
     if (rowKeys != null) {
-      closeQuietly(rowKeys);
+      try {
+        rowKeys.close();
+      } catch (IOException e) {
+        // already failing; the original problem is the one to report
+      }
     }
-    deleteQuietly(rowKeysTemp);
+    OwnerOnlyFiles.deleteQuietly(rowKeysTemp);
     if (rejectionsOut != null) {
       rejectionsOut.discard();
-    }
-  }
-
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException | RuntimeException e) {
-      // already failing; the original problem is the one to report
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    if (p == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      LOG.warn("Could not delete the temporary file {}", p);
     }
   }
 
@@ -423,9 +363,7 @@ final class ExportRun implements RowSink {
       reject(new Rejection(user.position(), user.userId(), e.reason(), e.getMessage()));
       return;
     }
-    text.setLength(0);
-    CsvRows.append(format, values, text);
-    if (!encode()) {
+    if (!rows.encode(values)) {
       reject(
           new Rejection(
               user.position(),
@@ -434,7 +372,8 @@ final class ExportRun implements RowSink {
               unencodableDetail(values)));
       return;
     }
-    int size = encodedLength;
+    byte[] encoded = rows.bytes();
+    int size = rows.length();
     if (!files) {
       markSeen(values);
       streamOut.write(encoded, 0, size);
@@ -442,7 +381,7 @@ final class ExportRun implements RowSink {
       bytesWritten += size;
       return;
     }
-    if (limit > 0 && headerBytes.length + (long) size > limit) {
+    if (!parts.fits(size)) {
       reject(
           new Rejection(
               user.position(),
@@ -472,42 +411,34 @@ final class ExportRun implements RowSink {
    * @return the 1-based number of the part it went to
    */
   @Override
-  public int append(byte[] row, int size, String userId, String key) throws IOException {
-    long limit = exporter.maxFileBytes();
-    if (limit > 0 && current.bytes + size > limit) {
-      startPart();
+  public int append(byte[] row, int size, String userId, String keyValue) throws IOException {
+    int before = parts.parts();
+    int part = parts.write(row, size);
+    if (part != before) {
+      bytesWritten += headerBytes.length;
+      progress(false);
     }
-    current.out.write(row, 0, size);
-    current.rows++;
-    current.bytes += size;
     rowsWritten++;
     bytesWritten += size;
-    writeKey(
-        new String[] {
-          Integer.toString(parts.size()),
-          Long.toString(current.rows),
-          userId == null ? "" : userId,
-          key == null ? "" : key
-        });
+    key[0] = Integer.toString(part);
+    key[1] = Long.toString(parts.rowsInPart());
+    key[2] = userId == null ? "" : userId;
+    key[3] = keyValue == null ? "" : keyValue;
+    writeKey(key);
     if (selection != null && rowsWritten % PROGRESS_EVERY == 0) {
       progress(false);
     }
-    return parts.size();
+    return part;
   }
 
   private void writeKey(String[] values) throws IOException {
-    keyText.setLength(0);
-    CsvRows.append(RowKeys.FORMAT, values, keyText);
-    int max = Utf8.maxBytes(keyText.length());
-    if (keyBytes.length < max) {
-      keyBytes = new byte[Math.max(max, keyBytes.length * 2)];
-    }
-    int n = Utf8.encode(keyText, keyBytes);
-    if (n < 0) {
-      byte[] replaced = keyText.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      rowKeys.write(replaced);
+    if (keys.encode(values)) {
+      rowKeys.write(keys.bytes(), 0, keys.length());
     } else {
-      rowKeys.write(keyBytes, 0, n);
+      // an unpaired surrogate in an id: written replaced rather than lose the row's key
+      StringBuilder text = new StringBuilder();
+      CsvRows.append(SideFile.FORMAT, values, text);
+      rowKeys.write(text.toString().getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -520,43 +451,6 @@ final class ExportRun implements RowSink {
         seen[i] = true;
         unseen--;
       }
-    }
-  }
-
-  /** Encodes {@link #text} into {@link #encoded}; false when a character cannot be encoded. */
-  private boolean encode() {
-    int length = text.length();
-    if (utf8) {
-      int max = Utf8.maxBytes(length);
-      if (encoded.length < max) {
-        encoded = new byte[Math.max(max, encoded.length * 2)];
-      }
-      encodedLength = Utf8.encode(text, encoded);
-      return encodedLength >= 0;
-    }
-    if (chars.length < length) {
-      chars = new char[Math.max(length, chars.length * 2)];
-    }
-    text.getChars(0, length, chars, 0);
-    CharBuffer in = CharBuffer.wrap(chars, 0, length);
-    ByteBuffer out = ByteBuffer.wrap(encoded);
-    while (true) {
-      encoder.reset();
-      CoderResult r = encoder.encode(in, out, true);
-      if (r.isUnderflow()) {
-        r = encoder.flush(out);
-      }
-      if (r.isOverflow()) {
-        encoded = new byte[encoded.length * 2];
-        out = ByteBuffer.wrap(encoded);
-        in.rewind();
-        continue;
-      }
-      if (r.isError()) {
-        return false;
-      }
-      encodedLength = out.position();
-      return true;
     }
   }
 
@@ -611,8 +505,10 @@ final class ExportRun implements RowSink {
                 rowsWritten,
                 rowsRejected,
                 bytesWritten,
-                current == null ? null : dir.resolve(partName(parts.size(), parts.size())),
-                Math.max(1, parts.size()),
+                parts == null || parts.parts() == 0
+                    ? null
+                    : dir.resolve(partName(parts.parts(), parts.parts())),
+                parts == null ? 1 : Math.max(1, parts.parts()),
                 done));
   }
 }

@@ -3,13 +3,11 @@ package io.leadbridge.marketo;
 import io.leadbridge.core.RowKeys;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.csv.CsvReader;
-import io.leadbridge.core.csv.CsvWriter;
-import io.leadbridge.core.internal.csv.CsvRows;
-import java.io.BufferedOutputStream;
+import io.leadbridge.core.internal.csv.PartWriter;
+import io.leadbridge.core.internal.csv.RowEncoder;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -402,61 +400,35 @@ final class ImportRun {
     int dot = name.lastIndexOf('.');
     String stem = dot > 0 ? name.substring(0, dot) : name;
     String ext = dot > 0 ? name.substring(dot) : "";
-    try {
+    RowEncoder rows = new RowEncoder(format);
+    try (CsvReader reader = format.openReader(file)) {
       deleteTree(dir);
-      Files.createDirectories(dir);
-      StringWriter text = new StringWriter();
-      CsvWriter rowWriter = format.newWriter(text);
-      byte[] preamble = CsvRows.preamble(format);
-      try (CsvReader reader = format.openReader(file)) {
-        rowWriter.writeRow(reader.header());
-        byte[] head = text.toString().getBytes(format.charset());
-        int piece = 0;
-        OutputStream out = null;
-        Path current = null;
-        long bytes = 0;
-        long rows = 0;
-        try {
-          for (List<String> row; (row = reader.next()) != null; ) {
-            text.getBuffer().setLength(0);
-            rowWriter.writeRow(row);
-            byte[] encoded = text.toString().getBytes(format.charset());
-            if (preamble.length + head.length + (long) encoded.length > client.maxFileBytes) {
-              throw new MarketoException(
-                  name
-                      + " has a row of "
-                      + encoded.length
-                      + " bytes, too large for a part of at most "
-                      + client.maxFileBytes
-                      + " bytes.");
-            }
-            if (out == null || bytes + encoded.length > client.maxFileBytes) {
-              if (out != null) {
-                out.close();
-                addPiece(current, file, name, piece, rows);
-              }
-              piece++;
-              current = dir.resolve(String.format(Locale.ROOT, "%s-p%03d%s", stem, piece, ext));
-              out = new BufferedOutputStream(Files.newOutputStream(current), 1 << 16);
-              out.write(preamble);
-              out.write(head);
-              bytes = preamble.length + head.length;
-              rows = 0;
-            }
-            out.write(encoded);
-            bytes += encoded.length;
-            rows++;
+      OwnerOnlyFiles.createDirectories(dir);
+      try (PartWriter pieces =
+          new PartWriter(dir, name, rows.head(reader.header()), client.maxFileBytes)) {
+        for (List<String> row; (row = reader.next()) != null; ) {
+          rows.encode(row); // read in the same charset, so it encodes
+          if (!pieces.fits(rows.length())) {
+            throw new MarketoException(
+                name
+                    + " has a row of "
+                    + rows.length()
+                    + " bytes, too large for a part of at most "
+                    + client.maxFileBytes
+                    + " bytes.");
           }
-        } finally {
-          if (out != null) {
-            out.close();
-          }
+          pieces.write(rows.bytes(), rows.length());
         }
-        if (current != null) {
-          addPiece(current, file, name, piece, rows);
+        List<Path> names = new ArrayList<>();
+        for (int i = 1; i <= pieces.parts(); i++) {
+          names.add(dir.resolve(String.format(Locale.ROOT, "%s-p%03d%s", stem, i, ext)));
+        }
+        int number = 0;
+        for (PartWriter.Part piece : pieces.publish(names)) {
+          addPiece(piece.file(), file, name, ++number, piece.rows());
         }
       }
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
       throw new MarketoException("Cannot split " + file + " into parts: " + e.getMessage(), e);
     }
   }

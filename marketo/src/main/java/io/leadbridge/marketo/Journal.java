@@ -1,6 +1,7 @@
 package io.leadbridge.marketo;
 
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,14 +133,7 @@ final class Journal {
                     + "}")
             + "}\n";
     try {
-      if (!Files.exists(file)) {
-        Files.createFile(file);
-        try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
-        }
-      }
+      OwnerOnlyFiles.createIfAbsent(file);
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.APPEND)) {
         ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
         ch.force(true);

@@ -4,6 +4,7 @@ import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.csv.CsvReader;
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.remote.Sleeper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -337,12 +337,9 @@ public final class MarketoBulkLeadClient {
   private BatchRows rows(long batchId, String kind, CsvFormat format) {
     Path temp;
     try {
-      temp = Files.createTempFile("leadbridge-" + kind + "-", ".txt");
-      try {
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
-      }
+      temp =
+          OwnerOnlyFiles.createTempFile(
+              Path.of(System.getProperty("java.io.tmpdir")), "leadbridge-" + kind + "-", ".txt");
     } catch (IOException e) {
       throw new MarketoException("Cannot create a temporary file: " + e.getMessage(), e);
     }

@@ -31,7 +31,7 @@ public final class SideFile {
 
   public void write(String... values) throws IOException {
     if (out == null) {
-      temp = SecureFiles.createTemp(dir, name, ".tmp");
+      temp = OwnerOnlyFiles.createTemp(dir, name, ".tmp");
       out = FORMAT.openWriter(temp);
       out.writeRow(header);
     }
@@ -46,7 +46,7 @@ public final class SideFile {
       return null;
     }
     out.close();
-    SecureFiles.move(temp, to);
+    OwnerOnlyFiles.move(temp, to);
     temp = null;
     out = null;
     target = to;

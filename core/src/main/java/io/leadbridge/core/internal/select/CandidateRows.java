@@ -1,7 +1,7 @@
 package io.leadbridge.core.internal.select;
 
 import io.leadbridge.core.internal.Binary;
-import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -26,7 +26,7 @@ final class CandidateRows implements Closeable {
   private int partCount;
 
   CandidateRows(Path dir, String outputName) throws IOException {
-    this.file = SecureFiles.createTemp(dir, outputName, ".candidates.tmp");
+    this.file = OwnerOnlyFiles.createTemp(dir, outputName, ".candidates.tmp");
     this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
   }
 

@@ -1,6 +1,6 @@
 package io.leadbridge.core.internal.sort;
 
-import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -80,7 +80,7 @@ public final class ExternalSorter<T> implements Closeable {
 
   private void spill() throws IOException {
     buffer.sort(order);
-    Path file = SecureFiles.createTemp(dir, name, ".sort.tmp");
+    Path file = OwnerOnlyFiles.createTemp(dir, name, ".sort.tmp");
     files.add(file);
     try (DataOutputStream out =
         new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), IO_BUFFER))) {
@@ -117,7 +117,7 @@ public final class ExternalSorter<T> implements Closeable {
     while (runs.size() > MAX_FAN_IN) {
       List<Run> group = new ArrayList<>(runs.subList(0, MAX_FAN_IN));
       runs.subList(0, MAX_FAN_IN).clear();
-      Path file = SecureFiles.createTemp(dir, name, ".sort.tmp");
+      Path file = OwnerOnlyFiles.createTemp(dir, name, ".sort.tmp");
       files.add(file);
       long count = 0;
       try (Merge merge = new Merge(group);

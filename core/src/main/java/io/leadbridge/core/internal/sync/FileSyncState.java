@@ -2,7 +2,7 @@ package io.leadbridge.core.internal.sync;
 
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.internal.Json;
-import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.sync.ImportConfirmation;
 import io.leadbridge.core.sync.SyncException;
 import io.leadbridge.core.sync.SyncState;
@@ -11,11 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,15 +57,7 @@ public final class FileSyncState implements SyncState {
   public static FileSyncState open(Path directory) {
     Path dir = directory.toAbsolutePath().normalize();
     try {
-      if (!Files.isDirectory(dir)) {
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-          Files.createDirectories(
-              dir,
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } else {
-          Files.createDirectories(dir);
-        }
-      }
+      OwnerOnlyFiles.createDirectories(dir);
     } catch (IOException e) {
       throw new SyncException(
           "Cannot create the sync state folder " + dir + ": " + e.getMessage(), e);
@@ -266,7 +256,7 @@ public final class FileSyncState implements SyncState {
 
   /** A new, empty, owner-only file for an export's pending comparison. */
   Path newPendingFile() throws IOException {
-    return Files.createTempFile(dir, PENDING_PREFIX, SUFFIX, SecureFiles.ownerOnly());
+    return OwnerOnlyFiles.createTempFile(dir, PENDING_PREFIX, SUFFIX);
   }
 
   private void writeMeta(Meta m) throws IOException {
@@ -280,7 +270,7 @@ public final class FileSyncState implements SyncState {
     json.put("format", m.format());
     json.put("keyColumn", m.keyColumn());
     json.put("committedAt", Instant.now().toString());
-    Path temp = SecureFiles.createTemp(dir, META, ".tmp");
+    Path temp = OwnerOnlyFiles.createTemp(dir, META, ".tmp");
     try {
       Files.writeString(temp, Json.write(json) + "\n", StandardCharsets.UTF_8);
       try (java.nio.channels.FileChannel c =

@@ -1,7 +1,7 @@
 package io.leadbridge.core.internal.sync;
 
 import io.leadbridge.core.internal.Binary;
-import io.leadbridge.core.internal.files.SecureFiles;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.sort.ExternalSorter;
 import io.leadbridge.core.sync.SyncException;
 import io.leadbridge.core.sync.SyncState;
@@ -60,7 +60,7 @@ final class StateEntries {
                   StandardOpenOption.WRITE,
                   StandardOpenOption.CREATE,
                   StandardOpenOption.TRUNCATE_EXISTING),
-              SecureFiles.ownerOnly());
+              OwnerOnlyFiles.fileAttributes(file));
       OutputStream raw = Channels.newOutputStream(channel);
       this.gz =
           new GZIPOutputStream(raw, IO_BUFFER) {

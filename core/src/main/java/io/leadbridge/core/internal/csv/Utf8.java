@@ -1,11 +1,11 @@
-package io.leadbridge.core.internal;
+package io.leadbridge.core.internal.csv;
 
 /** A fast UTF-8 encoder for the export's hot path that refuses unpaired surrogates. */
-public final class Utf8 {
+final class Utf8 {
   private Utf8() {}
 
   /** The most bytes {@code chars} characters can take. */
-  public static int maxBytes(int chars) {
+  static int maxBytes(int chars) {
     return chars * 3;
   }
 
@@ -13,7 +13,7 @@ public final class Utf8 {
    * Encodes {@code s} into {@code dst} from 0; returns the length, or -1 if {@code s} holds an
    * unpaired surrogate (which UTF-8 cannot represent). {@code dst} must hold {@link #maxBytes}.
    */
-  public static int encode(CharSequence s, byte[] dst) {
+  static int encode(CharSequence s, byte[] dst) {
     int n = s.length();
     int j = 0;
     for (int i = 0; i < n; i++) {
