@@ -2,6 +2,7 @@ package io.leadbridge.core;
 
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.internal.Projectable;
+import io.leadbridge.core.internal.SafeListener;
 import io.leadbridge.core.internal.csv.CsvRows;
 import io.leadbridge.core.internal.csv.PartWriter;
 import io.leadbridge.core.internal.csv.RowEncoder;
@@ -49,6 +50,7 @@ final class ExportRun implements RowSink {
   private final FieldMapping mapping;
   private final CsvFormat format;
   private final RowEncoder rows;
+  private final SafeListener<ExportProgress> listener;
   private final int keyIndex;
 
   private final boolean[] seen;
@@ -79,6 +81,7 @@ final class ExportRun implements RowSink {
     this.mapping = exporter.mapping();
     this.format = exporter.format();
     this.rows = new RowEncoder(format);
+    this.listener = SafeListener.of(exporter.listener()::onProgress, "export");
     String key = exporter.keyColumnOrNull();
     this.keyIndex = key == null ? -1 : mapping.indexOf(key);
     this.seen = new boolean[mapping.columns().size()];
@@ -497,18 +500,16 @@ final class ExportRun implements RowSink {
   }
 
   private void progress(boolean done) {
-    exporter
-        .listener()
-        .onProgress(
-            new ExportProgress(
-                entriesRead,
-                rowsWritten,
-                rowsRejected,
-                bytesWritten,
-                parts == null || parts.parts() == 0
-                    ? null
-                    : dir.resolve(partName(parts.parts(), parts.parts())),
-                parts == null ? 1 : Math.max(1, parts.parts()),
-                done));
+    listener.accept(
+        new ExportProgress(
+            entriesRead,
+            rowsWritten,
+            rowsRejected,
+            bytesWritten,
+            parts == null || parts.parts() == 0
+                ? null
+                : dir.resolve(partName(parts.parts(), parts.parts())),
+            parts == null ? 1 : Math.max(1, parts.parts()),
+            done));
   }
 }

@@ -456,6 +456,28 @@ public class UserExporterTest {
   }
 
   @Test
+  void aListenerThatThrowsIsIgnoredAndTheExportFinishes() throws IOException {
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      users.add(Map.of("email", i + "@example.com"));
+    }
+    int[] calls = new int[1];
+    ExportResult result =
+        UserExporter.builder()
+            .mapping(FieldMapping.builder().column("email", "email").build())
+            .listener(
+                p -> {
+                  calls[0]++;
+                  throw new IllegalStateException("listener bug");
+                })
+            .build()
+            .export(UserSource.of(users), dir.resolve("u.csv"));
+    assertThat(calls[0]).isGreaterThan(2);
+    assertThat(result.rowsWritten()).isEqualTo(10_000);
+    assertThat(parse(dir.resolve("u.csv"), CsvFormat.CSV)).hasSize(10_001);
+  }
+
+  @Test
   void builderRefusesWhatCannotWork() {
     assertThatThrownBy(() -> UserExporter.builder().build())
         .isInstanceOf(IllegalArgumentException.class)
