@@ -6,6 +6,8 @@ import io.leadbridge.core.LeadbridgeException;
  * A package could not be built: the input does not match its header, cannot be decoded, holds
  * characters the chosen code page cannot, or the output directory is not empty. Nothing is left in
  * the output directory when this is thrown.
+ *
+ * <p>Immutable once thrown.
  */
 public class AlterianException extends LeadbridgeException {
   private static final long serialVersionUID = 1L;

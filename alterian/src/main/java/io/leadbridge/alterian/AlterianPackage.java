@@ -9,6 +9,8 @@ import java.util.Optional;
 /**
  * A package built by {@link AlterianImportPackager}: data files, the column spec, the settings
  * sheet and checksums, all in one directory.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class AlterianPackage {
 

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param storedFormat how dates are written in the package (e.g. {@code CCYYMMDD HHMMSS}), or
  *     {@code null} for other types
  * @param sample a description of the values by type and length only, never a value
+ *     <p>Immutable and thread-safe.
  */
 public record ColumnSpec(
     String name,

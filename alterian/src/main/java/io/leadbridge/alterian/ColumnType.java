@@ -1,6 +1,10 @@
 package io.leadbridge.alterian;
 
-/** The type inferred for a column from every value in it. */
+/**
+ * The type inferred for a column from every value in it.
+ *
+ * <p>An enum: immutable and thread-safe.
+ */
 public enum ColumnType {
   /** Whole numbers without leading zeros, up to 18 digits. */
   INTEGER("Integer"),

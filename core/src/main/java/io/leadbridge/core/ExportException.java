@@ -4,6 +4,8 @@ package io.leadbridge.core;
  * An export could not finish: the output could not be written, the source could not be read to its
  * end, or a record was rejected while {@link RejectionPolicy#FAIL} was in force. No output file is
  * left in place when this is thrown.
+ *
+ * <p>Immutable once thrown.
  */
 public class ExportException extends LeadbridgeException {
   private static final long serialVersionUID = 1L;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
  * @param currentFile the part being written (its final name), or {@code null} for a stream
  * @param part the 1-based number of the part being written
  * @param done true for the last report, when the export has finished
+ *     <p>Immutable and thread-safe.
  */
 public record ExportProgress(
     long entriesRead,

@@ -20,6 +20,8 @@ import java.util.Optional;
  * SyncState}. The first {@link UserExporter.Builder#maxRejectionsInMemory(int) few thousand}
  * rejections are held in memory; all of them are in {@link #rejectionsFile()} when the export went
  * to files.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class ExportResult {
   private final List<ExportedFile> files;

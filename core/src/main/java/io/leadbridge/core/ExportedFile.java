@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param path where it is
  * @param rows data rows in it, not counting the header
  * @param bytes its size in bytes
+ *     <p>Immutable and thread-safe.
  */
 public record ExportedFile(Path path, long rows, long bytes) {
   /**

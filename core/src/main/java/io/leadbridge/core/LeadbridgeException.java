@@ -6,6 +6,8 @@ package io.leadbridge.core;
  *
  * <p>Messages say what went wrong and what to do about it. They never contain secrets (client
  * secrets, tokens, signed URLs) or values from user records.
+ *
+ * <p>Immutable once thrown, like every Leadbridge exception.
  */
 public class LeadbridgeException extends RuntimeException {
   private static final long serialVersionUID = 1L;

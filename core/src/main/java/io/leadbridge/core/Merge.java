@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param userId the {@code user_id} of the user left out, or {@code null} if the record had none
  * @param keptUserId the {@code user_id} of the user whose row was written for both, or {@code null}
  * @param policy the policy that chose
+ *     <p>Immutable and thread-safe.
  */
 public record Merge(long position, String userId, String keptUserId, MergePolicy policy) {
   /**

@@ -9,6 +9,8 @@ package io.leadbridge.core;
  *
  * <p>Values are compared ignoring case ({@link java.util.Locale#ROOT}), as Marketo matches emails.
  * Users with an empty key value are never merged.
+ *
+ * <p>An enum: immutable and thread-safe.
  */
 public enum MergePolicy {
   /**

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param userId the user's {@code user_id} where known, otherwise {@code null}
  * @param reason the kind of rejection
  * @param detail what exactly is wrong, naming the column or path but never quoting a value
+ *     <p>Immutable and thread-safe.
  */
 public record Rejection(long position, String userId, Reason reason, String detail) {
 

@@ -1,6 +1,10 @@
 package io.leadbridge.core;
 
-/** What an export does when it has to reject a user. */
+/**
+ * What an export does when it has to reject a user.
+ *
+ * <p>An enum: immutable and thread-safe.
+ */
 public enum RejectionPolicy {
   /** Record the rejection in the result and go on: the default. */
   REPORT,

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>The side file holds personal data: it is created owner-readable only.
+ *
+ * <p>Immutable and thread-safe: each read opens the file anew.
  */
 public final class RowKeys {
 
@@ -144,9 +147,9 @@ public final class RowKeys {
    *
    * @param part the 1-based part number
    * @param row the 1-based data row number in it
-   * @return the row key, or {@code null} if there is no such row
+   * @return the row key, or empty if there is no such row
    */
-  public RowKey find(int part, long row) {
+  public Optional<RowKey> find(int part, long row) {
     RowKey[] hit = new RowKey[1];
     forEach(
         k -> {
@@ -154,7 +157,7 @@ public final class RowKeys {
             hit[0] = k;
           }
         });
-    return hit[0];
+    return Optional.ofNullable(hit[0]);
   }
 
   @Override

@@ -257,7 +257,8 @@ public class UserExporterTest {
     assertThat(keys.userIdsByKey(List.of("u7@example.com", "nobody@example.com")))
         .containsOnly(Map.entry("u7@example.com", List.of("auth0|7")));
     assertThat(RowKeys.open(keys.file()).keyColumn()).isEqualTo("email");
-    assertThat(keys.find(last.part(), last.row()).userId()).isEqualTo("auth0|49");
+    assertThat(keys.find(last.part(), last.row()).orElseThrow().userId()).isEqualTo("auth0|49");
+    assertThat(keys.find(last.part(), last.row() + 1)).isEmpty();
   }
 
   @Test

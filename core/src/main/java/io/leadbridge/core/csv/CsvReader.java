@@ -23,6 +23,8 @@ import org.apache.commons.csv.CSVRecord;
  *   }
  * }
  * }</pre>
+ *
+ * <p>Not thread-safe: one reader per thread.
  */
 public final class CsvReader implements Closeable {
   private final CSVParser parser;

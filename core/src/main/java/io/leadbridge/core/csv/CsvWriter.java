@@ -11,6 +11,8 @@ import java.util.List;
  * Writes rows in a {@link CsvFormat}, quoting as the format says and applying its formula guard.
  * Obtained from {@link CsvFormat#openWriter(java.nio.file.Path)} or {@link
  * CsvFormat#newWriter(Writer)}.
+ *
+ * <p>Not thread-safe: one writer per thread.
  */
 public final class CsvWriter implements Closeable, Flushable {
   private final CsvFormat format;

@@ -44,6 +44,9 @@ import java.util.function.Function;
  *
  * <p>{@link #read(Path)} reads a mapping from a file a person can edit; {@link #auth0Defaults()}
  * gives the eleven columns of Auth0's retired User Import / Export extension.
+ *
+ * <p>Immutable and thread-safe once built (computed columns must be thread-safe functions); the
+ * builder is not.
  */
 public final class FieldMapping {
 

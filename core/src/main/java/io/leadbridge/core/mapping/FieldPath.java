@@ -17,6 +17,8 @@ import java.util.Objects;
  * FieldPath path = FieldPath.parse("identities[0].connection");
  * Object connection = path.resolve(record.asMap());   // "Username-Password-Authentication" or null
  * }</pre>
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class FieldPath {
   private final String text;

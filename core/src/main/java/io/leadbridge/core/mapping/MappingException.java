@@ -5,6 +5,8 @@ import io.leadbridge.core.LeadbridgeException;
 /**
  * A field mapping is invalid: a bad path, a duplicate column name, an unknown value format, or a
  * mapping file that cannot be read. The message names the line or column concerned.
+ *
+ * <p>Immutable once thrown.
  */
 public class MappingException extends LeadbridgeException {
   private static final long serialVersionUID = 1L;

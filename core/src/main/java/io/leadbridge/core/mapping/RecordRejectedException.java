@@ -9,6 +9,8 @@ import java.util.Objects;
  * A user record cannot become a row: a required value is missing or a value cannot be formatted.
  * Thrown by {@link FieldMapping#apply(UserRecord)}; during an export it becomes a {@link
  * Rejection}. The message names the column or path, never the value.
+ *
+ * <p>Immutable once thrown.
  */
 public final class RecordRejectedException extends LeadbridgeException {
   private static final long serialVersionUID = 1L;

@@ -24,6 +24,9 @@ import java.util.Objects;
  * <p>The value is one of the types a {@link UserRecord} holds, or {@code null} for a missing value.
  * A format that cannot handle a value throws {@link ValueFormatException}, and the export rejects
  * that user with the message as the reason.
+ *
+ * <p>The formats made here are immutable and thread-safe; an exporter may call one from any thread,
+ * so implementations should be too.
  */
 @FunctionalInterface
 public interface ValueFormat {

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * Waits for a while: between job status polls, before a retry, until a rate limit resets. Tests
  * inject one that only moves a manual clock forward, so they never really sleep.
+ *
+ * <p>Implementations must be thread-safe: a shared client may wait on several threads.
  */
 @FunctionalInterface
 public interface Sleeper {

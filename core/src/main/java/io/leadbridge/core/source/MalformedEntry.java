@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * @param position the line number or 1-based index in the source
  * @param detail what is wrong, without quoting the input (it may hold personal data)
+ *     <p>Immutable and thread-safe.
  */
 public record MalformedEntry(long position, String detail) implements SourceEntry {
   /**

@@ -8,6 +8,8 @@ import io.leadbridge.core.LeadbridgeException;
  *
  * <p>A single bad line of an NDJSON file is not an exception: it is a {@link MalformedEntry} and
  * reading goes on.
+ *
+ * <p>Immutable once thrown.
  */
 public class SourceException extends LeadbridgeException {
   private static final long serialVersionUID = 1L;

@@ -24,6 +24,8 @@ import java.util.Objects;
  *
  * <p>{@link #toString()} shows the position and the number of properties, never a value: records
  * hold personal data.
+ *
+ * <p>Immutable and thread-safe: every map and list in it is unmodifiable.
  */
 public final class UserRecord implements SourceEntry {
   private final long position;

@@ -26,6 +26,8 @@ import java.util.Objects;
  *   ExportResult result = exporter.export(users, Path.of("out/users.tsv"));
  * }
  * }</pre>
+ *
+ * <p>A source is read by one thread at a time; the ready-made sources are not thread-safe.
  */
 public interface UserSource extends Closeable {
 

@@ -9,6 +9,8 @@ import java.nio.file.Path;
  * its batch completed and the row is not in the batch's failure file.
  *
  * <p>When in doubt an implementation answers {@code false}: an unconfirmed row is only sent again.
+ *
+ * <p>Called on the committing thread only.
  */
 @FunctionalInterface
 public interface ImportConfirmation {

@@ -5,6 +5,8 @@ import io.leadbridge.core.LeadbridgeException;
 /**
  * A {@link SyncState} could not be read, or could not move forward: its files are damaged, or
  * another run committed since this export was made. The state on disk is left as it was.
+ *
+ * <p>Immutable once thrown.
  */
 public class SyncException extends LeadbridgeException {
   private static final long serialVersionUID = 1L;
