@@ -158,6 +158,7 @@ final class ExportRun implements RowSink {
             new RowSelection(
                 this,
                 state == null ? null : fileState(state),
+                exporter.removalGuard(),
                 state != null && exporter.mergePolicyOrNull() == null
                     ? MergePolicy.MOST_RECENTLY_UPDATED
                     : exporter.mergePolicyOrNull(),
@@ -171,7 +172,7 @@ final class ExportRun implements RowSink {
       }
       run(true);
       if (selection != null) {
-        selection.finish();
+        selection.finish(entriesRead, counts.getOrDefault(Rejection.Reason.MALFORMED_INPUT, 0L));
         progress(true);
       }
       List<ExportedFile> files = publish();

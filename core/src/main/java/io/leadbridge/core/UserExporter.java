@@ -4,6 +4,8 @@ import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.source.SourceException;
 import io.leadbridge.core.source.UserSource;
+import io.leadbridge.core.sync.MassRemovalException;
+import io.leadbridge.core.sync.RemovalGuard;
 import io.leadbridge.core.sync.SyncException;
 import io.leadbridge.core.sync.SyncState;
 import java.io.OutputStream;
@@ -59,6 +61,7 @@ public final class UserExporter {
   private final int maxRejectionsInMemory;
   private final MergePolicy mergePolicy;
   private final long sortBufferBytes;
+  private final RemovalGuard removalGuard;
 
   private UserExporter(Builder b) {
     if (b.mapping == null) {
@@ -73,6 +76,7 @@ public final class UserExporter {
     this.maxRejectionsInMemory = b.maxRejectionsInMemory;
     this.mergePolicy = b.mergePolicy;
     this.sortBufferBytes = b.sortBufferBytes;
+    this.removalGuard = b.removalGuard;
     if (b.keyColumn != null) {
       if (mapping.indexOf(b.keyColumn) < 0) {
         throw new IllegalArgumentException(
@@ -144,6 +148,7 @@ public final class UserExporter {
     b.maxRejectionsInMemory = maxRejectionsInMemory;
     b.mergePolicy = mergePolicy;
     b.sortBufferBytes = sortBufferBytes;
+    b.removalGuard = removalGuard;
     return b;
   }
 
@@ -227,6 +232,8 @@ public final class UserExporter {
    *     RejectionPolicy#FAIL}; nothing is left in place and the state is unchanged
    * @throws SourceException if the source cannot be read to its end; the state is unchanged
    * @throws SyncException if the state cannot be read
+   * @throws MassRemovalException if the input would remove too many users from the state (see
+   *     {@link Builder#removalGuard(RemovalGuard)}); nothing is left in place
    */
   public ExportResult export(UserSource source, Path output, SyncState state) {
     Objects.requireNonNull(source, "source");
@@ -287,6 +294,15 @@ public final class UserExporter {
     return sortBufferBytes;
   }
 
+  /**
+   * When an export against a {@link SyncState} refuses an input that would remove too many users.
+   *
+   * @return the guard
+   */
+  public RemovalGuard removalGuard() {
+    return removalGuard;
+  }
+
   String keyColumnOrNull() {
     return keyColumn;
   }
@@ -313,6 +329,7 @@ public final class UserExporter {
     private int maxRejectionsInMemory = 10_000;
     private MergePolicy mergePolicy;
     private long sortBufferBytes = 32L << 20;
+    private RemovalGuard removalGuard = RemovalGuard.defaults();
 
     private Builder() {}
 
@@ -437,6 +454,19 @@ public final class UserExporter {
         throw new IllegalArgumentException("sortBufferBytes must be at least 1 MB (1048576).");
       }
       this.sortBufferBytes = sortBufferBytes;
+      return this;
+    }
+
+    /**
+     * When an export against a {@link SyncState} refuses its input because it would remove too many
+     * users from the state (an empty, truncated or wrong file), and whether users missing from an
+     * input with malformed entries leave the state. See {@link RemovalGuard}.
+     *
+     * @param removalGuard {@link RemovalGuard#defaults()} by default
+     * @return this builder
+     */
+    public Builder removalGuard(RemovalGuard removalGuard) {
+      this.removalGuard = Objects.requireNonNull(removalGuard, "removalGuard");
       return this;
     }
 

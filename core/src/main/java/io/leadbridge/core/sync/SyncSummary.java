@@ -48,11 +48,21 @@ public interface SyncSummary {
 
   /**
    * Users in the state that the source no longer has. They are listed in {@link #absentFile()} and
-   * leave the state at commit; nothing is deleted anywhere.
+   * leave the state at commit, unless the input had malformed entries ({@link #absentUsersKept()});
+   * nothing is deleted anywhere.
    *
    * @return the count
    */
   long absentUsers();
+
+  /**
+   * Absent users that stay in the state at commit because the input had malformed entries: one of
+   * those entries may have been them (see {@link RemovalGuard}). Zero when the input was clean or
+   * mass removal was allowed.
+   *
+   * @return the count, at most {@link #absentUsers()}
+   */
+  long absentUsersKept();
 
   /**
    * Users whose key column value (their Marketo lookup value, e.g. the email) changed. Their row is

@@ -9,6 +9,7 @@ import io.leadbridge.core.internal.sync.FileSyncState;
 import io.leadbridge.core.internal.sync.StateComparison;
 import io.leadbridge.core.mapping.FieldPath;
 import io.leadbridge.core.source.UserRecord;
+import io.leadbridge.core.sync.RemovalGuard;
 import io.leadbridge.core.sync.SyncSummary;
 import java.io.Closeable;
 import java.io.IOException;
@@ -56,6 +57,7 @@ public final class RowSelection implements Closeable {
    *
    * @param sink where chosen rows and rejections go
    * @param state the state to compare with, or {@code null} to merge only
+   * @param guard when to refuse an input that would remove too many users from the state
    * @param policy how to merge users sharing a key value, or {@code null} not to merge
    * @param header the export's columns
    * @param format the export's format
@@ -68,6 +70,7 @@ public final class RowSelection implements Closeable {
   public RowSelection(
       RowSink sink,
       FileSyncState state,
+      RemovalGuard guard,
       MergePolicy policy,
       List<String> header,
       CsvFormat format,
@@ -84,7 +87,7 @@ public final class RowSelection implements Closeable {
     this.comparison =
         state == null
             ? null
-            : new StateComparison(state, header, format, keyColumn, dir, outputName, budget);
+            : new StateComparison(state, guard, header, format, keyColumn, dir, outputName, budget);
     this.merge =
         merging == null
             ? null
@@ -170,8 +173,13 @@ public final class RowSelection implements Closeable {
     }
   }
 
-  /** Compares, merges and writes the rows chosen through the sink. */
-  public void finish() throws IOException {
+  /**
+   * Compares, merges and writes the rows chosen through the sink.
+   *
+   * @param entriesRead entries the export read from its source
+   * @param malformed entries that could not be read as users
+   */
+  public void finish(long entriesRead, long malformed) throws IOException {
     finishing = true;
     candidates.seal();
     if (comparison != null) {
@@ -188,7 +196,9 @@ public final class RowSelection implements Closeable {
             public void rejected(Rejection rejection) throws IOException {
               sink.reject(rejection);
             }
-          });
+          },
+          entriesRead,
+          malformed);
     }
     if (merge != null) {
       merge.run(

@@ -18,6 +18,7 @@ public final class Comparison implements SyncSummary {
   private final long changedUsers;
   private final long unchangedUsers;
   private final long absentUsers;
+  private final long absentUsersKept;
   private final long lookupChanges;
   private final Path absentFile;
   private final Path lookupChangesFile;
@@ -41,6 +42,7 @@ public final class Comparison implements SyncSummary {
       long changedUsers,
       long unchangedUsers,
       long absentUsers,
+      long absentUsersKept,
       long lookupChanges,
       Path absentFile,
       Path lookupChangesFile,
@@ -57,6 +59,7 @@ public final class Comparison implements SyncSummary {
     this.changedUsers = changedUsers;
     this.unchangedUsers = unchangedUsers;
     this.absentUsers = absentUsers;
+    this.absentUsersKept = absentUsersKept;
     this.lookupChanges = lookupChanges;
     this.absentFile = absentFile;
     this.lookupChangesFile = lookupChangesFile;
@@ -91,6 +94,11 @@ public final class Comparison implements SyncSummary {
   @Override
   public long absentUsers() {
     return absentUsers;
+  }
+
+  @Override
+  public long absentUsersKept() {
+    return absentUsersKept;
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.files.SideFile;
 import io.leadbridge.core.internal.sort.ExternalSorter;
+import io.leadbridge.core.sync.MassRemovalException;
+import io.leadbridge.core.sync.RemovalGuard;
 import io.leadbridge.core.sync.SyncException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -51,6 +53,7 @@ public final class StateComparison implements AutoCloseable {
   }
 
   private final FileSyncState state;
+  private final RemovalGuard guard;
   private final FileSyncState.Meta base;
   private final String keyColumn;
   private final String fullRunReason;
@@ -61,12 +64,16 @@ public final class StateComparison implements AutoCloseable {
   private Path pendingFile;
   private boolean keepPending;
   private long absentUsers;
+  private long absentKept;
+  private long usersSeen;
+  private boolean keepAbsent;
   private long lookupChanges;
 
   /**
    * Starts a comparison.
    *
    * @param state the state, as an export against it received it
+   * @param guard when to refuse an input that would remove too many users
    * @param columns the export's header
    * @param format the export's format
    * @param keyColumn the key column, or {@code null}
@@ -76,6 +83,7 @@ public final class StateComparison implements AutoCloseable {
    */
   public StateComparison(
       FileSyncState state,
+      RemovalGuard guard,
       List<String> columns,
       CsvFormat format,
       String keyColumn,
@@ -83,6 +91,7 @@ public final class StateComparison implements AutoCloseable {
       String outputName,
       long sortBufferBytes) {
     this.state = state;
+    this.guard = guard;
     this.base = state.meta();
     this.keyColumn = keyColumn == null ? "" : keyColumn;
     this.fullRunReason = fullRunReason(base, columns, format, this.keyColumn);
@@ -144,8 +153,16 @@ public final class StateComparison implements AutoCloseable {
     byUser.add(new SourceRec(userId, position, -1, 0, "", Long.MIN_VALUE));
   }
 
-  /** Merges the users read with the state's entries, writing the pending comparison. */
-  public void run(Outcome outcome) throws IOException {
+  /**
+   * Merges the users read with the state's entries, writing the pending comparison.
+   *
+   * @param outcome where each user's class goes
+   * @param entriesRead entries the export read from its source
+   * @param malformed entries of the source that could not be read as users
+   * @throws MassRemovalException if the guard refuses the input
+   */
+  public void run(Outcome outcome, long entriesRead, long malformed) throws IOException {
+    keepAbsent = malformed > 0 && !guard.allowMassRemoval();
     boolean sameKey = base.generation() == 0 || base.keyColumn().equals(keyColumn);
     pendingFile = state.newPendingFile();
     try (ExternalSorter.Cursor<SourceRec> src = byUser.sorted();
@@ -169,7 +186,7 @@ public final class StateComparison implements AutoCloseable {
           prev = o;
           o = old.next();
           if (c > 0) {
-            absent(prev);
+            absent(prev, pending);
             continue;
           }
         }
@@ -192,6 +209,9 @@ public final class StateComparison implements AutoCloseable {
                         + "; only that one is kept"));
           }
           s = src.next();
+        }
+        if (kept != null || rejectedNow) {
+          usersSeen++;
         }
         if (kept != null) {
           int cls;
@@ -218,16 +238,23 @@ public final class StateComparison implements AutoCloseable {
             int flag = fullRunReason != null ? 0 : prev.flag();
             pending.write(new StateEntries.Entry(id, prev.fingerprint(), prev.key(), flag, -1));
           } else {
-            absent(prev);
+            absent(prev, pending);
           }
         }
       }
+      RemovalCheck.check(guard, base.users(), absentUsers, usersSeen, entriesRead, malformed);
     }
   }
 
-  private void absent(StateEntries.Entry e) throws IOException {
+  /** A user of the state missing from the input: listed, and kept if the input was not clean. */
+  private void absent(StateEntries.Entry e, StateEntries.Writer pending) throws IOException {
     absentUsers++;
     absentOut.write(e.userId(), e.key());
+    if (keepAbsent) {
+      absentKept++;
+      int flag = fullRunReason != null ? 0 : e.flag();
+      pending.write(new StateEntries.Entry(e.userId(), e.fingerprint(), e.key(), flag, -1));
+    }
   }
 
   /** Moves the side files into place beside the export. */
@@ -261,6 +288,7 @@ public final class StateComparison implements AutoCloseable {
         changedUsers,
         unchangedUsers,
         absentUsers,
+        absentKept,
         lookupChanges,
         absentOut.target(),
         lookupOut.target(),
