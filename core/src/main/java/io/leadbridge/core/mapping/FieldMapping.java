@@ -1,8 +1,12 @@
 package io.leadbridge.core.mapping;
 
 import io.leadbridge.core.Rejection;
+import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.source.UserRecord;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -388,10 +392,29 @@ public final class FieldMapping {
    */
   public static FieldMapping read(Path file) {
     String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new MappingException("Cannot read the mapping file " + file + ": " + e.getMessage(), e);
+      String reason = IoErrors.unreadable(file).orElseGet(() -> IoErrors.reason(e));
+      throw new MappingException("Cannot read the mapping file " + file + ": " + reason + ".", e);
+    }
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new MappingException(
+          "The mapping file "
+              + file
+              + " is not UTF-8 text"
+              + firstBadByte(bytes)
+              + ". Save it as UTF-8 (in most editors: Save As, encoding UTF-8).",
+          e);
     }
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -405,6 +428,25 @@ public final class FieldMapping {
     } catch (MappingException e) {
       throw new MappingException("In the mapping file " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Where the first byte that is not UTF-8 is, for the message. */
+  private static String firstBadByte(byte[] bytes) {
+    java.nio.charset.CharsetDecoder d =
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    java.nio.charset.CoderResult r = d.decode(in, out, true);
+    if (!r.isError()) {
+      return "";
+    }
+    int at = in.position();
+    if (bytes.length >= 2
+        && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
+            || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF))) {
+      return " (it starts with a UTF-16 byte-order mark)";
+    }
+    return String.format(Locale.ROOT, " (byte 0x%02X at offset %d)", bytes[at] & 0xFF, at);
   }
 
   /**

@@ -41,7 +41,7 @@ final class MappingFiles {
                 + ": more than four cells (User Field | Column Name | Format | Required).");
       }
       try {
-        add(b, field, column, format, isYes(required, lineNo));
+        add(b, field, column, format, isYes(required));
       } catch (MappingException e) {
         throw new MappingException("line " + lineNo + ": " + e.getMessage(), e);
       }
@@ -83,7 +83,7 @@ final class MappingFiles {
     return s;
   }
 
-  private static boolean isYes(String s, int lineNo) {
+  private static boolean isYes(String s) {
     String v = s.toLowerCase(Locale.ROOT);
     if (v.isEmpty() || v.equals("no") || v.equals("false")) {
       return false;
@@ -91,8 +91,7 @@ final class MappingFiles {
     if (v.equals("yes") || v.equals("true") || v.equals("required") || v.equals("y")) {
       return true;
     }
-    throw new MappingException(
-        "line " + lineNo + ": Required must be yes, no or empty, not '" + s + "'.");
+    throw new MappingException("Required must be yes, no or empty, not '" + s + "'.");
   }
 
   private static void add(
@@ -114,6 +113,10 @@ final class MappingFiles {
     }
   }
 
+  private static final List<String> TOP_KEYS = List.of("columns");
+  private static final List<String> ENTRY_KEYS =
+      List.of("field", "column", "format", "required", "value");
+
   static FieldMapping fromJson(String json) {
     Object doc;
     try {
@@ -126,8 +129,12 @@ final class MappingFiles {
       throw new MappingException("the JSON cannot be read: " + detail + ".", e);
     }
     Object columns = doc;
+    String prefix = "";
     if (doc instanceof Map) {
-      columns = ((Map<?, ?>) doc).get("columns");
+      Map<?, ?> top = (Map<?, ?>) doc;
+      checkKeys(top, TOP_KEYS, "the top-level object");
+      columns = top.get("columns");
+      prefix = "columns";
     }
     if (!(columns instanceof List)) {
       throw new MappingException(
@@ -136,37 +143,132 @@ final class MappingFiles {
     FieldMapping.Builder b = FieldMapping.builder();
     int i = 0;
     for (Object entry : (List<?>) columns) {
+      String where = "column entry " + (i + 1) + " (" + prefix + "[" + i + "]";
       i++;
       if (!(entry instanceof Map)) {
-        throw new MappingException("column entry " + i + " is not an object.");
+        throw new MappingException(where + "): it is not an object.");
       }
       Map<?, ?> m = (Map<?, ?>) entry;
-      Object column = m.get("column");
-      if (!(column instanceof String)) {
-        throw new MappingException("column entry " + i + " has no \"column\" name.");
-      }
-      Object format = m.get("format");
-      Object required = m.get("required");
       try {
+        checkKeys(m, ENTRY_KEYS, null);
+        String column = string(m, "column", true);
+        String format = string(m, "format", false);
+        Object required = m.get("required");
+        if (required != null && !(required instanceof Boolean)) {
+          throw new KeyException(
+              "required",
+              "\"required\" must be true or false, not " + JsonTrees.toJson(required) + ".");
+        }
         if (m.containsKey("value")) {
+          if (m.containsKey("field") || format != null || required != null) {
+            throw new MappingException(
+                "a constant (\"value\") takes no \"field\", \"format\" or \"required\".");
+          }
           Object value = m.get("value");
-          b.constant((String) column, value == null ? "" : ValueFormat.defaults().format(value));
+          if (value instanceof Map || value instanceof List) {
+            throw new KeyException("value", "\"value\" must be text, a number or a boolean.");
+          }
+          b.constant(column, value == null ? "" : ValueFormat.defaults().format(value));
         } else {
-          Object field = m.get("field");
-          if (!(field instanceof String)) {
+          String field = string(m, "field", false);
+          if (field == null) {
             throw new MappingException("it has no \"field\" path (or \"value\" for a constant).");
           }
-          b.column((String) field, (String) column, FieldMapping.parseFormat((String) format));
+          b.column(field, column, FieldMapping.parseFormat(format));
           if (Boolean.TRUE.equals(required)) {
-            b.required((String) field);
+            b.required(field);
           }
         }
-      } catch (ClassCastException e) {
-        throw new MappingException("column entry " + i + ": \"format\" must be a string.");
       } catch (MappingException e) {
-        throw new MappingException("column entry " + i + ": " + e.getMessage(), e);
+        String detail = e.getMessage();
+        String key = e instanceof KeyException ? "." + ((KeyException) e).key : "";
+        throw new MappingException(where + key + "): " + detail, e);
       }
     }
     return b.build();
+  }
+
+  /** A mistake in one key of a JSON entry, so that its path can be named. */
+  private static final class KeyException extends MappingException {
+    private static final long serialVersionUID = 1L;
+    final String key;
+
+    KeyException(String key, String message) {
+      super(message);
+      this.key = key;
+    }
+  }
+
+  private static String string(Map<?, ?> m, String key, boolean needed) {
+    Object v = m.get(key);
+    if (v == null) {
+      if (needed) {
+        throw new MappingException("it has no \"" + key + "\" name.");
+      }
+      return null;
+    }
+    if (!(v instanceof String)) {
+      throw new KeyException(
+          key, "\"" + key + "\" must be a string, not " + JsonTrees.toJson(v) + ".");
+    }
+    return (String) v;
+  }
+
+  private static void checkKeys(Map<?, ?> m, List<String> known, String where) {
+    for (Object k : m.keySet()) {
+      if (!known.contains(k)) {
+        String key = String.valueOf(k);
+        String near = nearest(key, known);
+        String message =
+            "unknown key \""
+                + key
+                + "\""
+                + (near == null ? "" : "; did you mean \"" + near + "\"?")
+                + " Keys are "
+                + String.join(", ", known)
+                + ".";
+        if (where == null) {
+          throw new KeyException(key, message);
+        }
+        throw new MappingException("in " + where + ": " + message);
+      }
+    }
+  }
+
+  private static String nearest(String key, List<String> known) {
+    String best = null;
+    int bestDistance = 3;
+    for (String k : known) {
+      int d = distance(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  /** Levenshtein distance, transpositions counted as one edit. */
+  private static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 }

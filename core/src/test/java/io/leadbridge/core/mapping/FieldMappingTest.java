@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.source.UserRecord;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -231,6 +232,69 @@ class FieldMappingTest {
     assertThatThrownBy(() -> FieldMapping.read(badZone)).hasMessageContaining("time zone");
     assertThatThrownBy(() -> FieldMapping.read(dir.resolve("missing.txt")))
         .hasMessageContaining("Cannot read");
+  }
+
+  @Test
+  void jsonMappingsRefuseUnknownKeysAndWronglyTypedValuesNamingTheirPath() throws IOException {
+    Path typo = dir.resolve("typo.json");
+    Files.writeString(
+        typo, "{\"columns\": [{\"field\": \"email\", \"column\": \"email\", \"requried\": true}]}");
+    assertThatThrownBy(() -> FieldMapping.read(typo))
+        .isInstanceOf(MappingException.class)
+        .hasMessageContaining("column entry 1 (columns[0].requried)")
+        .hasMessageContaining("unknown key \"requried\"; did you mean \"required\"?");
+    for (String required : List.of("\"yes\"", "1", "\"true\"")) {
+      Path file = dir.resolve("required.json");
+      Files.writeString(
+          file,
+          "[{\"field\": \"given_name\", \"column\": \"first\"},"
+              + " {\"field\": \"email\", \"column\": \"email\", \"required\": "
+              + required
+              + "}]");
+      assertThatThrownBy(() -> FieldMapping.read(file))
+          .as(required)
+          .hasMessageContaining("column entry 2 ([1].required)")
+          .hasMessageContaining("\"required\" must be true or false, not " + required);
+    }
+    Path top = dir.resolve("top.json");
+    Files.writeString(top, "{\"colums\": []}");
+    assertThatThrownBy(() -> FieldMapping.read(top))
+        .hasMessageContaining("unknown key \"colums\"; did you mean \"columns\"?");
+    Path format = dir.resolve("format.json");
+    Files.writeString(format, "[{\"field\": \"a\", \"column\": \"a\", \"format\": 3}]");
+    assertThatThrownBy(() -> FieldMapping.read(format))
+        .hasMessageContaining("([0].format)")
+        .hasMessageContaining("must be a string, not 3");
+    Path both = dir.resolve("both.json");
+    Files.writeString(both, "[{\"field\": \"a\", \"value\": \"x\", \"column\": \"a\"}]");
+    assertThatThrownBy(() -> FieldMapping.read(both)).hasMessageContaining("a constant");
+  }
+
+  @Test
+  void aRequiredCellThatIsNotYesOrNoNamesItsLineOnce() throws IOException {
+    Path file = dir.resolve("req.txt");
+    Files.writeString(file, "email | email | text | maybe\n");
+    assertThatThrownBy(() -> FieldMapping.read(file))
+        .hasMessageContaining("line 1: Required must be yes, no or empty, not 'maybe'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("line 1: line 1"));
+  }
+
+  @Test
+  void aMappingFileThatIsNotUtf8OrCannotBeReadSaysWhy() throws IOException {
+    Path latin1 = dir.resolve("latin1.txt");
+    Files.write(latin1, "email | E-mail adr\u00e9sse\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertThatThrownBy(() -> FieldMapping.read(latin1))
+        .hasMessageContaining("is not UTF-8 text (byte 0xE9 at offset 18)")
+        .hasMessageContaining("Save it as UTF-8")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Input length"));
+    Path utf16 = dir.resolve("utf16.txt");
+    Files.write(utf16, "email | email\n".getBytes(StandardCharsets.UTF_16));
+    assertThatThrownBy(() -> FieldMapping.read(utf16))
+        .hasMessageContaining("UTF-16 byte-order mark");
+    assertThatThrownBy(() -> FieldMapping.read(dir))
+        .hasMessageContaining("it is a folder, not a file");
+    assertThatThrownBy(() -> FieldMapping.read(dir.resolve("missing.txt")))
+        .hasMessageContaining("missing.txt: no such file");
   }
 
   @Test
