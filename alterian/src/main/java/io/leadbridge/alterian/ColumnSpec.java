@@ -6,6 +6,8 @@ import java.util.Objects;
  * What a column of the package holds. Describes the data without quoting any of it: a column spec
  * is safe to log and share.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the column's name in the packaged file, safe for a database table
  * @param sourceName the column's name in the exported input
  * @param type the type inferred from every value
@@ -15,7 +17,6 @@ import java.util.Objects;
  * @param storedFormat how dates are written in the package (e.g. {@code CCYYMMDD HHMMSS}), or
  *     {@code null} for other types
  * @param sample a description of the values by type and length only, never a value
- *     <p>Immutable and thread-safe.
  */
 public record ColumnSpec(
     String name,

@@ -6,10 +6,11 @@ import java.util.Objects;
 /**
  * One file an export wrote: a complete file with its own header row.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param path where it is
  * @param rows data rows in it, not counting the header
  * @param bytes its size in bytes
- *     <p>Immutable and thread-safe.
  */
 public record ExportedFile(Path path, long rows, long bytes) {
   /**

@@ -7,11 +7,12 @@ import java.util.Objects;
 /**
  * A user that was read but not written, and why.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param position the line number in the source file, or the 1-based index of an in-memory record
  * @param userId the user's {@code user_id} where known, otherwise {@code null}
  * @param reason the kind of rejection
  * @param detail what exactly is wrong, naming the column or path but never quoting a value
- *     <p>Immutable and thread-safe.
  */
 public record Rejection(long position, String userId, Reason reason, String detail) {
 

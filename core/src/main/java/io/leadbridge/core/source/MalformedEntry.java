@@ -8,9 +8,10 @@ import java.util.Objects;
  * that is not an object, invalid UTF-8. The exporter reports it as a {@link Rejection} with reason
  * {@link Rejection.Reason#MALFORMED_INPUT} and goes on.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param position the line number or 1-based index in the source
  * @param detail what is wrong, without quoting the input (it may hold personal data)
- *     <p>Immutable and thread-safe.
  */
 public record MalformedEntry(long position, String detail) implements SourceEntry {
   /**
