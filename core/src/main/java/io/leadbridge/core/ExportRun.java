@@ -52,6 +52,7 @@ final class ExportRun implements RowSink {
   private final RowEncoder rows;
   private final SafeListener<ExportProgress> listener;
   private final int keyIndex;
+  private final KeyValues keyValues;
 
   private final boolean[] seen;
   private int unseen;
@@ -83,7 +84,8 @@ final class ExportRun implements RowSink {
     this.rows = new RowEncoder(format);
     this.listener = SafeListener.of(exporter.listener()::onProgress, "export");
     String key = exporter.keyColumnOrNull();
-    this.keyIndex = key == null ? -1 : mapping.indexOf(key);
+    this.keyValues = new KeyValues(mapping, key);
+    this.keyIndex = keyValues.index();
     this.seen = new boolean[mapping.columns().size()];
     this.unseen = seen.length;
   }
@@ -363,8 +365,14 @@ final class ExportRun implements RowSink {
     List<String> values;
     try {
       values = mapping.apply(user);
+      values = keyValues.check(user, values);
     } catch (RecordRejectedException e) {
       reject(new Rejection(user.position(), user.userId(), e.reason(), e.getMessage()));
+      return;
+    } catch (KeyValues.KeyRejected e) {
+      reject(
+          new Rejection(
+              user.position(), user.userId(), Rejection.Reason.INVALID_KEY, e.getMessage()));
       return;
     }
     if (!rows.encode(values)) {

@@ -24,6 +24,11 @@ public record Rejection(long position, String userId, Reason reason, String deta
     MISSING_REQUIRED,
     /** A value could not be formatted, e.g. a date that does not parse. */
     INVALID_VALUE,
+    /**
+     * The key column (the target's lookup field, e.g. the email) holds an array, an object, or for
+     * an email a number or a boolean: not one value a lead can be found by.
+     */
+    INVALID_KEY,
     /** A character cannot be written in the output's charset. */
     UNENCODABLE,
     /** The row alone, with the header, is larger than the file size limit. */

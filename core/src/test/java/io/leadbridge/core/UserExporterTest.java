@@ -2,6 +2,7 @@ package io.leadbridge.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.mapping.FieldMapping;
@@ -454,6 +455,61 @@ public class UserExporterTest {
     assertThat(last.done()).isTrue();
     assertThat(last.rowsWritten()).isEqualTo(10_000);
     assertThat(reports.subList(0, reports.size() - 1)).noneMatch(ExportProgress::done);
+  }
+
+  @Test
+  void aKeyThatIsNotOneValueRejectsTheUserAndSurroundingSpaceIsTrimmed() throws IOException {
+    List<Map<String, Object>> users = new ArrayList<>();
+    users.add(Map.of("user_id", "auth0|1", "email", List.of("a@x.com", "b@x.com")));
+    users.add(Map.of("user_id", "auth0|2", "email", Map.of("work", "a@x.com")));
+    users.add(Map.of("user_id", "auth0|3", "email", 42L));
+    users.add(Map.of("user_id", "auth0|4", "email", true));
+    users.add(Map.of("user_id", "auth0|5", "email", " five@x.com\t"));
+    users.add(Map.of("user_id", "auth0|6", "email", "FIVE@x.com"));
+    users.add(Map.of("user_id", "auth0|7", "email", "seven@x.com"));
+    ExportResult result =
+        UserExporter.builder()
+            .mapping(FieldMapping.builder().column("email", "email").build())
+            .mergePolicy(MergePolicy.FIRST)
+            .build()
+            .export(UserSource.of(users), dir.resolve("u.csv"));
+    assertThat(result.rejections())
+        .extracting(Rejection::userId, Rejection::reason)
+        .containsExactly(
+            tuple("auth0|1", Rejection.Reason.INVALID_KEY),
+            tuple("auth0|2", Rejection.Reason.INVALID_KEY),
+            tuple("auth0|3", Rejection.Reason.INVALID_KEY),
+            tuple("auth0|4", Rejection.Reason.INVALID_KEY));
+    assertThat(result.rejections().get(0).detail())
+        .isEqualTo("the key column 'email' holds an array at 'email', not one value");
+    assertThat(result.rejections().get(1).detail()).contains("an object");
+    assertThat(result.rejections().get(2).detail()).contains("a number", "not an email address");
+    assertThat(result.rejections().get(3).detail()).contains("a boolean");
+    assertThat(result.rejections()).allSatisfy(r -> assertThat(r.detail()).doesNotContain("@"));
+    // the trimmed key merges with its twin that differs only in case
+    assertThat(result.merges())
+        .extracting(Merge::userId, Merge::keptUserId)
+        .containsExactly(tuple("auth0|6", "auth0|5"));
+    assertThat(parse(dir.resolve("u.csv"), CsvFormat.CSV))
+        .extracting(r -> r.get(0))
+        .containsExactly("email", "five@x.com", "seven@x.com");
+    List<String> keys = new ArrayList<>();
+    result.rowKeys().orElseThrow().forEach(k -> keys.add(k.key()));
+    assertThat(keys).containsExactly("five@x.com", "seven@x.com");
+  }
+
+  @Test
+  void aNumberIsAPlausibleKeyWhenTheKeyColumnIsNotAnEmail() {
+    ExportResult result =
+        UserExporter.builder()
+            .mapping(FieldMapping.builder().column("app_metadata.crm_id", "crmId").build())
+            .keyColumn("crmId")
+            .build()
+            .export(
+                UserSource.of(List.of(Map.of("app_metadata", Map.of("crm_id", 1234L)))),
+                dir.resolve("ids.csv"));
+    assertThat(result.rowsWritten()).isEqualTo(1);
+    assertThat(result.rowsRejected()).isZero();
   }
 
   @Test

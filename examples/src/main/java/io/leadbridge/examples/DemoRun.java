@@ -617,6 +617,8 @@ final class DemoRun implements AutoCloseable {
         return "malformed input";
       case INVALID_VALUE:
         return "invalid value";
+      case INVALID_KEY:
+        return "email not one value";
       case UNENCODABLE:
         return "characters the charset cannot hold";
       case DUPLICATE_KEY:
