@@ -375,6 +375,19 @@ final class ExportRun implements RowSink {
               user.position(), user.userId(), Rejection.Reason.INVALID_KEY, e.getMessage()));
       return;
     }
+    int control = controlCharacterColumn(values);
+    if (control >= 0) {
+      reject(
+          new Rejection(
+              user.position(),
+              user.userId(),
+              Rejection.Reason.INVALID_VALUE,
+              "column '"
+                  + mapping.header().get(control)
+                  + "' holds a control character (such as U+0000) that a file for a marketing"
+                  + " system cannot carry"));
+      return;
+    }
     if (!rows.encode(values)) {
       reject(
           new Rejection(
@@ -464,6 +477,23 @@ final class ExportRun implements RowSink {
         unseen--;
       }
     }
+  }
+
+  /**
+   * The first column holding a C0 control character other than tab, line feed and carriage return
+   * (which quoting carries), or -1.
+   */
+  private static int controlCharacterColumn(List<String> values) {
+    for (int i = 0; i < values.size(); i++) {
+      String v = values.get(i);
+      for (int j = 0; j < v.length(); j++) {
+        char c = v.charAt(j);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+          return i;
+        }
+      }
+    }
+    return -1;
   }
 
   private String unencodableDetail(List<String> values) {

@@ -499,6 +499,39 @@ public class UserExporterTest {
   }
 
   @Test
+  void aControlCharacterSuchAsAnEscapedNulRejectsTheUserInsteadOfReachingTheFile()
+      throws IOException {
+    Path input = dir.resolve("nul.json");
+    Files.writeString(
+        input,
+        "{\"user_id\":\"a\",\"email\":\"a@x.com\",\"name\":\"A\\u0000B\"}\n"
+            + "{\"user_id\":\"b\",\"email\":\"b@x.com\",\"name\":\"tab\\there\"}\n");
+    ExportResult result;
+    try (UserSource source = UserSource.ndjson(input)) {
+      result =
+          UserExporter.builder()
+              .mapping(
+                  FieldMapping.builder().column("email", "email").column("name", "name").build())
+              .format(CsvFormat.TSV)
+              .build()
+              .export(source, dir.resolve("u.tsv"));
+    }
+    assertThat(result.rejections())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.userId()).isEqualTo("a");
+              assertThat(r.reason()).isEqualTo(Rejection.Reason.INVALID_VALUE);
+              assertThat(r.detail()).contains("column 'name'", "control character");
+            });
+    byte[] written = Files.readAllBytes(dir.resolve("u.tsv"));
+    for (byte b : written) {
+      assertThat(b).isNotZero();
+    }
+    assertThat(result.rowsWritten()).isEqualTo(1);
+  }
+
+  @Test
   void aNumberIsAPlausibleKeyWhenTheKeyColumnIsNotAnEmail() {
     ExportResult result =
         UserExporter.builder()

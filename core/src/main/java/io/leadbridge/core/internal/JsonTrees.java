@@ -156,13 +156,35 @@ public final class JsonTrees {
 
   /** Opens a file, transparently un-gzipping it when it starts with the gzip magic bytes. */
   public static InputStream open(Path file) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    InputStream raw = Files.newInputStream(file);
+    try {
+      return open(raw);
+    } catch (IOException | RuntimeException e) {
+      raw.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Wraps a stream for reading, gunzipping it when its first two bytes are gzip's magic number.
+   *
+   * @throws IOException with a message that says so if the gzip data ends inside its header
+   */
+  public static InputStream open(InputStream raw) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     in.mark(2);
     int b1 = in.read();
     int b2 = in.read();
     in.reset();
     if (b1 == 0x1f && b2 == 0x8b) {
-      return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+      try {
+        return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+      } catch (java.io.EOFException | java.util.zip.ZipException e) {
+        throw new IOException(
+            "it starts like gzip but its compressed data ends or breaks within the first bytes;"
+                + " the file is truncated or damaged. Download or export it again",
+            e);
+      }
     }
     return in;
   }

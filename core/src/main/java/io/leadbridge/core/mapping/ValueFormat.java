@@ -4,7 +4,6 @@ import io.leadbridge.core.internal.JsonTrees;
 import io.leadbridge.core.source.UserRecord;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -53,7 +52,8 @@ public interface ValueFormat {
   /**
    * An ISO-8601 instant in UTC, such as {@code 2024-03-01T09:30:00.125Z}. Accepts ISO-8601
    * date-times with an offset or {@code Z} (Auth0's {@code created_at}) and numbers as epoch
-   * milliseconds; empty stays empty.
+   * milliseconds from the years 1900 to 2200 (a number outside them, often seconds or microseconds,
+   * is refused rather than written as a far-off year); empty stays empty.
    *
    * @return the format
    */
@@ -147,6 +147,11 @@ final class ValueFormats {
         return instant == null ? "" : DateTimeFormatter.ISO_INSTANT.format(instant);
       };
 
+  /** 1900-01-01T00:00:00Z and 2200-01-01T00:00:00Z: the dates a user record plausibly holds. */
+  static final long MIN_EPOCH_MILLIS = -2_208_988_800_000L;
+
+  static final long MAX_EPOCH_MILLIS = 7_258_118_400_000L;
+
   static Instant instant(Object value) {
     if (value == null) {
       return null;
@@ -163,19 +168,24 @@ final class ValueFormats {
             "not an ISO-8601 date-time with an offset (expected e.g. 2024-03-01T09:30:00Z)");
       }
     }
-    if (value instanceof Long || value instanceof BigInteger) {
+    if (value instanceof Long || value instanceof BigInteger || value instanceof BigDecimal) {
+      long millis;
       try {
-        return Instant.ofEpochMilli(((Number) value).longValue());
-      } catch (DateTimeException e) {
-        throw new ValueFormatException("a number too large to be epoch milliseconds");
-      }
-    }
-    if (value instanceof BigDecimal) {
-      try {
-        return Instant.ofEpochMilli(((BigDecimal) value).longValueExact());
-      } catch (ArithmeticException | DateTimeException e) {
+        millis =
+            value instanceof BigDecimal
+                ? ((BigDecimal) value).longValueExact()
+                : value instanceof BigInteger
+                    ? ((BigInteger) value).longValueExact()
+                    : (Long) value;
+      } catch (ArithmeticException e) {
         throw new ValueFormatException("not a whole number of epoch milliseconds");
       }
+      if (millis < MIN_EPOCH_MILLIS || millis > MAX_EPOCH_MILLIS) {
+        throw new ValueFormatException(
+            "a number that as epoch milliseconds is outside the years 1900 to 2200 (is it in"
+                + " seconds or microseconds?)");
+      }
+      return Instant.ofEpochMilli(millis);
     }
     throw new ValueFormatException(
         "expected a date-time string or epoch milliseconds, found "

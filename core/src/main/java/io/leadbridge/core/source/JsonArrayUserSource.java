@@ -25,16 +25,13 @@ final class JsonArrayUserSource implements UserSource, Projectable {
   private final InputStream in;
   private final JsonParser parser;
   private boolean started;
+  private long index;
   private boolean done;
   private boolean closed;
 
   JsonArrayUserSource(Path file) {
     this.file = file;
-    try {
-      this.in = JsonTrees.open(file);
-    } catch (IOException e) {
-      throw new SourceException("Cannot open " + file + ": " + e.getMessage(), e);
-    }
+    this.in = NdjsonUserSource.open(file);
     this.parser = JsonTrees.FACTORY.createParser(ObjectReadContext.empty(), in);
   }
 
@@ -74,13 +71,16 @@ final class JsonArrayUserSource implements UserSource, Projectable {
         return null;
       }
       long line = parser.currentTokenLocation().getLineNr();
+      long position = ++index;
       if (t == JsonToken.START_OBJECT) {
         Map<String, Object> tree = JsonTrees.readUser(parser, keep);
-        return UserRecord.trusted(line, tree);
+        return UserRecord.trusted(position, tree);
       }
       String kind = JsonTrees.describe(t);
       parser.skipChildren();
-      return new MalformedEntry(line, "the array element is " + kind + ", not a user object");
+      return new MalformedEntry(
+          position,
+          "array element " + position + " (line " + line + ") is " + kind + ", not a user object");
     } catch (tools.jackson.core.exc.UnexpectedEndOfInputException e) {
       done = true;
       throw new SourceException(

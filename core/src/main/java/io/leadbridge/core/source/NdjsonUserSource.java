@@ -2,12 +2,14 @@ package io.leadbridge.core.source;
 
 import io.leadbridge.core.internal.JsonTrees;
 import io.leadbridge.core.internal.Projectable;
+import io.leadbridge.core.internal.files.IoErrors;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -26,7 +28,7 @@ final class NdjsonUserSource implements UserSource, Projectable {
   /** Longest line accepted; longer lines are skipped and reported. */
   static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-  private final Path file;
+  private final String name;
   private final InputStream in;
   private final byte[] buf = new byte[1 << 16];
   private int bufPos;
@@ -36,12 +38,36 @@ final class NdjsonUserSource implements UserSource, Projectable {
   private boolean eof;
   private boolean closed;
 
+  private boolean started;
+
   NdjsonUserSource(Path file) {
-    this.file = file;
+    this(file.toString(), open(file));
+  }
+
+  NdjsonUserSource(String name, InputStream in) {
+    this.name = name;
+    this.in = in;
+  }
+
+  /** Opens a file, gunzipping it if its first bytes say so; every failure says why. */
+  static InputStream open(Path file) {
+    Optional<String> unreadable = IoErrors.unreadable(file);
+    if (unreadable.isPresent()) {
+      throw new SourceException("Cannot read " + file + ": " + unreadable.get() + ".");
+    }
     try {
-      this.in = JsonTrees.open(file);
+      return JsonTrees.open(file);
     } catch (IOException e) {
-      throw new SourceException("Cannot open " + file + ": " + e.getMessage(), e);
+      throw new SourceException("Cannot read " + file + ": " + IoErrors.reason(e) + ".", e);
+    }
+  }
+
+  /** Wraps a stream, gunzipping it if its first bytes say so. */
+  static InputStream open(InputStream in, String name) {
+    try {
+      return JsonTrees.open(in);
+    } catch (IOException e) {
+      throw new SourceException("Cannot read " + name + ": " + IoErrors.reason(e) + ".", e);
     }
   }
 
@@ -59,14 +85,14 @@ final class NdjsonUserSource implements UserSource, Projectable {
       } catch (EOFException | ZipException e) {
         throw new SourceException(
             "The compressed data in "
-                + file
+                + name
                 + " ends early or is corrupt after line "
                 + lineNumber
                 + "; the file is probably truncated. Download or export it again.",
             e);
       } catch (IOException e) {
         throw new SourceException(
-            "Cannot read " + file + " after line " + lineNumber + ": " + e.getMessage(), e);
+            "Cannot read " + name + " after line " + lineNumber + ": " + IoErrors.reason(e), e);
       }
       if (tooLong) {
         return new MalformedEntry(
@@ -82,6 +108,10 @@ final class NdjsonUserSource implements UserSource, Projectable {
       }
       if (isBlank(line, start, length)) {
         continue;
+      }
+      if (!started) {
+        started = true;
+        checkFirstLine(start, length);
       }
       return parse(start, length);
     }
@@ -103,6 +133,48 @@ final class NdjsonUserSource implements UserSource, Projectable {
       return UserRecord.trusted(lineNumber, tree);
     } catch (JacksonException e) {
       return new MalformedEntry(lineNumber, JsonTrees.describe(e));
+    }
+  }
+
+  /**
+   * Refuses at once an input that is not NDJSON at all, rather than reporting every one of its
+   * lines as malformed: UTF-16 text, a JSON array, a pretty-printed JSON document.
+   */
+  private void checkFirstLine(int start, int end) {
+    boolean bom16 =
+        end - start >= 2
+            && ((line[start] == (byte) 0xFF && line[start + 1] == (byte) 0xFE)
+                || (line[start] == (byte) 0xFE && line[start + 1] == (byte) 0xFF));
+    boolean nul = false;
+    for (int i = start; i < Math.min(end, start + 64); i++) {
+      nul |= line[i] == 0;
+    }
+    if (bom16 || nul) {
+      throw new SourceException(
+          name
+              + " looks like UTF-16 text ("
+              + (bom16 ? "it starts with a UTF-16 byte-order mark" : "it holds NUL bytes")
+              + "); Leadbridge reads UTF-8. Convert it, e.g. iconv -f UTF-16 -t UTF-8.");
+    }
+    int i = start;
+    while (i < end && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) {
+      i++;
+    }
+    int j = end;
+    while (j > i && (line[j - 1] == ' ' || line[j - 1] == '\t' || line[j - 1] == '\r')) {
+      j--;
+    }
+    if (i < j && line[i] == '[') {
+      throw new SourceException(
+          name
+              + " holds a JSON array, not one JSON object per line (NDJSON): read it with"
+              + " UserSource.jsonArray (--input-format json).");
+    }
+    if (j - i == 1 && line[i] == '{') {
+      throw new SourceException(
+          name
+              + " holds pretty-printed JSON (an object spread over several lines), not one JSON"
+              + " object per line (NDJSON). Write one user per line, e.g. with jq -c.");
     }
   }
 
@@ -187,12 +259,12 @@ final class NdjsonUserSource implements UserSource, Projectable {
     try {
       in.close();
     } catch (IOException e) {
-      throw new SourceException("Cannot close " + file + ": " + e.getMessage(), e);
+      throw new SourceException("Cannot close " + name + ": " + IoErrors.reason(e), e);
     }
   }
 
   @Override
   public String toString() {
-    return "UserSource.ndjson(" + file + ")";
+    return "UserSource.ndjson(" + name + ")";
   }
 }

@@ -1,6 +1,7 @@
 package io.leadbridge.core.source;
 
 import java.io.Closeable;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -50,7 +51,9 @@ public interface UserSource extends Closeable {
   /**
    * Opens an NDJSON file: one JSON object per line. A gzipped file is recognised by its first
    * bytes, whatever its name. Blank lines are skipped; a line that is not a JSON object, or is not
-   * valid UTF-8, becomes a {@link MalformedEntry} with its line number.
+   * valid UTF-8, becomes a {@link MalformedEntry} with its line number. A file that is not NDJSON
+   * at all (UTF-16 text, a JSON array, pretty-printed JSON) is refused at its first line with a
+   * {@link SourceException} that says what it is.
    *
    * @param file the file
    * @return an open source; close it when done
@@ -58,6 +61,21 @@ public interface UserSource extends Closeable {
    */
   static UserSource ndjson(Path file) {
     return new NdjsonUserSource(Objects.requireNonNull(file, "file"));
+  }
+
+  /**
+   * Reads NDJSON from a stream, such as standard input, as {@link #ndjson(Path)} reads a file: gzip
+   * recognised by its first bytes, one user per line. Closing the source closes the stream.
+   *
+   * @param in the bytes
+   * @param name what the stream is, for messages: {@code "standard input"}
+   * @return an open source; close it when done
+   * @throws SourceException if the stream's first bytes cannot be read
+   */
+  static UserSource ndjson(InputStream in, String name) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(name, "name");
+    return new NdjsonUserSource(name, NdjsonUserSource.open(in, name));
   }
 
   /**

@@ -52,4 +52,15 @@ class ValueFormatTest {
     assertThat(ValueFormat.join(",").format("single")).isEqualTo("single");
     assertThat(ValueFormat.join(",").format(List.of())).isEmpty();
   }
+
+  @Test
+  void aNumberThatIsNoPlausibleDateIsRefusedNotWrittenAsAFarOffYear() {
+    assertThatThrownBy(() -> ValueFormat.isoInstant().format(4_807_152_333_409_000L))
+        .isInstanceOf(ValueFormatException.class)
+        .hasMessageContaining("outside the years 1900 to 2200");
+    assertThatThrownBy(() -> ValueFormat.epochMillis().format(-3_000_000_000_000L))
+        .isInstanceOf(ValueFormatException.class);
+    assertThat(ValueFormat.isoInstant().format(1_700_000_000_000L))
+        .isEqualTo("2023-11-14T22:13:20Z");
+  }
 }

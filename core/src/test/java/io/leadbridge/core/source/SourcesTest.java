@@ -157,7 +157,8 @@ class SourcesTest {
     assertThat(entries).hasSize(3);
     assertThat(((UserRecord) entries.get(0)).userId()).isEqualTo("a");
     assertThat(entries.get(1)).isInstanceOf(MalformedEntry.class);
-    assertThat(entries.get(1).position()).isEqualTo(3);
+    assertThat(entries.get(1).position()).isEqualTo(2);
+    assertThat(((MalformedEntry) entries.get(1)).detail()).contains("element 2 (line 3)");
     assertThat(((UserRecord) entries.get(2)).get("x[0].y")).isEqualTo(1L);
   }
 
@@ -243,5 +244,70 @@ class SourcesTest {
     assertThat(((MalformedEntry) entries.get(1)).detail()).contains("control character");
     assertThat(entries.get(2)).isInstanceOf(MalformedEntry.class);
     assertThat(((UserRecord) entries.get(3)).userId()).isEqualTo("ok");
+  }
+
+  @Test
+  void elementsOfAOneLineJsonArrayHaveDistinctPositions() throws IOException {
+    Path file =
+        write("one-line.json", "[1, 2, {\"user_id\":\"a\"}, 3]".getBytes(StandardCharsets.UTF_8));
+    List<SourceEntry> entries = readAll(UserSource.jsonArray(file));
+    assertThat(entries).extracting(SourceEntry::position).containsExactly(1L, 2L, 3L, 4L);
+  }
+
+  @Test
+  void aFileThatIsNotNdjsonAtAllIsRefusedAtItsFirstLineSayingWhatItIs() throws IOException {
+    Path utf16 = write("utf16.json", "{\"user_id\":\"a\"}\n".getBytes(StandardCharsets.UTF_16));
+    assertThatThrownBy(() -> readAll(UserSource.ndjson(utf16)))
+        .isInstanceOf(SourceException.class)
+        .hasMessageContaining("looks like UTF-16 text")
+        .hasMessageContaining("byte-order mark");
+    Path utf16le =
+        write("utf16le.json", "{\"user_id\":\"a\"}\n".getBytes(StandardCharsets.UTF_16LE));
+    assertThatThrownBy(() -> readAll(UserSource.ndjson(utf16le)))
+        .hasMessageContaining("looks like UTF-16 text (it holds NUL bytes)");
+    Path array =
+        write(
+            "array.json",
+            "[\n {\"user_id\":\"a\"},\n {\"user_id\":\"b\"}\n]\n".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> readAll(UserSource.ndjson(array)))
+        .hasMessageContaining("holds a JSON array")
+        .hasMessageContaining("UserSource.jsonArray");
+    StringBuilder pretty = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      pretty.append("{\n  \"user_id\": \"auth0|").append(i).append("\",\n  \"email\": \"x\"\n}\n");
+    }
+    Path prettyFile = write("pretty.json", pretty.toString().getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> readAll(UserSource.ndjson(prettyFile)))
+        .hasMessageContaining("pretty-printed JSON");
+  }
+
+  @Test
+  void aFileThatCannotBeReadSaysWhyNotOnlyItsPath() throws IOException {
+    Path magicOnly = write("cut.json.gz", new byte[] {0x1f, (byte) 0x8b});
+    assertThatThrownBy(() -> UserSource.ndjson(magicOnly))
+        .isInstanceOf(SourceException.class)
+        .hasMessageContaining("cut.json.gz")
+        .hasMessageContaining("starts like gzip")
+        .hasMessageContaining("truncated")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("null"));
+    assertThatThrownBy(() -> UserSource.ndjson(dir))
+        .hasMessageContaining("it is a folder, not a file");
+    assertThatThrownBy(() -> UserSource.jsonArray(dir.resolve("missing.json")))
+        .hasMessageContaining("missing.json: no such file");
+  }
+
+  @Test
+  void ndjsonFromAStreamSuchAsStandardInput() throws IOException {
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write("{\"user_id\":\"a\"}\n{\"user_id\":\"b\"}\n".getBytes(StandardCharsets.UTF_8));
+    }
+    try (UserSource source =
+        UserSource.ndjson(new java.io.ByteArrayInputStream(gz.toByteArray()), "standard input")) {
+      assertThat(((UserRecord) source.next()).userId()).isEqualTo("a");
+      assertThat(((UserRecord) source.next()).userId()).isEqualTo("b");
+      assertThat(source.next()).isNull();
+      assertThat(source.toString()).contains("standard input");
+    }
   }
 }
