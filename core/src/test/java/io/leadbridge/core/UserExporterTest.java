@@ -532,6 +532,35 @@ public class UserExporterTest {
   }
 
   @Test
+  void aUserIdReadTwiceIsWrittenOnceWhenMergingNotMergedIntoItself() throws IOException {
+    List<Map<String, Object>> users =
+        List.of(
+            Map.of("user_id", "auth0|1", "email", "one@x.com"),
+            Map.of("user_id", "auth0|2", "email", "two@x.com"),
+            Map.of("user_id", "auth0|2", "email", "two@x.com"),
+            Map.of("user_id", "auth0|3", "email", "three@x.com"),
+            Map.of("user_id", "auth0|3", "email", "other@x.com"),
+            Map.of("email", "noid@x.com"));
+    ExportResult result =
+        UserExporter.builder()
+            .mapping(FieldMapping.builder().column("email", "email").build())
+            .mergePolicy(MergePolicy.FIRST)
+            .build()
+            .export(UserSource.of(users), dir.resolve("u.csv"));
+    assertThat(result.merges()).isEmpty();
+    assertThat(result.rejections())
+        .extracting(Rejection::position, Rejection::userId, Rejection::reason)
+        .containsExactlyInAnyOrder(
+            tuple(3L, "auth0|2", Rejection.Reason.DUPLICATE_USER_ID),
+            tuple(5L, "auth0|3", Rejection.Reason.DUPLICATE_USER_ID));
+    assertThat(parse(dir.resolve("u.csv"), CsvFormat.CSV))
+        .extracting(r -> r.get(0))
+        .containsExactly("email", "one@x.com", "two@x.com", "three@x.com", "noid@x.com");
+    assertThat(result.entriesRead())
+        .isEqualTo(result.rowsWritten() + result.rowsRejected() + result.rowsMerged());
+  }
+
+  @Test
   void aNumberIsAPlausibleKeyWhenTheKeyColumnIsNotAnEmail() {
     ExportResult result =
         UserExporter.builder()

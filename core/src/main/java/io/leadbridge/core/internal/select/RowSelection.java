@@ -21,8 +21,10 @@ import java.util.List;
 
 /**
  * The part of an export that holds rows back until every user is read, then chooses which to write:
- * against a sync state only new and changed users ({@link StateComparison}), and of users sharing a
- * key value only one ({@link KeyMerge}). Memory stays bounded whatever the number of users:
+ * against a sync state only new and changed users ({@link StateComparison}), of users sharing a key
+ * value only one ({@link KeyMerge}), and of users read twice with one {@code user_id} only the
+ * first (the comparison does it, against no state when merging only). Memory stays bounded whatever
+ * the number of users:
  *
  * <ol>
  *   <li>While the source is read, each row that would be written goes to {@link CandidateRows}, and
@@ -43,6 +45,7 @@ public final class RowSelection implements Closeable {
   private final int keyIndex;
   private final CandidateRows candidates;
   private final StateComparison comparison;
+  private final boolean sync;
   private final KeyMerge merge;
   private boolean finishing;
 
@@ -83,9 +86,11 @@ public final class RowSelection implements Closeable {
     this.sink = sink;
     this.keyIndex = keyColumn == null ? -1 : header.indexOf(keyColumn);
     MergePolicy merging = keyColumn == null ? null : policy;
-    long budget = Math.max(1 << 20, sortBufferBytes / (state != null && merging != null ? 2 : 1));
+    long budget = Math.max(1 << 20, sortBufferBytes / (merging != null ? 2 : 1));
+    // without a state, a comparison against none still finds the user_ids read twice
+    this.sync = state != null;
     this.comparison =
-        state == null
+        state == null && merging == null
             ? null
             : new StateComparison(state, guard, header, format, keyColumn, dir, outputName, budget);
     this.merge =
@@ -107,7 +112,8 @@ public final class RowSelection implements Closeable {
   public boolean stage(UserRecord user, List<String> values, byte[] encoded, int length)
       throws IOException {
     String userId = user.userId();
-    if (comparison != null && (userId == null || userId.isEmpty())) {
+    boolean tracked = userId != null && !userId.isEmpty();
+    if (sync && !tracked) {
       sink.reject(
           new Rejection(
               user.position(),
@@ -123,7 +129,7 @@ public final class RowSelection implements Closeable {
     String key = keyIndex < 0 ? "" : values.get(keyIndex);
     int index = candidates.add(encoded, length, userId, key);
     long updatedAt = needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
-    if (comparison != null) {
+    if (comparison != null && tracked) {
       comparison.add(userId, user.position(), index, encoded, length, key, updatedAt);
     } else {
       toMerge(userId, user.position(), index, key, updatedAt, StateComparison.NEW);
@@ -133,7 +139,7 @@ public final class RowSelection implements Closeable {
 
   /** A user that the export rejected: in a sync its state entry stays as it was. */
   public void rejected(Rejection r) throws IOException {
-    if (finishing || comparison == null || r.userId() == null || r.userId().isEmpty()) {
+    if (finishing || !sync || r.userId() == null || r.userId().isEmpty()) {
       return;
     }
     comparison.addRejected(r.userId(), r.position());
@@ -234,7 +240,7 @@ public final class RowSelection implements Closeable {
 
   /** Moves the side files into place beside the export; returns the merges file or null. */
   public Path publish() throws IOException {
-    if (comparison != null) {
+    if (sync) {
       comparison.publish();
     }
     return merge == null ? null : merge.publish();
@@ -242,7 +248,7 @@ public final class RowSelection implements Closeable {
 
   /** The comparison with the state, for the export's result; {@code null} without a state. */
   public SyncSummary summary(List<Path> files) {
-    if (comparison == null) {
+    if (!sync) {
       return null;
     }
     return comparison.summary(

@@ -26,7 +26,7 @@ import java.util.Locale;
  * user is new, changed or unchanged; users only in the state are absent; a {@code user_id} read
  * twice is rejected after its first; the new entries go to a pending file that {@link
  * FileSyncState#commit} reads. Users whose key value changed and absent users are listed in side
- * files beside the export.
+ * files beside the export. Without a state it only finds the {@code user_id}s read twice.
  */
 public final class StateComparison implements AutoCloseable {
   /** A user not in the state. */
@@ -72,7 +72,8 @@ public final class StateComparison implements AutoCloseable {
   /**
    * Starts a comparison.
    *
-   * @param state the state, as an export against it received it
+   * @param state the state, as an export against it received it; {@code null} to find only the
+   *     {@code user_id}s read twice, every user being new
    * @param guard when to refuse an input that would remove too many users
    * @param columns the export's header
    * @param format the export's format
@@ -92,7 +93,7 @@ public final class StateComparison implements AutoCloseable {
       long sortBufferBytes) {
     this.state = state;
     this.guard = guard;
-    this.base = state.meta();
+    this.base = state == null ? FileSyncState.Meta.EMPTY : state.meta();
     this.keyColumn = keyColumn == null ? "" : keyColumn;
     this.fullRunReason = fullRunReason(base, columns, format, this.keyColumn);
     this.byUser =
@@ -164,10 +165,11 @@ public final class StateComparison implements AutoCloseable {
   public void run(Outcome outcome, long entriesRead, long malformed) throws IOException {
     keepAbsent = malformed > 0 && !guard.allowMassRemoval();
     boolean sameKey = base.generation() == 0 || base.keyColumn().equals(keyColumn);
-    pendingFile = state.newPendingFile();
+    pendingFile = state == null ? null : state.newPendingFile();
     try (ExternalSorter.Cursor<SourceRec> src = byUser.sorted();
-        StateEntries.Reader old = state.openEntries(base);
-        StateEntries.Writer pending = new StateEntries.Writer(pendingFile)) {
+        StateEntries.Reader old = state == null ? null : state.openEntries(base);
+        StateEntries.Writer pending =
+            pendingFile == null ? null : new StateEntries.Writer(pendingFile)) {
       SourceRec s = src.next();
       StateEntries.Entry o = old == null ? null : old.next();
       String lastOld = null;
@@ -230,19 +232,26 @@ public final class StateComparison implements AutoCloseable {
             lookupChanges++;
             lookupOut.write(id, prev.key(), kept.key());
           }
-          pending.write(
+          write(
+              pending,
               new StateEntries.Entry(id, kept.fingerprint(), kept.key(), cls, kept.index()));
           outcome.classified(id, kept.position(), kept.index(), kept.key(), kept.updatedAt(), cls);
         } else if (prev != null) {
           if (rejectedNow) {
             int flag = fullRunReason != null ? 0 : prev.flag();
-            pending.write(new StateEntries.Entry(id, prev.fingerprint(), prev.key(), flag, -1));
+            write(pending, new StateEntries.Entry(id, prev.fingerprint(), prev.key(), flag, -1));
           } else {
             absent(prev, pending);
           }
         }
       }
       RemovalCheck.check(guard, base.users(), absentUsers, usersSeen, entriesRead, malformed);
+    }
+  }
+
+  private static void write(StateEntries.Writer pending, StateEntries.Entry e) throws IOException {
+    if (pending != null) {
+      pending.write(e);
     }
   }
 
@@ -253,7 +262,7 @@ public final class StateComparison implements AutoCloseable {
     if (keepAbsent) {
       absentKept++;
       int flag = fullRunReason != null ? 0 : e.flag();
-      pending.write(new StateEntries.Entry(e.userId(), e.fingerprint(), e.key(), flag, -1));
+      write(pending, new StateEntries.Entry(e.userId(), e.fingerprint(), e.key(), flag, -1));
     }
   }
 
