@@ -6,6 +6,8 @@ import io.leadbridge.core.internal.SafeListener;
 import io.leadbridge.core.internal.csv.CsvRows;
 import io.leadbridge.core.internal.csv.PartWriter;
 import io.leadbridge.core.internal.csv.RowEncoder;
+import io.leadbridge.core.internal.files.FolderLock;
+import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.SideFile;
 import io.leadbridge.core.internal.select.RowSelection;
@@ -143,8 +145,17 @@ final class ExportRun implements RowSink {
     this.dir = absolute.getParent();
     this.outputName = absolute.getFileName().toString();
     boolean done = false;
+    FolderLock lock = null;
     try {
-      Files.createDirectories(dir);
+      lock = acquire(dir);
+      int leftovers = OwnerOnlyFiles.deleteLeftovers(dir, outputName);
+      if (leftovers > 0) {
+        LOG.info(
+            "Deleted {} temporary file(s) an interrupted export of {} left in {}",
+            leftovers,
+            outputName,
+            dir);
+      }
       rejectionsOut =
           new SideFile(dir, outputName + ".rejections", "position", "user_id", "reason", "detail");
       headerBytes = encodeHeader();
@@ -212,7 +223,8 @@ final class ExportRun implements RowSink {
           summary);
     } catch (IOException e) {
       throw new ExportException(
-          "Cannot write the export to " + dir + ": " + e.getMessage() + ". Nothing was kept.", e);
+          "Cannot write the export to " + dir + ": " + IoErrors.reason(e) + ". Nothing was kept.",
+          e);
     } finally {
       if (selection != null) {
         selection.close();
@@ -220,6 +232,18 @@ final class ExportRun implements RowSink {
       if (!done) {
         discard();
       }
+      if (lock != null) {
+        lock.close();
+      }
+    }
+  }
+
+  private static FolderLock acquire(Path dir) {
+    try {
+      return FolderLock.acquire(dir, "export");
+    } catch (IOException e) {
+      throw new ExportException(
+          "Cannot write the export to " + dir + ": " + IoErrors.reason(e) + ".", e);
     }
   }
 

@@ -36,14 +36,19 @@ public final class OwnerOnlyFiles {
     return mode(dir, "rw-------");
   }
 
-  /** A new empty owner-only file in {@code dir}, hidden, named after the output. */
+  /**
+   * A new empty owner-only file in {@code dir}, hidden, named after the output: {@code
+   * .users.tsv.<random><suffix>}. Like every temporary file made here it is deleted at exit unless
+   * moved into place first (see {@link TempFiles}).
+   */
   public static Path createTemp(Path dir, String outputName, String suffix) throws IOException {
     return createTempFile(dir, "." + outputName + ".", suffix);
   }
 
   /** A new empty owner-only file in {@code dir} with a random name between prefix and suffix. */
   public static Path createTempFile(Path dir, String prefix, String suffix) throws IOException {
-    Path file = Files.createTempFile(dir, prefix, suffix, mode(dir, "rw-------"));
+    Path file =
+        TempFiles.register(Files.createTempFile(dir, prefix, suffix, mode(dir, "rw-------")));
     if (!posix(dir)) {
       restrict(file);
     }
@@ -52,7 +57,7 @@ public final class OwnerOnlyFiles {
 
   /** A new owner-only folder in {@code dir} with a random name after the prefix. */
   public static Path createTempDirectory(Path dir, String prefix) throws IOException {
-    return Files.createTempDirectory(dir, prefix, mode(dir, "rwx------"));
+    return TempFiles.register(Files.createTempDirectory(dir, prefix, mode(dir, "rwx------")));
   }
 
   /** Creates a folder and its missing parents; the folder itself is owner-only. */
@@ -107,6 +112,31 @@ public final class OwnerOnlyFiles {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
+    TempFiles.forget(from);
+  }
+
+  /**
+   * Deletes the hidden temporary files an earlier export named {@code outputName} left in {@code
+   * dir} when it was killed. Call it only while holding the folder ({@link FolderLock}): then no
+   * other run is using them.
+   *
+   * @return how many were deleted
+   */
+  public static int deleteLeftovers(Path dir, String outputName) throws IOException {
+    String prefix = "." + outputName + ".";
+    int n = 0;
+    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(prefix)
+            && (name.endsWith(".tmp") || name.endsWith(".marketo-parts"))
+            && !name.equals(prefix)) {
+          TempFiles.deleteTree(p);
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   /** Deletes a file if it exists, ignoring a failure: for cleaning up after another failure. */
@@ -114,6 +144,7 @@ public final class OwnerOnlyFiles {
     if (file == null) {
       return;
     }
+    TempFiles.forget(file);
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
