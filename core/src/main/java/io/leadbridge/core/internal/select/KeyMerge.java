@@ -85,7 +85,8 @@ final class KeyMerge {
       RowSink sink,
       Path dir,
       String outputName,
-      long sortBufferBytes)
+      long sortBufferBytes,
+      long expectedUsers)
       throws IOException {
     this.policy = policy;
     this.keyColumn = keyColumn;
@@ -102,7 +103,7 @@ final class KeyMerge {
             sortBufferBytes);
     this.mergesOut =
         new SideFile(dir, outputName + ".merges", "position", "user_id", "kept_user_id", "policy");
-    this.firsts = new HashTable(dir, outputName, 8, 1 << 16);
+    this.firsts = new HashTable(dir, outputName, 8, Math.max(1 << 16, expectedUsers));
   }
 
   /** Whether the policy needs each user's {@code updated_at}. */

@@ -94,11 +94,6 @@ public final class RowSelection implements Closeable {
     StagedUsers s = null;
     StateComparison cmp = null;
     try {
-      m =
-          merging == null
-              ? null
-              : new KeyMerge(
-                  merging, keyColumn, maxMergesInMemory, sink, dir, outputName, sortBufferBytes);
       c = new CandidateRows(dir, outputName);
       s = new StagedUsers(dir, outputName);
       // without a state, a comparison against none still finds the user_ids read twice
@@ -106,7 +101,22 @@ public final class RowSelection implements Closeable {
           state == null && merging == null
               ? null
               : new StateComparison(state, guard, header, format, keyColumn, dir, outputName);
+      m =
+          merging == null
+              ? null
+              : new KeyMerge(
+                  merging,
+                  keyColumn,
+                  maxMergesInMemory,
+                  sink,
+                  dir,
+                  outputName,
+                  sortBufferBytes,
+                  cmp == null ? 0 : cmp.stateUsers());
     } catch (IOException | RuntimeException e) {
+      if (cmp != null) {
+        cmp.close();
+      }
       if (m != null) {
         m.discard();
       }

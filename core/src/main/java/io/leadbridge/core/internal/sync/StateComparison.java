@@ -177,6 +177,11 @@ public final class StateComparison implements AutoCloseable {
     return null;
   }
 
+  /** How many users the state held when the export began. */
+  public long stateUsers() {
+    return base.users();
+  }
+
   /** The hash the state keeps of a key value, compared ignoring case. */
   public static long keyHash(String key) {
     return Hash128.hash64(key.toLowerCase(Locale.ROOT));
