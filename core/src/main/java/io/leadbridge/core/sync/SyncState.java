@@ -48,10 +48,10 @@ import javax.sql.DataSource;
  * if never confirmed, so the export is a full run, and {@link SyncSummary#fullRunReason()} says
  * why.
  *
- * <p><b>Cost.</b> An export reads the state once, in bulk, into an off-heap table (about 40 bytes
- * per user in a temporary file beside the export; the heap does not grow with the users), and
- * classifies each user as it is read: unchanged users are neither staged nor sorted. A commit
- * writes only the users that changed.
+ * <p><b>Cost.</b> An export reads the state once, in bulk, into off-heap tables (memory-mapped
+ * temporary files beside the export, about 250 bytes per user at most; the heap does not grow with
+ * the users), and classifies each user as it is read: unchanged users are neither staged nor
+ * sorted. A commit writes only the users that changed. Figures are in the benchmarks' README.
  *
  * <p>The state holds personal data (user ids and key values): the embedded store's folder is
  * created readable by its owner only. A state is safe to share between threads. Obtain one with

@@ -63,6 +63,7 @@ public final class JdbcSyncState implements SyncState {
 
   private final StateStore store;
   private StateStore.Lease lease;
+  private boolean compact;
   private int runs;
   private boolean closed;
 
@@ -312,6 +313,10 @@ public final class JdbcSyncState implements SyncState {
     if (runs <= 0) {
       runs = 0;
       if (lease != null) {
+        if (compact) {
+          compact = false;
+          store.compact(lease.connection());
+        }
         lease.close();
         lease = null;
       }
@@ -434,6 +439,8 @@ public final class JdbcSyncState implements SyncState {
       }
       try {
         SyncState.Committed done = apply(lease.connection(), sync, export, confirmation);
+        long written = sync.stagedCount + sync.opsCount;
+        compact = written > 50_000 && written * 10 > done.users();
         sync.committed = true;
         sync.release();
         return done;

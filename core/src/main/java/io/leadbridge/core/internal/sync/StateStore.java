@@ -47,6 +47,12 @@ abstract class StateStore {
    */
   abstract Lease lease() throws SQLException;
 
+  /**
+   * Gives the space a large commit left behind back to the file system, on the run's connection
+   * just before it is released; nothing for a server database, which does it by itself.
+   */
+  void compact(Connection c) {}
+
   /** Translates a failure to connect to or use the store, naming the store. */
   SyncException failure(String doing, SQLException e) {
     return new SyncException(
