@@ -128,44 +128,7 @@ public final class Auth0Emulator implements AutoCloseable {
     this.userEdits = new Auth0UserEdits(b.users, b.clock);
     this.jobs =
         new Auth0JobStore(b.users, connections, userEdits, b.jobDuration, b.linkTtl, b.clock);
-    this.server =
-        EmulatorServer.builder("Auth0", Endpoint.class)
-            .classifier(Auth0Emulator::classify)
-            .route(Endpoint.TOKEN, tenant::token)
-            .route(
-                Endpoint.CONNECTIONS,
-                tenant.managementApi(Auth0Tenant.READ_CONNECTIONS, tenant::connections))
-            .route(
-                Endpoint.CREATE_EXPORT, tenant.managementApi(Auth0Tenant.READ_USERS, jobs::create))
-            .route(Endpoint.GET_JOB, tenant.managementApi(Auth0Tenant.READ_USERS, jobs::get))
-            .route(Endpoint.DOWNLOAD, jobs::download)
-            .route(
-                Endpoint.OTHER, ex -> Auth0Tenant.apiError(ex, 404, "Not Found", "Not Found", null))
-            .faultAnswer(tenant::injected)
-            .jsonType("application/json; charset=utf-8")
-            .keepBodies(true)
-            .clock(b.clock)
-            .sleeper(b.sleeper)
-            .start();
-  }
-
-  private static Endpoint classify(String method, String path) {
-    if (method.equals("POST") && path.equals("/oauth/token")) {
-      return Endpoint.TOKEN;
-    }
-    if (method.equals("GET") && path.equals("/api/v2/connections")) {
-      return Endpoint.CONNECTIONS;
-    }
-    if (method.equals("POST") && path.equals("/api/v2/jobs/users-exports")) {
-      return Endpoint.CREATE_EXPORT;
-    }
-    if (method.equals("GET") && path.startsWith("/api/v2/jobs/")) {
-      return Endpoint.GET_JOB;
-    }
-    if (method.equals("GET") && path.startsWith("/exports/")) {
-      return Endpoint.DOWNLOAD;
-    }
-    return Endpoint.OTHER;
+    this.server = Auth0Routes.start(tenant, jobs, b.clock, b.sleeper);
   }
 
   /**

@@ -34,8 +34,9 @@ public final class RateLimiter {
   private final ArrayDeque<Instant> admitted = new ArrayDeque<>();
 
   private RateLimiter(int limit, Duration window, Clock clock, boolean sliding) {
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("The window must be positive.");
+    Objects.requireNonNull(window, "window");
+    if (!sliding && (window.isNegative() || window.isZero())) {
+      throw new IllegalArgumentException("A fixed window must be positive.");
     }
     this.limit = limit;
     this.window = window;
@@ -47,9 +48,10 @@ public final class RateLimiter {
    * Windows of a fixed length starting at the epoch; every call counts, allowed or not.
    *
    * @param limit calls allowed per window
-   * @param window the length of a window
+   * @param window the length of a window; positive
    * @param clock the emulator's clock
    * @return the limiter
+   * @throws IllegalArgumentException if the window is zero or negative
    */
   public static RateLimiter fixedWindow(int limit, Duration window, Clock clock) {
     return new RateLimiter(limit, window, clock, false);
@@ -59,7 +61,7 @@ public final class RateLimiter {
    * A window ending now; only calls let through count.
    *
    * @param limit calls allowed in any window
-   * @param window the length of the window
+   * @param window the length of the window; zero or less counts no call for long
    * @param clock the emulator's clock
    * @return the limiter
    */
