@@ -1,5 +1,6 @@
 package io.leadbridge.testkit;
 
+import io.leadbridge.core.internal.Json;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -273,9 +274,9 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
             flush();
           }
         };
-    try (JsonGenerator g = JsonValues.generator(shield)) {
+    try (JsonGenerator g = Json.generator(shield)) {
       for (Map<String, ?> user : users) {
-        JsonValues.write(g, user);
+        Json.write(g, user);
         g.flush();
         shield.write('\n');
       }
