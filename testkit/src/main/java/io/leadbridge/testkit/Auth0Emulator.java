@@ -54,7 +54,7 @@ import java.util.stream.Stream;
  */
 public final class Auth0Emulator implements AutoCloseable {
 
-  /** The kinds of request the emulator answers, for fault injection and assertions. */
+  /** The kinds of request the emulator answers, for fault injection and assertions. Thread-safe. */
   public enum Endpoint {
     /** {@code POST /oauth/token}. */
     TOKEN,
@@ -71,7 +71,7 @@ public final class Auth0Emulator implements AutoCloseable {
   }
 
   /**
-   * A request the emulator received. Immutable, so thread-safe.
+   * A request the emulator received. Thread-safe: those the emulator records are immutable.
    *
    * @param endpoint what it was for
    * @param method the HTTP method

@@ -47,7 +47,7 @@ import java.util.Objects;
  */
 public final class MarketoEmulator implements AutoCloseable {
 
-  /** The kinds of call the emulator answers. */
+  /** The kinds of call the emulator answers. Thread-safe. */
   public enum Endpoint {
     /** {@code GET /identity/oauth/token}. */
     TOKEN,
@@ -78,7 +78,7 @@ public final class MarketoEmulator implements AutoCloseable {
       String name, String displayName, String dataType, int length, boolean updateable) {}
 
   /**
-   * A request the emulator received. Immutable, so thread-safe.
+   * A request the emulator received. Thread-safe: those the emulator records are immutable.
    *
    * @param endpoint what kind of call it was
    * @param method the HTTP method

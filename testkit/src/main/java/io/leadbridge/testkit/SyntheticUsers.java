@@ -42,6 +42,9 @@ import tools.jackson.core.JsonGenerator;
  * one person signs up twice: the two users keep their own {@code user_id} and {@code updated_at}.
  * The default, 0, shares no email.
  *
+ * <p>Immutable and thread-safe: each iterator, stream or file write it starts is independent, and
+ * each iterator is for one thread.
+ *
  * <pre>{@code
  * SyntheticUsers users = SyntheticUsers.builder().count(10_000).seed(7).build();
  * users.writeNdjson(Path.of("tenant.json.gz"), true);
@@ -496,7 +499,7 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
         + "]";
   }
 
-  /** Builds {@link SyntheticUsers}. */
+  /** Builds {@link SyntheticUsers}. Not thread-safe. */
   public static final class Builder {
     private long count = 1000;
     private long seed = 1;

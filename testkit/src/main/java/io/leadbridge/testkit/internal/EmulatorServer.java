@@ -22,8 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One emulated service on a free loopback port, on the JDK's HTTP server: the part of an emulator
@@ -40,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>A handler that throws an unexpected exception, or returns without answering, is a bug of the
- * emulator: it is logged and the connection is dropped, so that no client waits for an answer that
- * never comes. Time comes only from the injected {@link Clock} and waits only through the injected
- * {@link Sleeper}: the server never sleeps by itself.
+ * emulator: it is reported on standard error and the connection is dropped, so that no client waits
+ * for an answer that never comes. Time comes only from the injected {@link Clock} and waits only
+ * through the injected {@link Sleeper}: the server never sleeps by itself.
  *
  * <p>Everything a service adds is given to the {@link Builder}, and everything transport-specific
  * stays in {@link #bind} and {@link #baseUri()}, so that another transport (HTTPS with a
@@ -61,7 +59,6 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     }
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(EmulatorServer.class);
   private static final int BACKLOG = 64;
 
   /** Answers one request to one endpoint. */
@@ -237,8 +234,10 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     } catch (Dropped e) {
       throw e;
     } catch (RuntimeException | Error e) {
-      // A bug in the emulator must not leave the client waiting for an answer.
-      LOG.error("{} emulator: internal error answering {}", name, endpoint, e);
+      // A bug in the emulator must not leave the client waiting for an answer. Reported on
+      // standard error, which every test run shows, whatever logging it has.
+      System.err.println(name + "Emulator: internal error answering " + endpoint + ": " + e);
+      e.printStackTrace();
       status = 0;
       throw new Dropped();
     } finally {
