@@ -1,38 +1,18 @@
 package io.leadbridge.testkit;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.leadbridge.core.csv.CsvFormat;
-import io.leadbridge.core.csv.CsvReader;
-import io.leadbridge.core.csv.CsvWriter;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.StringReader;
-import java.io.StringWriter;
+import io.leadbridge.core.remote.Sleeper;
+import io.leadbridge.testkit.internal.EmulatorServer;
+import io.leadbridge.testkit.internal.Fault;
+import io.leadbridge.testkit.internal.RequestLog;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP server that behaves like a Marketo instance's Bulk Lead Import API: the identity
@@ -49,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #drop}, {@link #dropAfterAccept}, {@link #delay}, {@link #failNextBatch}), and every request is
  * recorded.
  *
+ * <p>Thread-safe: the server answers requests on threads of its own while a test injects faults and
+ * reads the leads and the requests.
+ *
  * <pre>{@code
  * ManualClock clock = ManualClock.create();
  * try (MarketoEmulator marketo = MarketoEmulator.builder().clock(clock).rowsPerSecond(5_000).start()) {
@@ -64,13 +47,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MarketoEmulator implements AutoCloseable {
 
-  static {
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
-  /** The kinds of call the emulator answers. */
+  /** The kinds of call the emulator answers. Thread-safe. */
   public enum Endpoint {
     /** {@code GET /identity/oauth/token}. */
     TOKEN,
@@ -89,7 +66,7 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
-   * A lead field of the emulated instance.
+   * A lead field of the emulated instance. Immutable, so thread-safe.
    *
    * @param name the REST name
    * @param displayName the display name
@@ -101,7 +78,7 @@ public final class MarketoEmulator implements AutoCloseable {
       String name, String displayName, String dataType, int length, boolean updateable) {}
 
   /**
-   * A request the emulator received.
+   * A request the emulator received. Thread-safe: those the emulator records are immutable.
    *
    * @param endpoint what kind of call it was
    * @param method the HTTP method
@@ -145,101 +122,31 @@ public final class MarketoEmulator implements AutoCloseable {
           new Field("createdAt", "Created At", "datetime", 0, false),
           new Field("updatedAt", "Updated At", "datetime", 0, false));
 
-  private enum FaultKind {
-    CODE,
-    STATUS,
-    DROP,
-    DROP_AFTER_ACCEPT,
-    DELAY
-  }
+  private final MarketoIdentity identity;
+  private final MarketoLeadStore store;
+  private final MarketoImportQueue queue;
+  private final EmulatorServer<Endpoint> server;
 
-  private record Fault(FaultKind kind, String code, int status, Duration delay) {}
-
-  /** One import job, ours or foreign. */
-  private static final class Job {
-    long id;
-    String importId;
-    List<String> header;
-    char delimiter;
-    List<List<String>> rows;
-    int lookupIndex;
-    String[] failureReason;
-    String[] warningReason;
-    int rowCount;
-    Instant start;
-    Instant end;
-    boolean failBatch;
-    String failMessage;
-    boolean applied;
-  }
-
-  private final String clientId;
-  private final String clientSecret;
-  private final Duration tokenTtl;
-  private final List<Field> fields;
-  private final int rowsPerSecond;
-  private final int importSlots;
-  private final int queueLimit;
-  private final int rateLimit;
-  private final Duration rateWindow;
-  private final int concurrencyLimit;
-  private final long maxFileBytes;
-  private final Clock clock;
-
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final URI endpoint;
-  private final Object lock = new Object();
-  private final Map<String, Instant> tokens = new HashMap<>();
-  private String currentToken;
-  private final List<Job> jobs = new ArrayList<>();
-  private final Instant[] slotFreeAt;
-  private long nextBatchId = 1000;
-  private final ArrayDeque<Instant> callTimes = new ArrayDeque<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final Map<String, Map<String, String>> leads = new LinkedHashMap<>();
-  private final Map<String, Integer> importCounts = new HashMap<>();
-  private final Map<Endpoint, AtomicInteger> counts = new EnumMap<>(Endpoint.class);
-  private final Map<Endpoint, Map<Integer, Fault>> faults = new EnumMap<>(Endpoint.class);
-  private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private final ArrayDeque<String> batchFailures = new ArrayDeque<>();
-  private int tokenCounter;
-
-  private MarketoEmulator(Builder b) throws IOException {
-    this.clientId = b.clientId;
-    this.clientSecret = b.clientSecret;
-    this.tokenTtl = b.tokenTtl;
-    this.fields = List.copyOf(b.fields);
-    this.rowsPerSecond = b.rowsPerSecond;
-    this.importSlots = b.importSlots;
-    this.queueLimit = b.queueLimit;
-    this.rateLimit = b.rateLimit;
-    this.rateWindow = b.rateWindow;
-    this.concurrencyLimit = b.concurrencyLimit;
-    this.maxFileBytes = b.maxFileBytes;
-    this.clock = b.clock;
-    this.slotFreeAt = new Instant[importSlots];
-    for (Endpoint e : Endpoint.values()) {
-      counts.put(e, new AtomicInteger());
-      faults.put(e, new ConcurrentHashMap<>());
-    }
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    this.executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "marketo-emulator");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  private MarketoEmulator(Builder b) {
+    this.identity =
+        new MarketoIdentity(
+            b.clientId,
+            b.clientSecret,
+            b.tokenTtl,
+            b.rateLimit,
+            b.rateWindow,
+            b.concurrencyLimit,
+            b.clock);
+    this.store = new MarketoLeadStore(b.fields);
+    this.queue =
+        new MarketoImportQueue(b.rowsPerSecond, b.importSlots, b.queueLimit, store, b.clock);
+    this.server = MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper);
   }
 
   /**
    * A builder with the defaults: standard lead fields, 1,000 rows per second, 2 import slots, a
-   * queue of 10, 100 calls in 20 seconds, 10 at once, files under 10 MB, the system clock.
+   * queue of 10, 100 calls in 20 seconds, 10 at once, files under 10 MB, the system clock and
+   * sleeper.
    *
    * @return a builder
    */
@@ -253,7 +160,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return the endpoint
    */
   public URI endpoint() {
-    return endpoint;
+    return server.baseUri();
   }
 
   /**
@@ -262,7 +169,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return the client id
    */
   public String clientId() {
-    return clientId;
+    return identity.clientId();
   }
 
   /**
@@ -271,7 +178,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return the client secret
    */
   public String clientSecret() {
-    return clientSecret;
+    return identity.clientSecret();
   }
 
   // ------------------------------------------------------------------------------ test controls
@@ -286,7 +193,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator failWithCode(Endpoint endpoint, int nth, String code) {
-    faults.get(endpoint).put(nth, new Fault(FaultKind.CODE, code, 0, null));
+    server.faults().add(endpoint, nth, Fault.serviceError(code));
     return this;
   }
 
@@ -299,7 +206,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator failWithStatus(Endpoint endpoint, int nth, int status) {
-    faults.get(endpoint).put(nth, new Fault(FaultKind.STATUS, null, status, null));
+    server.faults().add(endpoint, nth, Fault.status(status));
     return this;
   }
 
@@ -311,7 +218,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator drop(Endpoint endpoint, int nth) {
-    faults.get(endpoint).put(nth, new Fault(FaultKind.DROP, null, 0, null));
+    server.faults().add(endpoint, nth, Fault.drop());
     return this;
   }
 
@@ -322,12 +229,17 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator dropAfterAccept(int nth) {
-    faults.get(Endpoint.UPLOAD).put(nth, new Fault(FaultKind.DROP_AFTER_ACCEPT, null, 0, null));
+    server.faults().add(Endpoint.UPLOAD, nth, Fault.dropAfterAccept());
     return this;
   }
 
   /**
-   * Delays the answer to the nth call of a kind by real time, to test the client's timeouts.
+   * Waits through the emulator's {@link Builder#sleeper sleeper} before answering the nth call of a
+   * kind, then answers it normally. With a {@link ManualClock}'s sleeper the wait takes no real
+   * time and moves the emulator's clock forward, so tokens expire and imports progress while the
+   * call is in flight. A client's request timeout runs on real time: to exceed it, give the
+   * emulator a sleeper that really waits (the default, {@link Sleeper#system()}) or one that blocks
+   * until the test lets it go, and give the client a short timeout.
    *
    * @param endpoint the kind of call
    * @param nth which call
@@ -335,7 +247,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator delay(Endpoint endpoint, int nth, Duration delay) {
-    faults.get(endpoint).put(nth, new Fault(FaultKind.DELAY, null, 0, delay));
+    server.faults().add(endpoint, nth, Fault.delay(delay));
     return this;
   }
 
@@ -346,9 +258,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator failNextBatch(String message) {
-    synchronized (lock) {
-      batchFailures.add(message);
-    }
+    queue.failNextBatch(message);
     return this;
   }
 
@@ -360,19 +270,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator addForeignJobs(int count, int rowsEach) {
-    synchronized (lock) {
-      for (int i = 0; i < count; i++) {
-        Job job = new Job();
-        job.id = nextBatchId++;
-        job.rowCount = rowsEach;
-        job.rows = List.of();
-        job.header = List.of();
-        job.failureReason = new String[0];
-        job.warningReason = new String[0];
-        schedule(job, clock.instant());
-        jobs.add(job);
-      }
-    }
+    queue.addForeignJobs(count, rowsEach);
     return this;
   }
 
@@ -382,11 +280,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator expireTokens() {
-    synchronized (lock) {
-      Instant past = clock.instant().minusSeconds(1);
-      tokens.replaceAll((k, v) -> past);
-      currentToken = null;
-    }
+    identity.expireTokens();
     return this;
   }
 
@@ -399,12 +293,8 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return a copy
    */
   public Map<String, Map<String, String>> leads() {
-    synchronized (lock) {
-      advance(clock.instant());
-      Map<String, Map<String, String>> copy = new LinkedHashMap<>();
-      leads.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
-      return copy;
-    }
+    queue.advance();
+    return store.leads();
   }
 
   /**
@@ -414,10 +304,8 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return the count
    */
   public int importCount(String lookupValue) {
-    synchronized (lock) {
-      advance(clock.instant());
-      return importCounts.getOrDefault(lookupValue.toLowerCase(Locale.ROOT), 0);
-    }
+    queue.advance();
+    return store.importCount(lookupValue);
   }
 
   /**
@@ -426,10 +314,8 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return the maximum, 0 when nothing was imported
    */
   public int maxImportCount() {
-    synchronized (lock) {
-      advance(clock.instant());
-      return importCounts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-    }
+    queue.advance();
+    return store.maxImportCount();
   }
 
   /**
@@ -438,9 +324,7 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return the count
    */
   public int acceptedUploads() {
-    synchronized (lock) {
-      return (int) jobs.stream().filter(j -> j.header != null && !j.header.isEmpty()).count();
-    }
+    return queue.acceptedUploads();
   }
 
   /**
@@ -449,7 +333,12 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return an unmodifiable copy
    */
   public List<Request> requests() {
-    return List.copyOf(requests);
+    return server.log().all().stream().map(MarketoEmulator::request).toList();
+  }
+
+  private static Request request(RequestLog.Entry<Endpoint> e) {
+    return new Request(
+        e.endpoint(), e.method(), e.path(), e.query(), e.headers(), e.bodyBytes(), e.received());
   }
 
   /**
@@ -459,610 +348,21 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return the requests, in order
    */
   public List<Request> requests(Endpoint endpoint) {
-    return requests.stream().filter(r -> r.endpoint() == endpoint).toList();
-  }
-
-  // ------------------------------------------------------------------------------ the server
-
-  private static Endpoint classify(String method, String path) {
-    if (path.equals("/identity/oauth/token")) {
-      return Endpoint.TOKEN;
-    }
-    if (path.equals("/rest/v1/leads/describe2.json")) {
-      return Endpoint.DESCRIBE;
-    }
-    if (method.equals("POST") && path.equals("/bulk/v1/leads.json")) {
-      return Endpoint.UPLOAD;
-    }
-    if (path.startsWith("/bulk/v1/leads/batch/")) {
-      if (path.endsWith("/failures.json")) {
-        return Endpoint.FAILURES;
-      }
-      if (path.endsWith("/warnings.json")) {
-        return Endpoint.WARNINGS;
-      }
-      return Endpoint.STATUS;
-    }
-    return Endpoint.OTHER;
-  }
-
-  private static final class Dropped extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Dropped() {
-      super("dropped on purpose", null, false, false);
-    }
-  }
-
-  private void handle(HttpExchange ex) throws IOException {
-    String method = ex.getRequestMethod();
-    String path = ex.getRequestURI().getRawPath();
-    String query = ex.getRequestURI().getRawQuery();
-    Endpoint kind = classify(method, path);
-    int n = counts.get(kind).incrementAndGet();
-    byte[] body;
-    try (InputStream in = ex.getRequestBody()) {
-      body = in.readAllBytes();
-    }
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    ex.getRequestHeaders()
-        .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-    requests.add(new Request(kind, method, path, query, headers, body.length, clock.instant()));
-    Fault fault = faults.get(kind).remove(n);
-    int concurrent = inFlight.incrementAndGet();
-    try {
-      route(ex, kind, path, query, headers, body, fault, concurrent);
-    } catch (Dropped e) {
-      throw e;
-    } catch (RuntimeException | Error e) {
-      // A bug in the emulator must not leave the client waiting for an answer.
-      System.err.println("MarketoEmulator: internal error answering " + kind + ": " + e);
-      e.printStackTrace();
-      throw new Dropped();
-    } finally {
-      inFlight.decrementAndGet();
-    }
-  }
-
-  private void route(
-      HttpExchange ex,
-      Endpoint kind,
-      String path,
-      String query,
-      Map<String, List<String>> headers,
-      byte[] body,
-      Fault fault,
-      int concurrent)
-      throws IOException {
-    {
-      if (fault != null && fault.kind() == FaultKind.DROP) {
-        throw new Dropped();
-      }
-      if (fault != null && fault.kind() == FaultKind.DELAY) {
-        try {
-          Thread.sleep(fault.delay().toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new Dropped();
-        }
-      }
-      if (fault != null && fault.kind() == FaultKind.STATUS) {
-        send(ex, fault.status(), "text/html", "<html>error</html>");
-        return;
-      }
-      if (fault != null && fault.kind() == FaultKind.CODE) {
-        sendError(ex, fault.code(), "Injected error " + fault.code());
-        return;
-      }
-      if (kind == Endpoint.TOKEN) {
-        token(ex, query);
-        return;
-      }
-      if (concurrent > concurrencyLimit) {
-        sendError(ex, "615", "Concurrent access limit reached");
-        return;
-      }
-      String auth = authorize(ex, query);
-      if (auth != null) {
-        sendError(ex, auth, auth.equals("602") ? "Access token expired" : "Access token invalid");
-        return;
-      }
-      if (!withinRate()) {
-        sendError(ex, "606", "Max rate limit '100' exceeded with in '20' secs");
-        return;
-      }
-      switch (kind) {
-        case DESCRIBE:
-          describe(ex);
-          return;
-        case UPLOAD:
-          upload(
-              ex,
-              headers,
-              query,
-              body,
-              fault != null && fault.kind() == FaultKind.DROP_AFTER_ACCEPT);
-          return;
-        case STATUS:
-          status(ex, path);
-          return;
-        case FAILURES:
-        case WARNINGS:
-          rowsFile(ex, path, kind == Endpoint.FAILURES);
-          return;
-        default:
-          send(
-              ex,
-              404,
-              "application/json",
-              "{\"success\":false,\"errors\":[{\"code\":\"404\",\"message\":\"Not found\"}]}");
-      }
-    }
-  }
-
-  private void token(HttpExchange ex, String query) throws IOException {
-    Map<String, String> q = params(query);
-    if (!"client_credentials".equals(q.get("grant_type"))
-        || !clientId.equals(q.get("client_id"))
-        || !clientSecret.equals(q.get("client_secret"))) {
-      send(
-          ex,
-          401,
-          "application/json",
-          "{\"error\":\"unauthorized\",\"error_description\":\"Bad client credentials\"}");
-      return;
-    }
-    String token;
-    long remaining;
-    synchronized (lock) {
-      Instant now = clock.instant();
-      if (currentToken != null && tokens.get(currentToken).isAfter(now)) {
-        token = currentToken;
-      } else {
-        token = "emulator-token-" + (++tokenCounter) + "-" + Long.toHexString(System.nanoTime());
-        tokens.put(token, now.plus(tokenTtl));
-        currentToken = token;
-      }
-      remaining = Math.max(0, Duration.between(now, tokens.get(token)).getSeconds());
-    }
-    send(
-        ex,
-        200,
-        "application/json",
-        "{\"access_token\":\""
-            + token
-            + "\",\"token_type\":\"bearer\",\"expires_in\":"
-            + remaining
-            + ",\"scope\":\"api@example.com\"}");
-  }
-
-  /** Returns null when the Bearer token is valid, else 601 or 602. */
-  private String authorize(HttpExchange ex, String query) {
-    if (query != null && query.contains("access_token=")) {
-      return "601"; // the query parameter is no longer accepted
-    }
-    String header = ex.getRequestHeaders().getFirst("Authorization");
-    if (header == null || !header.startsWith("Bearer ")) {
-      return "601";
-    }
-    synchronized (lock) {
-      Instant expires = tokens.get(header.substring(7));
-      if (expires == null) {
-        return "601";
-      }
-      return expires.isAfter(clock.instant()) ? null : "602";
-    }
-  }
-
-  private boolean withinRate() {
-    synchronized (lock) {
-      Instant now = clock.instant();
-      while (!callTimes.isEmpty() && !callTimes.peekFirst().plus(rateWindow).isAfter(now)) {
-        callTimes.pollFirst();
-      }
-      if (callTimes.size() >= rateLimit) {
-        return false;
-      }
-      callTimes.addLast(now);
-      return true;
-    }
-  }
-
-  private void describe(HttpExchange ex) throws IOException {
-    StringBuilder sb =
-        new StringBuilder(
-            "{\"requestId\":\"r1\",\"success\":true,\"result\":[{\"name\":\"Lead\",\"fields\":[");
-    for (int i = 0; i < fields.size(); i++) {
-      Field f = fields.get(i);
-      sb.append(i == 0 ? "" : ",")
-          .append("{\"name\":")
-          .append(JsonValues.write(f.name()))
-          .append(",\"displayName\":")
-          .append(JsonValues.write(f.displayName()))
-          .append(",\"dataType\":")
-          .append(JsonValues.write(f.dataType()))
-          .append(f.length() > 0 ? ",\"length\":" + f.length() : "")
-          .append(",\"updateable\":")
-          .append(f.updateable())
-          .append('}');
-    }
-    sb.append("]}]}");
-    send(ex, 200, "application/json", sb.toString());
-  }
-
-  private void upload(
-      HttpExchange ex,
-      Map<String, List<String>> headers,
-      String query,
-      byte[] body,
-      boolean dropAfter)
-      throws IOException {
-    List<String> type = headers.get("content-type");
-    String contentType = type == null ? "" : type.get(0);
-    int b = contentType.indexOf("boundary=");
-    if (!contentType.startsWith("multipart/form-data") || b < 0) {
-      sendError(ex, "609", "Invalid JSON");
-      return;
-    }
-    String boundary = contentType.substring(b + 9).replace("\"", "");
-    Map<String, String> form = new HashMap<>(params(query));
-    byte[] file = null;
-    for (byte[][] part : MultipartParser.parse(body, boundary)) {
-      String partHeaders = new String(part[0], StandardCharsets.UTF_8);
-      String name = MultipartParser.attribute(partHeaders, "name");
-      if (MultipartParser.attribute(partHeaders, "filename") != null && "file".equals(name)) {
-        file = part[1];
-      } else if (name != null) {
-        form.put(name, new String(part[1], StandardCharsets.UTF_8));
-      }
-    }
-    if (file == null) {
-      sendError(ex, "1003", "File not specified");
-      return;
-    }
-    if (file.length >= maxFileBytes) {
-      send(ex, 413, "text/html", "<html>Request Entity Too Large</html>");
-      return;
-    }
-    char delimiter;
-    switch (form.getOrDefault("format", "")) {
-      case "csv":
-        delimiter = ',';
-        break;
-      case "tsv":
-        delimiter = '\t';
-        break;
-      case "ssv":
-        delimiter = ';';
-        break;
-      default:
-        sendError(ex, "1003", "Invalid format: must be csv, tsv or ssv");
-        return;
-    }
-    List<List<String>> rows = new ArrayList<>();
-    List<String> header;
-    CsvFormat fmt = CsvFormat.CSV.toBuilder().delimiter(delimiter).build();
-    try (CsvReader reader =
-        fmt.newReader(new StringReader(new String(file, StandardCharsets.UTF_8)))) {
-      header = reader.header();
-      for (List<String> r; (r = reader.next()) != null; ) {
-        rows.add(r);
-      }
-    } catch (IOException | UncheckedIOException | IllegalStateException e) {
-      sendError(ex, "1003", "Cannot parse the file");
-      return;
-    }
-    if (header.isEmpty() || rows.isEmpty()) {
-      sendError(ex, "1003", "Empty file");
-      return;
-    }
-    List<String> unknown = new ArrayList<>();
-    Field[] columnFields = new Field[header.size()];
-    for (int i = 0; i < header.size(); i++) {
-      Field f = field(header.get(i));
-      if (f == null || !f.updateable()) {
-        unknown.add(header.get(i));
-      }
-      columnFields[i] = f;
-    }
-    if (!unknown.isEmpty()) {
-      sendError(ex, "1003", "Invalid or read-only fields: " + String.join(", ", unknown));
-      return;
-    }
-    String lookup = form.getOrDefault("lookupField", "email");
-    int lookupIndex = -1;
-    for (int i = 0; i < header.size(); i++) {
-      if (header.get(i).equalsIgnoreCase(lookup)) {
-        lookupIndex = i;
-      }
-    }
-    Job job = new Job();
-    job.header = List.copyOf(header);
-    job.delimiter = delimiter;
-    job.rows = rows;
-    job.rowCount = rows.size();
-    job.lookupIndex = lookupIndex;
-    job.failureReason = new String[rows.size()];
-    job.warningReason = new String[rows.size()];
-    for (int r = 0; r < rows.size(); r++) {
-      List<String> row = rows.get(r);
-      String value = lookupIndex >= 0 && lookupIndex < row.size() ? row.get(lookupIndex) : "";
-      if (row.size() != header.size()) {
-        job.failureReason[r] = "Row has " + row.size() + " values, header has " + header.size();
-      } else if (value.isBlank()) {
-        job.failureReason[r] = "Lookup field '" + lookup + "' is empty";
-      } else if (lookup.equalsIgnoreCase("email")
-          && !value.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-        job.failureReason[r] = "Invalid email address";
-      } else {
-        for (int i = 0; i < row.size(); i++) {
-          Field f = columnFields[i];
-          if (f.length() > 0 && row.get(i).length() > f.length()) {
-            job.warningReason[r] =
-                "Value for field '" + f.name() + "' truncated to " + f.length() + " characters";
-            break;
-          }
-        }
-      }
-    }
-    synchronized (lock) {
-      Instant now = clock.instant();
-      advance(now);
-      long occupied = jobs.stream().filter(j -> j.end.isAfter(now)).count();
-      if (occupied >= queueLimit) {
-        sendError(ex, "1016", "Too many imports");
-        return;
-      }
-      job.id = nextBatchId++;
-      job.importId = Long.toString(job.id + 500_000);
-      String failure = batchFailures.poll();
-      if (failure != null) {
-        job.failBatch = true;
-        job.failMessage = failure;
-      }
-      schedule(job, now);
-      jobs.add(job);
-    }
-    if (dropAfter) {
-      throw new Dropped();
-    }
-    send(
-        ex,
-        200,
-        "application/json",
-        "{\"requestId\":\"u"
-            + job.id
-            + "\",\"success\":true,\"result\":[{\"batchId\":"
-            + job.id
-            + ",\"importId\":\""
-            + job.importId
-            + "\",\"status\":\"Queued\"}]}");
-  }
-
-  private Field field(String name) {
-    for (Field f : fields) {
-      if (f.name().equalsIgnoreCase(name)) {
-        return f;
-      }
-    }
-    return null;
-  }
-
-  /** FIFO with a fixed number of import slots: a job starts when it arrives or a slot frees. */
-  private void schedule(Job job, Instant now) {
-    int slot = 0;
-    for (int i = 0; i < slotFreeAt.length; i++) {
-      Instant a = slotFreeAt[i] == null ? Instant.MIN : slotFreeAt[i];
-      Instant best = slotFreeAt[slot] == null ? Instant.MIN : slotFreeAt[slot];
-      if (a.isBefore(best)) {
-        slot = i;
-      }
-    }
-    Instant free = slotFreeAt[slot] == null ? now : slotFreeAt[slot];
-    job.start = free.isAfter(now) ? free : now;
-    long millis = job.failBatch ? 1000 : Math.max(1, job.rowCount * 1000L / rowsPerSecond);
-    job.end = job.start.plusMillis(millis);
-    slotFreeAt[slot] = job.end;
-  }
-
-  /** Applies every job that has ended by {@code now} to the lead store, in order of ending. */
-  private void advance(Instant now) {
-    List<Job> due = new ArrayList<>();
-    for (Job j : jobs) {
-      if (!j.applied && !j.end.isAfter(now)) {
-        due.add(j);
-      }
-    }
-    due.sort((a, b) -> a.end.compareTo(b.end));
-    for (Job j : due) {
-      j.applied = true;
-      if (j.failBatch || j.header.isEmpty()) {
-        continue;
-      }
-      for (int r = 0; r < j.rows.size(); r++) {
-        if (j.failureReason[r] != null) {
-          continue;
-        }
-        List<String> row = j.rows.get(r);
-        String key = row.get(j.lookupIndex).toLowerCase(Locale.ROOT);
-        Map<String, String> lead = leads.computeIfAbsent(key, k -> new LinkedHashMap<>());
-        for (int i = 0; i < j.header.size(); i++) {
-          Field f = field(j.header.get(i));
-          String v = row.get(i);
-          lead.put(
-              f.name(), f.length() > 0 && v.length() > f.length() ? v.substring(0, f.length()) : v);
-        }
-        importCounts.merge(key, 1, Integer::sum);
-      }
-    }
-  }
-
-  private Job job(String path) {
-    String rest = path.substring("/bulk/v1/leads/batch/".length());
-    int end = 0;
-    while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
-      end++;
-    }
-    if (end == 0) {
-      return null;
-    }
-    long id = Long.parseLong(rest.substring(0, end));
-    for (Job j : jobs) {
-      if (j.id == id) {
-        return j;
-      }
-    }
-    return null;
-  }
-
-  private void status(HttpExchange ex, String path) throws IOException {
-    String answer;
-    synchronized (lock) {
-      Instant now = clock.instant();
-      advance(now);
-      Job j = job(path);
-      if (j == null) {
-        sendError(ex, "1004", "Batch not found");
-        return;
-      }
-      String state;
-      int processed;
-      String message = "";
-      if (now.isBefore(j.start)) {
-        state = "Queued";
-        processed = 0;
-      } else if (now.isBefore(j.end)) {
-        state = "Importing";
-        processed =
-            (int)
-                Math.min(
-                    j.rowCount, Duration.between(j.start, now).toMillis() * rowsPerSecond / 1000);
-      } else if (j.failBatch) {
-        state = "Failed";
-        processed = 0;
-        message = j.failMessage;
-      } else {
-        state = "Complete";
-        processed = j.rowCount;
-        message = "Import completed";
-      }
-      int failed = 0;
-      int warned = 0;
-      for (int r = 0; r < processed && r < j.failureReason.length; r++) {
-        if (j.failureReason[r] != null) {
-          failed++;
-        } else if (j.warningReason[r] != null) {
-          warned++;
-        }
-      }
-      answer =
-          "{\"requestId\":\"s"
-              + j.id
-              + "\",\"success\":true,\"result\":[{\"batchId\":"
-              + j.id
-              + ",\"importId\":\""
-              + j.importId
-              + "\",\"status\":\""
-              + state
-              + "\",\"numOfLeadsProcessed\":"
-              + (processed - failed)
-              + ",\"numOfRowsFailed\":"
-              + failed
-              + ",\"numOfRowsWithWarning\":"
-              + warned
-              + ",\"message\":"
-              + JsonValues.write(message)
-              + "}]}";
-    }
-    send(ex, 200, "application/json", answer);
-  }
-
-  private void rowsFile(HttpExchange ex, String path, boolean failures) throws IOException {
-    String text;
-    synchronized (lock) {
-      advance(clock.instant());
-      Job j = job(path);
-      if (j == null) {
-        sendError(ex, "1004", "Batch not found");
-        return;
-      }
-      CsvFormat fmt =
-          CsvFormat.CSV.toBuilder()
-              .delimiter(j.delimiter == 0 ? ',' : j.delimiter)
-              .recordSeparator("\n")
-              .build();
-      StringWriter out = new StringWriter();
-      try (CsvWriter w = fmt.newWriter(out)) {
-        List<String> h = new ArrayList<>(j.header);
-        h.add(failures ? "Import Failure Reason" : "Import Warning Reason");
-        w.writeRow(h);
-        String[] reasons = failures ? j.failureReason : j.warningReason;
-        for (int r = 0; r < reasons.length; r++) {
-          if (reasons[r] != null && (failures || j.failureReason[r] == null)) {
-            List<String> row = new ArrayList<>(j.rows.get(r));
-            row.add(reasons[r]);
-            w.writeRow(row);
-          }
-        }
-      }
-      text = out.toString();
-    }
-    send(ex, 200, "text/csv", text);
-  }
-
-  private void sendError(HttpExchange ex, String code, String message) throws IOException {
-    send(
-        ex,
-        200,
-        "application/json",
-        "{\"requestId\":\"e"
-            + System.nanoTime() % 100000
-            + "\",\"success\":false,\"errors\":[{\"code\":\""
-            + code
-            + "\",\"message\":"
-            + JsonValues.write(message)
-            + "}]}");
-  }
-
-  private static void send(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type + ";charset=UTF-8");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  private static Map<String, String> params(String query) {
-    Map<String, String> out = new HashMap<>();
-    if (query == null) {
-      return out;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        out.put(
-            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    return out;
+    return requests().stream().filter(r -> r.endpoint() == endpoint).toList();
   }
 
   /** Stops the server. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   @Override
   public String toString() {
-    return "MarketoEmulator[" + endpoint + "]";
+    return "MarketoEmulator[" + endpoint() + "]";
   }
 
-  /** Builds and starts a {@link MarketoEmulator}. */
+  /** Builds and starts a {@link MarketoEmulator}. Not thread-safe. */
   public static final class Builder {
     private String clientId = "emulator-marketo-id";
     private String clientSecret = "emulator-marketo-secret";
@@ -1076,6 +376,7 @@ public final class MarketoEmulator implements AutoCloseable {
     private int concurrencyLimit = 10;
     private long maxFileBytes = 10_000_000;
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}
 
@@ -1197,17 +498,25 @@ public final class MarketoEmulator implements AutoCloseable {
     }
 
     /**
+     * What waits for {@link MarketoEmulator#delay injected delays}.
+     *
+     * @param sleeper {@link Sleeper#system()} by default, which really waits; a {@link
+     *     ManualClock}'s {@link ManualClock#sleeper() sleeper} moves the clock instead
+     * @return this builder
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper);
+      return this;
+    }
+
+    /**
      * Starts the emulator on a free loopback port.
      *
      * @return the running emulator; close it when done
      * @throws UncheckedIOException if the server cannot start
      */
     public MarketoEmulator start() {
-      try {
-        return new MarketoEmulator(this);
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot start the Marketo emulator", e);
-      }
+      return new MarketoEmulator(this);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.leadbridge.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadbridge.core.internal.Json;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -49,7 +50,7 @@ class Auth0EmulatorTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     assertThat(r.statusCode()).isEqualTo(200);
-    Map<?, ?> answer = (Map<?, ?>) JsonValues.parse(r.body());
+    Map<?, ?> answer = (Map<?, ?>) Json.parse(r.body());
     assertThat(answer.get("expires_in")).isEqualTo(86400L);
     return (String) answer.get("access_token");
   }
@@ -90,15 +91,15 @@ class Auth0EmulatorTest {
                     HttpRequest.BodyPublishers.ofString(
                         "{\"format\":\"json\",\"fields\":[{\"name\":\"user_id\"}]}")));
     assertThat(created.statusCode()).isEqualTo(201);
-    String id = (String) ((Map<?, ?>) JsonValues.parse(created.body())).get("id");
+    String id = (String) ((Map<?, ?>) Json.parse(created.body())).get("id");
     assertThat(created.body()).contains("\"status\":\"pending\"");
     clock.advance(Duration.ofSeconds(10));
-    Map<?, ?> half = (Map<?, ?>) JsonValues.parse(get("/api/v2/jobs/" + id, token).body());
+    Map<?, ?> half = (Map<?, ?>) Json.parse(get("/api/v2/jobs/" + id, token).body());
     assertThat(half.get("status")).isEqualTo("processing");
     assertThat(half.get("percentage_done")).isEqualTo(50L);
     assertThat(half.get("time_left_seconds")).isEqualTo(10L);
     clock.advance(Duration.ofSeconds(10));
-    Map<?, ?> done = (Map<?, ?>) JsonValues.parse(get("/api/v2/jobs/" + id, token).body());
+    Map<?, ?> done = (Map<?, ?>) Json.parse(get("/api/v2/jobs/" + id, token).body());
     assertThat(done.get("status")).isEqualTo("completed");
     String location = (String) done.get("location");
 

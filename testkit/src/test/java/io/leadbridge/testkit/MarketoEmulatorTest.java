@@ -1,0 +1,124 @@
+package io.leadbridge.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.remote.Sleeper;
+import io.leadbridge.testkit.MarketoEmulator.Endpoint;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class MarketoEmulatorTest {
+  private static final String DESCRIBE = "/rest/v1/leads/describe2.json";
+
+  private final ManualClock clock = ManualClock.create();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpRequest.Builder request(MarketoEmulator marketo, String path) {
+    return HttpRequest.newBuilder(URI.create(marketo.endpoint() + path));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String token(MarketoEmulator marketo) throws Exception {
+    HttpResponse<String> r =
+        send(
+            request(
+                marketo,
+                "/identity/oauth/token?grant_type=client_credentials&client_id="
+                    + marketo.clientId()
+                    + "&client_secret="
+                    + marketo.clientSecret()));
+    return (String) Json.object(Json.parse(r.body())).get("access_token");
+  }
+
+  @Test
+  void aDelayWaitsThroughTheSleeperSoATokenCanExpireInFlight() throws Exception {
+    try (MarketoEmulator marketo =
+        MarketoEmulator.builder()
+            .clock(clock)
+            .sleeper(clock.sleeper())
+            .tokenTtl(Duration.ofSeconds(60))
+            .start()) {
+      String token = token(marketo);
+      marketo.delay(Endpoint.DESCRIBE, 1, Duration.ofSeconds(90));
+      Instant sent = clock.instant();
+
+      HttpResponse<String> delayed =
+          send(request(marketo, DESCRIBE).header("Authorization", "Bearer " + token));
+
+      assertThat(clock.instant()).isEqualTo(sent.plusSeconds(90));
+      assertThat(delayed.body()).contains("\"code\":\"602\"");
+      HttpResponse<String> next =
+          send(request(marketo, DESCRIBE).header("Authorization", "Bearer " + token(marketo)));
+      assertThat(next.body()).contains("\"success\":true");
+      assertThat(clock.instant()).isEqualTo(sent.plusSeconds(90));
+      assertThat(marketo.requests(Endpoint.DESCRIBE))
+          .extracting(MarketoEmulator.Request::at)
+          .containsExactly(sent, sent.plusSeconds(90));
+    }
+  }
+
+  @Test
+  void aDelayLongerThanTheClientsTimeoutTimesTheCallOutWithoutTheEmulatorSleeping()
+      throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    List<Duration> waits = new CopyOnWriteArrayList<>();
+    Sleeper heldUntilReleased =
+        d -> {
+          waits.add(d);
+          release.await();
+        };
+    try (MarketoEmulator marketo =
+        MarketoEmulator.builder().clock(clock).sleeper(heldUntilReleased).start()) {
+      String token = token(marketo);
+      marketo.delay(Endpoint.STATUS, 1, Duration.ofMinutes(5));
+      HttpRequest.Builder status =
+          request(marketo, "/bulk/v1/leads/batch/1000.json")
+              .header("Authorization", "Bearer " + token);
+
+      assertThatThrownBy(() -> send(status.copy().timeout(Duration.ofMillis(300))))
+          .isInstanceOf(HttpTimeoutException.class);
+      assertThat(waits).containsExactly(Duration.ofMinutes(5));
+      release.countDown();
+      assertThat(send(status).body()).contains("\"code\":\"1004\"");
+      assertThat(waits).hasSize(1);
+    }
+  }
+
+  @Test
+  void faultsHitOnlyTheNthCallOfTheirKind() throws Exception {
+    try (MarketoEmulator marketo = MarketoEmulator.builder().clock(clock).start()) {
+      String bearer = "Bearer " + token(marketo);
+      marketo.failWithCode(Endpoint.DESCRIBE, 2, "606").failWithStatus(Endpoint.DESCRIBE, 3, 503);
+
+      List<HttpResponse<String>> answers =
+          List.of(
+              send(request(marketo, DESCRIBE).header("Authorization", bearer)),
+              send(request(marketo, DESCRIBE).header("Authorization", bearer)),
+              send(request(marketo, DESCRIBE).header("Authorization", bearer)),
+              send(request(marketo, DESCRIBE).header("Authorization", bearer)));
+
+      assertThat(answers).extracting(HttpResponse::statusCode).containsExactly(200, 200, 503, 200);
+      assertThat(Json.object(Json.parse(answers.get(0).body())).get("success")).isEqualTo(true);
+      Map<String, Object> injected = Json.object(Json.parse(answers.get(1).body()));
+      assertThat(injected.get("success")).isEqualTo(false);
+      assertThat(answers.get(1).body()).contains("\"code\":\"606\"");
+      assertThat(answers.get(3).body()).isEqualTo(answers.get(0).body());
+      assertThat(marketo.requests()).hasSize(5);
+    }
+  }
+}
