@@ -4,6 +4,7 @@ import java.time.Duration;
 
 /**
  * One status reading of an Auth0 users-exports job, as passed to an {@link Auth0JobListener}.
+ * Immutable and thread-safe.
  *
  * @param jobId the job's id
  * @param status Auth0's status: {@code pending}, {@code processing}, {@code completed}, {@code
