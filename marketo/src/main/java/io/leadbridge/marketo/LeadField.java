@@ -1,7 +1,8 @@
 package io.leadbridge.marketo;
 
 /**
- * A lead field of the instance, from {@code GET /rest/v1/leads/describe2.json}.
+ * A lead field of the instance, from {@code GET /rest/v1/leads/describe2.json}. Immutable and
+ * thread-safe.
  *
  * @param name the REST API name a file's header must use, e.g. {@code firstName}
  * @param displayName the name people see, e.g. {@code First Name}
