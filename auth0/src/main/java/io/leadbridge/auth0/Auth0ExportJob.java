@@ -344,8 +344,8 @@ public final class Auth0ExportJob {
     Duration wait = pollInterval;
     String path = "/api/v2/jobs/" + jobId;
     while (true) {
-      String status = Json.string(job, "status");
-      String normalized = status == null ? "" : status.toLowerCase(Locale.ROOT);
+      String status = Objects.requireNonNullElse(Json.string(job, "status"), "");
+      String normalized = status.toLowerCase(Locale.ROOT);
       int percent = (int) Math.max(0, Math.min(100, Json.number(job, "percentage_done", 0)));
       long timeLeft = Json.number(job, "time_left_seconds", -1);
       if (normalized.equals("completed")) {
@@ -462,7 +462,7 @@ public final class Auth0ExportJob {
         }
         Object answer = api.get(path, "getting a fresh download link for job " + jobId, READ_USERS);
         job = asObject(answer, jobId);
-        String status = Json.string(job, "status");
+        String status = Objects.requireNonNullElse(Json.string(job, "status"), "");
         if (!"completed".equalsIgnoreCase(status)) {
           throw jobEnded(jobId, status, job);
         }

@@ -29,8 +29,9 @@ public final class ImportOptions {
      */
     REPORT,
     /**
-     * Upload the part again. Choose this after checking in Marketo (Admin &gt; Integration &gt; Web
-     * Services or the import history) that the first upload was not imported.
+     * Upload the part again, and retry an upload whose answer is lost like any failed call, as the
+     * client's retry policy allows. Choose this after checking in Marketo (Admin &gt; Integration
+     * &gt; Web Services or the import history) that the first upload was not imported.
      */
     UPLOAD_AGAIN
   }

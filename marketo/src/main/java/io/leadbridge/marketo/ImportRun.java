@@ -229,32 +229,25 @@ final class ImportRun {
     return active.stream().filter(p -> !p.status.finished()).count();
   }
 
+  /** Uploads a part; with UPLOAD_AGAIN the engine retries a lost answer like any other. */
   private void upload(Part p) {
-    while (true) {
-      try {
-        BatchStatus s = api.upload(p.file, p.name, format, options, deadline);
-        journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
-        p.status = s;
-        active.add(p);
-        uploaded++;
-        LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
-        progress();
-        return;
-      } catch (MarketoUncertainUploadException e) {
-        if (options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN) {
-          LOG.warn("The answer to the upload of {} was lost; uploading it again as asked", p.name);
-          continue;
-        }
-        journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
-        uncertain.add(p.file);
-        uploaded++;
-        LOG.warn(
-            "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
-                + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
-                + " it was not imported.",
-            p.name);
-        return;
-      }
+    try {
+      BatchStatus s = api.upload(p.file, p.name, format, options, deadline);
+      journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
+      p.status = s;
+      active.add(p);
+      uploaded++;
+      LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
+      progress();
+    } catch (MarketoUncertainUploadException e) {
+      journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
+      uncertain.add(p.file);
+      uploaded++;
+      LOG.warn(
+          "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
+              + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
+              + " it was not imported.",
+          p.name);
     }
   }
 

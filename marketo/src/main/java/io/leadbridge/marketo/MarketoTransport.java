@@ -131,12 +131,12 @@ final class MarketoTransport implements ImportRun.Api {
     body.file("file", name, "text/csv", file);
     String what = "upload " + name;
     try {
-      return batch(
-          json(
-              what,
-              Call.post(what, uri("/bulk/v1/leads.json"), body.contentType(), body.publisher())
-                  .upload(),
-              deadline));
+      Call.Builder call =
+          Call.post(what, uri("/bulk/v1/leads.json"), body.contentType(), body.publisher());
+      if (options.uncertainUploads() == ImportOptions.UncertainUploads.REPORT) {
+        call.upload(); // a lost answer is reported, not retried
+      }
+      return batch(json(what, call, deadline));
     } catch (FileNotFoundException e) {
       throw new MarketoException("Cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -218,9 +218,13 @@ final class MarketoTransport implements ImportRun.Api {
       for (Object o : Json.array(answer.get("result"))) {
         for (Object f : Json.array(Json.object(o).get("fields"))) {
           Map<String, Object> m = Json.object(f);
+          String name = Json.string(m, "name");
+          if (name == null) {
+            continue; // no REST name: no header can use it
+          }
           out.add(
               new LeadField(
-                  Json.string(m, "name"),
+                  name,
                   Json.string(m, "displayName"),
                   Json.string(m, "dataType"),
                   (int) Json.number(m, "length", 0),

@@ -299,6 +299,27 @@ class MarketoBulkLeadClientTest {
   }
 
   @Test
+  void withUploadAgainALostUploadAnswerIsRetriedWithBackOff() throws IOException {
+    Path csv = file("u.csv", "email\r\na@example.com\r\n");
+    server.enqueue(token("tok-1", 3600));
+    server.enqueue(
+        new MockResponse.Builder()
+            .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+            .build());
+    server.enqueue(
+        json(
+            "{\"requestId\":\"r\",\"success\":true,\"result\":[{\"batchId\":8,\"status\":\"Queued\"}]}"));
+    ImportOptions again =
+        ImportOptions.builder()
+            .uncertainUploads(ImportOptions.UncertainUploads.UPLOAD_AGAIN)
+            .build();
+
+    assertThat(client().upload(csv, again).batchId()).isEqualTo(8);
+    assertThat(server.getRequestCount()).isEqualTo(3);
+    assertThat(sleeps).hasSize(1);
+  }
+
+  @Test
   void anExpiringTokenIsRenewedAheadOfExpiry() throws Exception {
     server.enqueue(token("tok-1", 100));
     server.enqueue(batch(1, "Queued"));
