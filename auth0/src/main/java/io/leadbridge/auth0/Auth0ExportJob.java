@@ -102,7 +102,7 @@ public final class Auth0ExportJob {
           "Set the tenant's domain with domain(\"tenant.eu.auth0.com\").");
     }
     this.domain = b.domain.trim();
-    this.base = tenantBase(domain);
+    this.base = ManagementApi.tenantBase(domain);
     this.audience = b.audience != null ? b.audience : base.toString() + "/api/v2/";
     if (b.clientId == null || b.clientId.isBlank()) {
       throw new IllegalArgumentException(
@@ -144,35 +144,6 @@ public final class Auth0ExportJob {
       throw new IllegalArgumentException(name + " must be positive.");
     }
     return d;
-  }
-
-  /** The tenant's base URL, {@code https://host[:port]}, from a domain or a full URL. */
-  private static URI tenantBase(String domain) {
-    String d = domain;
-    while (d.endsWith("/")) {
-      d = d.substring(0, d.length() - 1);
-    }
-    URI uri;
-    try {
-      uri = URI.create(d.contains("://") ? d : "https://" + d);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "The Auth0 domain is not a valid host name: give it as tenant.eu.auth0.com.");
-    }
-    if (uri.getHost() == null
-        || uri.getRawUserInfo() != null
-        || uri.getRawQuery() != null
-        || uri.getRawFragment() != null
-        || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())) {
-      throw new IllegalArgumentException(
-          "The Auth0 domain must be a host name such as tenant.eu.auth0.com, without path or"
-              + " query.");
-    }
-    Endpoints.check(uri, "The Auth0 domain");
-    return URI.create(
-        uri.getScheme().toLowerCase(Locale.ROOT)
-            + "://"
-            + uri.getRawAuthority().toLowerCase(Locale.ROOT));
   }
 
   private static List<String> fields(FieldMapping mapping, List<String> extra) {

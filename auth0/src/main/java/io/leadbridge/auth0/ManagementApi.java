@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +84,35 @@ final class ManagementApi implements RemoteService {
             .secret(clientSecret)
             .build();
     this.deadline = Deadline.at(deadline, this::timedOut);
+  }
+
+  /** The tenant's base URL, {@code https://host[:port]}, from a domain or a full URL. */
+  static URI tenantBase(String domain) {
+    String d = domain;
+    while (d.endsWith("/")) {
+      d = d.substring(0, d.length() - 1);
+    }
+    URI uri;
+    try {
+      uri = URI.create(d.contains("://") ? d : "https://" + d);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "The Auth0 domain is not a valid host name: give it as tenant.eu.auth0.com.");
+    }
+    if (uri.getHost() == null
+        || uri.getRawUserInfo() != null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())) {
+      throw new IllegalArgumentException(
+          "The Auth0 domain must be a host name such as tenant.eu.auth0.com, without path or"
+              + " query.");
+    }
+    Endpoints.check(uri, "The Auth0 domain");
+    return URI.create(
+        uri.getScheme().toLowerCase(Locale.ROOT)
+            + "://"
+            + uri.getRawAuthority().toLowerCase(Locale.ROOT));
   }
 
   void jobId(String jobId) {
