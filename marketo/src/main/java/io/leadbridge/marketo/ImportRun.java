@@ -181,7 +181,7 @@ final class ImportRun {
     return new MarketoException(
         "The import did not finish within "
             + settings.timeout()
-            + " (gave up "
+            + " (last step: "
             + what
             + "); batches still running: "
             + active.stream().map(p -> String.valueOf(p.status.batchId())).toList()
@@ -200,7 +200,7 @@ final class ImportRun {
       if (active.isEmpty()) {
         continue;
       }
-      api.pause(interval, "waiting for the batches to finish", deadline);
+      api.pause(interval, "polling the batches", deadline);
       boolean changed = false;
       for (Part p : new ArrayList<>(active)) {
         BatchStatus before = p.status;

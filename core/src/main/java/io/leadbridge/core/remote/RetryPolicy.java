@@ -8,8 +8,9 @@ import java.util.Objects;
  * back-off from {@code initialBackoff}, doubling up to {@code maxBackoff}, at most {@code
  * maxRetries} times after the first try. Each wait is drawn at random from the upper half of its
  * back-off (between half and all of it), so that clients that failed together do not retry
- * together. Rate limits that name their reset ({@code Retry-After}, {@code x-ratelimit-reset}) are
- * waited out as told instead, and do not count against {@code maxRetries}.
+ * together. Rate-limited answers (HTTP 429) do not count against {@code maxRetries}: they are
+ * waited out until the reset they name ({@code Retry-After}, {@code x-ratelimit-reset}), or with
+ * this back-off when they name none.
  *
  * <p>Immutable and thread-safe.
  *
