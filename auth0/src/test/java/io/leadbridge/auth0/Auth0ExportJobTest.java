@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.remote.RetryPolicy;
 import io.leadbridge.core.source.SourceEntry;
 import io.leadbridge.core.source.UserRecord;
 import java.io.ByteArrayOutputStream;
@@ -193,6 +194,24 @@ class Auth0ExportJobTest {
   }
 
   @Test
+  void aListenerThatThrowsIsIgnoredAndTheExportGoesOn() throws Exception {
+    server.enqueue(token(86400));
+    server.enqueue(jobStatus("pending", 0, null));
+    server.enqueue(jobStatus("completed", 100, domain() + "/exports/x.gz"));
+    server.enqueue(gzipped(TWO_USERS));
+    List<String> seen = new ArrayList<>();
+    Auth0JobListener broken =
+        p -> {
+          seen.add(p.status());
+          throw new IllegalStateException("a bug in the listener");
+        };
+    try (Auth0ExportSource source = job().listener(broken).build().open()) {
+      assertThat(readAll(source)).hasSize(2);
+    }
+    assertThat(seen).containsExactly("pending", "completed");
+  }
+
+  @Test
   void neverSendsTheTokenToAForeignDownloadHost() throws Exception {
     try (MockWebServer storage = new MockWebServer()) {
       storage.start();
@@ -284,7 +303,7 @@ class Auth0ExportJobTest {
         .hasMessageContaining("HTTP 401 access_denied")
         .hasMessageContaining("client secret")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET))
-        .satisfies(e -> assertThat(((Auth0ServiceException) e).statusCode()).isEqualTo(401));
+        .satisfies(e -> assertThat(((Auth0ServiceException) e).status()).isEqualTo(401));
   }
 
   @Test
@@ -367,7 +386,12 @@ class Auth0ExportJobTest {
     for (int i = 0; i < 3; i++) {
       server.enqueue(json(503, "{}"));
     }
-    assertThatThrownBy(() -> job().maxRetries(2).build().open())
+    assertThatThrownBy(
+            () ->
+                job()
+                    .retryPolicy(new RetryPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(30)))
+                    .build()
+                    .open())
         .isInstanceOf(Auth0ServiceException.class)
         .hasMessageContaining("kept answering HTTP 503")
         .hasMessageContaining("after 3 attempts")

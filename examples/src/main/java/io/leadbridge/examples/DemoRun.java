@@ -369,7 +369,8 @@ final class DemoRun implements AutoCloseable {
           .endpoint(marketo.endpoint())
           .clientId(marketo.clientId())
           .clientSecret(marketo.clientSecret())
-          .pollInterval(Duration.ofMillis(500), Duration.ofSeconds(2));
+          .minPollInterval(Duration.ofMillis(500))
+          .maxPollInterval(Duration.ofSeconds(2));
     }
     MarketoBulkLeadClient client =
         builder

@@ -6,15 +6,21 @@ import java.util.Optional;
 
 /**
  * How files are imported: the lookup field that decides which lead a row updates, an optional
- * static list and partition, and the format of files passed by path.
+ * static list and partition, the format of files passed by path, and optionally a listener for this
+ * import alone.
  *
  * <pre>{@code
  * ImportOptions options = ImportOptions.builder().lookupField("email").listId(1234).build();
  * }</pre>
+ *
+ * <p>Immutable and thread-safe (as far as its listener is).
  */
 public final class ImportOptions {
 
-  /** What to do about an upload whose answer was lost (the connection dropped mid-call). */
+  /**
+   * What to do about an upload whose answer was lost (the connection dropped mid-call). Immutable
+   * and thread-safe.
+   */
   public enum UncertainUploads {
     /**
      * Do not upload the part again: Marketo may have accepted it, and a second import of the same
@@ -23,8 +29,9 @@ public final class ImportOptions {
      */
     REPORT,
     /**
-     * Upload the part again. Choose this after checking in Marketo (Admin &gt; Integration &gt; Web
-     * Services or the import history) that the first upload was not imported.
+     * Upload the part again, and retry an upload whose answer is lost like any failed call, as the
+     * client's retry policy allows. Choose this after checking in Marketo (Admin &gt; Integration
+     * &gt; Web Services or the import history) that the first upload was not imported.
      */
     UPLOAD_AGAIN
   }
@@ -34,6 +41,7 @@ public final class ImportOptions {
   private final String partitionName;
   private final CsvFormat format;
   private final UncertainUploads uncertainUploads;
+  private final ImportListener listener;
 
   private ImportOptions(Builder b) {
     if (b.lookupField.isBlank()) {
@@ -44,6 +52,7 @@ public final class ImportOptions {
     this.partitionName = b.partitionName;
     this.format = b.format;
     this.uncertainUploads = b.uncertainUploads;
+    this.listener = b.listener;
   }
 
   /**
@@ -76,6 +85,7 @@ public final class ImportOptions {
     b.partitionName = partitionName;
     b.format = format;
     b.uncertainUploads = uncertainUploads;
+    b.listener = listener;
     return b;
   }
 
@@ -124,6 +134,16 @@ public final class ImportOptions {
     return uncertainUploads;
   }
 
+  /**
+   * The listener of the imports made with these options, which replaces the client's listener for
+   * them.
+   *
+   * @return the listener, or empty when the client's listener hears the import
+   */
+  public Optional<ImportListener> listener() {
+    return Optional.ofNullable(listener);
+  }
+
   @Override
   public String toString() {
     return "ImportOptions[lookupField="
@@ -137,13 +157,14 @@ public final class ImportOptions {
         + "]";
   }
 
-  /** Builds {@link ImportOptions}. */
+  /** Builds {@link ImportOptions}. Not thread-safe: fill it on one thread. */
   public static final class Builder {
     private String lookupField = "email";
     private Integer listId;
     private String partitionName;
     private CsvFormat format = CsvFormat.CSV;
     private UncertainUploads uncertainUploads = UncertainUploads.REPORT;
+    private ImportListener listener;
 
     private Builder() {}
 
@@ -203,6 +224,21 @@ public final class ImportOptions {
      */
     public Builder uncertainUploads(UncertainUploads uncertainUploads) {
       this.uncertainUploads = Objects.requireNonNull(uncertainUploads, "uncertainUploads");
+      return this;
+    }
+
+    /**
+     * Receives the progress of the imports made with these options, instead of the client's
+     * listener: a client is meant to be shared, and each caller can follow its own import this way.
+     * Without it, the client's listener (set with {@link
+     * MarketoBulkLeadClient.Builder#listener(ImportListener)}) hears the import. A listener that
+     * throws is logged and ignored: it never stops the import.
+     *
+     * @param listener the listener for these imports
+     * @return this builder
+     */
+    public Builder listener(ImportListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What {@link MarketoBulkLeadClient#importAndAwait} did: every batch with its final state and
@@ -14,8 +16,11 @@ import java.util.Set;
  *
  * <p>A report is also the {@link ImportConfirmation} an incremental sync needs: pass it to {@code
  * SyncState.commit(export, report)} so that only rows Marketo took move the state forward.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class ImportReport implements ImportConfirmation {
+  private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
 
   /** What Marketo confirmed of one given file. */
   record FileOutcome(boolean confirmed, Set<String> failedUserIds) {
@@ -25,7 +30,7 @@ public final class ImportReport implements ImportConfirmation {
   }
 
   /**
-   * One uploaded part and how its batch ended.
+   * One uploaded part and how its batch ended. Immutable and thread-safe.
    *
    * @param file the part that was uploaded
    * @param batchId Marketo's batch id
@@ -47,7 +52,7 @@ public final class ImportReport implements ImportConfirmation {
       boolean resumed) {}
 
   /**
-   * A row that Marketo failed or imported with a warning.
+   * A row that Marketo failed or imported with a warning. Immutable and thread-safe.
    *
    * @param file the part it was in
    * @param batchId the batch
@@ -106,6 +111,12 @@ public final class ImportReport implements ImportConfirmation {
     this.elapsed = Objects.requireNonNull(elapsed);
     this.calls = calls;
     this.outcomes = Map.copyOf(outcomes);
+  }
+
+  /** The report of an import with nothing to send: no call was made. */
+  static ImportReport nothingToImport() {
+    LOG.info("The export has no rows: nothing to import");
+    return new ImportReport(List.of(), List.of(), List.of(), List.of(), Duration.ZERO, 0, Map.of());
   }
 
   /** How files are compared: absolute and normalized. */

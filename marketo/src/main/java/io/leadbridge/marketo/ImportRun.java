@@ -2,48 +2,95 @@ package io.leadbridge.marketo;
 
 import io.leadbridge.core.RowKeys;
 import io.leadbridge.core.csv.CsvFormat;
-import io.leadbridge.core.csv.CsvReader;
-import io.leadbridge.core.internal.csv.PartWriter;
-import io.leadbridge.core.internal.csv.RowEncoder;
-import io.leadbridge.core.internal.files.OwnerOnlyFiles;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.leadbridge.core.internal.SafeListener;
+import io.leadbridge.core.internal.http.Deadline;
+import io.leadbridge.marketo.ImportParts.Part;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One run of {@link MarketoBulkLeadClient#importAndAwait}. */
+/**
+ * One run of {@link MarketoBulkLeadClient#importAndAwait}: splits, uploads, polls, collects failed
+ * and warned rows, and keeps the journal. Reads only its {@link Settings} and calls Marketo only
+ * through its {@link Api}. Not thread-safe: one run, one thread.
+ */
 final class ImportRun {
   private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
 
-  private final MarketoBulkLeadClient client;
+  /** The calls a run makes. Every call and wait stops at the run's deadline. */
+  interface Api {
+    BatchStatus upload(
+        Path file, String name, CsvFormat format, ImportOptions options, Deadline deadline);
+
+    BatchStatus status(long batchId, Deadline deadline);
+
+    BatchRows failures(long batchId, CsvFormat format, Deadline deadline);
+
+    BatchRows warnings(long batchId, CsvFormat format, Deadline deadline);
+
+    void checkHeader(List<String> header, Deadline deadline);
+
+    /** API calls made so far by the client, tokens included. */
+    long calls();
+
+    void pause(Duration wait, String what, Deadline deadline);
+  }
+
+  /**
+   * The client's settings for its runs.
+   *
+   * @param clock the client's clock
+   * @param minPollInterval the first wait between polls, and the wait after a change
+   * @param maxPollInterval the longest wait between polls
+   * @param maxQueuedBatches how many of the run's batches may be unfinished at once
+   * @param maxFileBytes the largest part uploaded; larger files are split
+   * @param timeout the longest a run may take
+   * @param headerCheck whether the header is checked before the first upload
+   */
+  record Settings(
+      Clock clock,
+      Duration minPollInterval,
+      Duration maxPollInterval,
+      int maxQueuedBatches,
+      long maxFileBytes,
+      Duration timeout,
+      boolean headerCheck) {
+    Settings {
+      if (minPollInterval.compareTo(maxPollInterval) > 0) {
+        throw new IllegalArgumentException("minPollInterval must not be above maxPollInterval.");
+      }
+      if (maxFileBytes <= 1024 || maxFileBytes > 10_000_000) {
+        throw new IllegalArgumentException(
+            "maxFileBytes must be above 1 KB and at most 10,000,000: Marketo refuses files of 10"
+                + " MB.");
+      }
+    }
+  }
+
+  private final Api api;
+  private final Settings settings;
+  private final SafeListener<ImportProgress> listener;
   private final List<Path> files;
   private final CsvFormat format;
   private final RowKeys rowKeys;
   private final ImportOptions options;
 
-  private final List<Part> parts = new ArrayList<>();
-  private final List<Path> splitDirs = new ArrayList<>();
+  private List<Part> parts = List.of();
   private Journal journal;
   private Instant start;
+  private Deadline deadline;
   private long callsBefore;
 
   private final List<Part> active = new ArrayList<>();
@@ -53,29 +100,13 @@ final class ImportRun {
   private int uploaded;
   private int finished;
 
-  private static final class Part {
-    final Path file;
-    final Path source;
-    final String name;
-    final String sha256;
-    long rows = -1;
-    BatchStatus status;
-    boolean resumed;
-    ImportReport.Batch result;
-
-    Part(Path file, Path source, String name, String sha256) {
-      this.file = file;
-      this.source = source;
-      this.name = name;
-      this.sha256 = sha256;
-    }
-  }
-
   private record PendingIssue(
       Path file, Path source, long batchId, String lookupValue, String reason) {}
 
   ImportRun(
-      MarketoBulkLeadClient client,
+      Api api,
+      Settings settings,
+      ImportListener listener,
       List<Path> files,
       CsvFormat format,
       RowKeys rowKeys,
@@ -83,7 +114,9 @@ final class ImportRun {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("No files to import.");
     }
-    this.client = client;
+    this.api = api;
+    this.settings = settings;
+    this.listener = SafeListener.of(listener::onProgress, "Marketo import");
     this.files = List.copyOf(files);
     this.format = format;
     this.rowKeys = rowKeys;
@@ -92,10 +125,11 @@ final class ImportRun {
   }
 
   ImportReport run() {
-    start = client.clock.instant();
-    callsBefore = client.callsMade();
-    try {
-      prepareParts();
+    start = settings.clock().instant();
+    deadline = Deadline.at(start.plus(settings.timeout()), this::timedOut);
+    callsBefore = api.calls();
+    try (ImportParts prepared = ImportParts.prepare(files, format, settings.maxFileBytes())) {
+      parts = prepared.parts();
       Path first = files.get(0).toAbsolutePath();
       journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
       Deque<Part> pending = new ArrayDeque<>();
@@ -127,49 +161,50 @@ final class ImportRun {
           LOG.info("{} was imported as batch {} by an earlier run (journal)", p.name, r.batchId());
         } else {
           p.resumed = true;
-          p.status = new BatchStatus(e.batchId(), null, BatchStatus.State.QUEUED, 0, 0, 0, "");
+          p.status =
+              new BatchStatus(e.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
           active.add(p);
           uploaded++;
           LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
         }
       }
-      if (client.headerCheck && !pending.isEmpty()) {
-        client.checkHeader(MarketoBulkLeadClient.readHeader(pending.peekFirst().file, format));
+      if (settings.headerCheck() && !pending.isEmpty()) {
+        api.checkHeader(HeaderCheck.readHeader(pending.peekFirst().file, format), deadline);
       }
       loop(pending);
       return report();
-    } finally {
-      for (Path dir : splitDirs) {
-        deleteTree(dir);
-      }
     }
   }
 
+  /** The failure for a wait that would pass the run's deadline. */
+  private MarketoException timedOut(String what) {
+    return new MarketoException(
+        "The import did not finish within "
+            + settings.timeout()
+            + " (last step: "
+            + what
+            + "); batches still running: "
+            + active.stream().map(p -> String.valueOf(p.status.batchId())).toList()
+            + ". Run importAndAwait again with the same files"
+            + (journal == null
+                ? "."
+                : ": it resumes from the journal " + journal.file().getFileName() + "."));
+  }
+
   private void loop(Deque<Part> pending) {
-    Duration interval = client.minPollInterval;
-    Instant deadline = start.plus(client.timeout);
+    Duration interval = settings.minPollInterval();
     while (!pending.isEmpty() || !active.isEmpty()) {
-      while (!pending.isEmpty() && countUnfinished() < client.maxQueuedBatches) {
+      while (!pending.isEmpty() && countUnfinished() < settings.maxQueuedBatches()) {
         upload(pending.pollFirst());
       }
       if (active.isEmpty()) {
         continue;
       }
-      if (!client.clock.instant().plus(interval).isBefore(deadline)) {
-        throw new MarketoException(
-            "The import did not finish within "
-                + client.timeout
-                + "; batches still running: "
-                + active.stream().map(p -> String.valueOf(p.status.batchId())).toList()
-                + ". Run importAndAwait again with the same files: it resumes from the journal "
-                + journal.file().getFileName()
-                + ".");
-      }
-      client.sleep(interval);
+      api.pause(interval, "polling the batches", deadline);
       boolean changed = false;
       for (Part p : new ArrayList<>(active)) {
         BatchStatus before = p.status;
-        BatchStatus now = client.status(before.batchId());
+        BatchStatus now = api.status(before.batchId(), deadline);
         p.status = now;
         if (!now.equals(before)) {
           changed = true;
@@ -181,8 +216,8 @@ final class ImportRun {
       progress();
       interval =
           changed
-              ? client.minPollInterval
-              : min(client.maxPollInterval, Duration.ofMillis(interval.toMillis() * 3 / 2));
+              ? settings.minPollInterval()
+              : min(settings.maxPollInterval(), Duration.ofMillis(interval.toMillis() * 3 / 2));
     }
   }
 
@@ -194,32 +229,25 @@ final class ImportRun {
     return active.stream().filter(p -> !p.status.finished()).count();
   }
 
+  /** Uploads a part; with UPLOAD_AGAIN the engine retries a lost answer like any other. */
   private void upload(Part p) {
-    while (true) {
-      try {
-        BatchStatus s = client.doUpload(p.file, p.name, format, options);
-        journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
-        p.status = s;
-        active.add(p);
-        uploaded++;
-        LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
-        progress();
-        return;
-      } catch (MarketoUncertainUploadException e) {
-        if (options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN) {
-          LOG.warn("The answer to the upload of {} was lost; uploading it again as asked", p.name);
-          continue;
-        }
-        journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
-        uncertain.add(p.file);
-        uploaded++;
-        LOG.warn(
-            "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
-                + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
-                + " it was not imported.",
-            p.name);
-        return;
-      }
+    try {
+      BatchStatus s = api.upload(p.file, p.name, format, options, deadline);
+      journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
+      p.status = s;
+      active.add(p);
+      uploaded++;
+      LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
+      progress();
+    } catch (MarketoUncertainUploadException e) {
+      journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
+      uncertain.add(p.file);
+      uploaded++;
+      LOG.warn(
+          "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
+              + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
+              + " it was not imported.",
+          p.name);
     }
   }
 
@@ -229,10 +257,10 @@ final class ImportRun {
     BatchStatus s = p.status;
     if (s.state() == BatchStatus.State.COMPLETE) {
       if (s.rowsFailed() > 0) {
-        collect(p, client.failures(s.batchId(), format), failures);
+        collect(p, api.failures(s.batchId(), format, deadline), failures);
       }
       if (s.rowsWithWarning() > 0) {
-        collect(p, client.warnings(s.batchId(), format), warnings);
+        collect(p, api.warnings(s.batchId(), format, deadline), warnings);
       }
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
@@ -288,7 +316,7 @@ final class ImportRun {
         }
       }
     }
-    client.listener.onProgress(
+    listener.accept(
         new ImportProgress(parts.size(), uploaded, queued, importing, finished, processed, total));
   }
 
@@ -315,8 +343,8 @@ final class ImportRun {
         uncertain,
         traced,
         trace(warnings, users),
-        Duration.between(start, client.clock.instant()),
-        client.callsMade() - callsBefore,
+        Duration.between(start, settings.clock().instant()),
+        api.calls() - callsBefore,
         confirmations(traced));
   }
 
@@ -372,96 +400,5 @@ final class ImportRun {
               i.reason()));
     }
     return out;
-  }
-
-  // ------------------------------------------------------------------------------ parts
-
-  private void prepareParts() {
-    for (Path file : files) {
-      long size;
-      try {
-        size = Files.size(file);
-      } catch (IOException e) {
-        throw new MarketoException("Cannot read " + file + ": " + e.getMessage(), e);
-      }
-      String name = file.getFileName().toString();
-      if (size <= client.maxFileBytes) {
-        parts.add(new Part(file, file, name, sha256(file)));
-      } else {
-        split(file, name);
-      }
-    }
-  }
-
-  /** Splits a file over the limit at record boundaries, each piece with the header. */
-  private void split(Path file, String name) {
-    Path dir = file.toAbsolutePath().resolveSibling("." + name + ".marketo-parts");
-    splitDirs.add(dir);
-    int dot = name.lastIndexOf('.');
-    String stem = dot > 0 ? name.substring(0, dot) : name;
-    String ext = dot > 0 ? name.substring(dot) : "";
-    RowEncoder rows = new RowEncoder(format);
-    try (CsvReader reader = format.openReader(file)) {
-      deleteTree(dir);
-      OwnerOnlyFiles.createDirectories(dir);
-      try (PartWriter pieces =
-          new PartWriter(dir, name, rows.head(reader.header()), client.maxFileBytes)) {
-        for (List<String> row; (row = reader.next()) != null; ) {
-          rows.encode(row); // read in the same charset, so it encodes
-          if (!pieces.fits(rows.length())) {
-            throw new MarketoException(
-                name
-                    + " has a row of "
-                    + rows.length()
-                    + " bytes, too large for a part of at most "
-                    + client.maxFileBytes
-                    + " bytes.");
-          }
-          pieces.write(rows.bytes(), rows.length());
-        }
-        List<Path> names = new ArrayList<>();
-        for (int i = 1; i <= pieces.parts(); i++) {
-          names.add(dir.resolve(String.format(Locale.ROOT, "%s-p%03d%s", stem, i, ext)));
-        }
-        int number = 0;
-        for (PartWriter.Part piece : pieces.publish(names)) {
-          addPiece(piece.file(), file, name, ++number, piece.rows());
-        }
-      }
-    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-      throw new MarketoException("Cannot split " + file + " into parts: " + e.getMessage(), e);
-    }
-  }
-
-  private void addPiece(Path piece, Path source, String name, int number, long rows) {
-    Part p = new Part(piece, source, name + "#" + number, sha256(piece));
-    p.rows = rows;
-    parts.add(p);
-  }
-
-  static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new MarketoException("Cannot read " + file + ": " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("Could not delete {}", dir);
-    }
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A small append-only file beside the imported files that records, per part (by name and content
@@ -59,7 +60,7 @@ final class Journal {
               m.containsKey("result")
                   ? new BatchStatus(
                       batchId,
-                      null,
+                      Optional.empty(),
                       BatchStatus.State.valueOf(Json.string(Json.object(m.get("result")), "state")),
                       Json.number(Json.object(m.get("result")), "leadsProcessed", 0),
                       Json.number(Json.object(m.get("result")), "rowsFailed", 0),

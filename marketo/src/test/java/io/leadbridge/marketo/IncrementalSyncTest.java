@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.remote.RetryPolicy;
 import io.leadbridge.core.source.UserSource;
 import io.leadbridge.core.sync.ImportConfirmation;
 import io.leadbridge.core.sync.SyncState;
