@@ -445,7 +445,7 @@ public final class Auth0ExportJob {
     try {
       Path dir =
           tempDirectory != null ? tempDirectory : Path.of(System.getProperty("java.io.tmpdir"));
-      return OwnerOnlyFiles.createTempFile(dir, "leadbridge-auth0-", ".json.gz");
+      return OwnerOnlyFiles.createProcessTempFile(dir, "leadbridge-auth0-", ".json.gz");
     } catch (IOException e) {
       throw new Auth0Exception(
           "Cannot create a temporary file for the Auth0 export ("

@@ -247,6 +247,27 @@ class Auth0ExportJobTest {
   }
 
   @Test
+  void aDownloadAKilledRunLeftIsDeletedByTheNextExportNotALiveOnesDownload() throws Exception {
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    Path orphan =
+        Files.writeString(tmp.resolve("leadbridge-auth0-" + dead.pid() + "-1.json.gz"), "x");
+    Path live =
+        Files.writeString(
+            tmp.resolve("leadbridge-auth0-" + ProcessHandle.current().pid() + "-2.json.gz"), "x");
+    Path unrelated = Files.writeString(tmp.resolve("other.json.gz"), "x");
+    server.enqueue(token(86400));
+    server.enqueue(jobStatus("completed", 100, domain() + "/exports/x.gz"));
+    server.enqueue(gzipped(TWO_USERS));
+    try (Auth0ExportSource source = job().build().open()) {
+      assertThat(readAll(source)).hasSize(2);
+    }
+    assertThat(orphan).doesNotExist();
+    assertThat(live).exists();
+    assertThat(unrelated).exists();
+  }
+
+  @Test
   void reusesTheTokenAndRefreshesItAheadOfExpiry() throws Exception {
     server.enqueue(token(100)); // refreshed 10 s before expiry
     server.enqueue(jobStatus("pending", 0, null));
