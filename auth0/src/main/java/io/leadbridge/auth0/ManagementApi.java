@@ -230,14 +230,33 @@ final class ManagementApi implements RemoteService {
       default:
         break;
     }
+    return otherStatus(
+        a,
+        "while " + what,
+        what,
+        error,
+        code,
+        requestId,
+        "the export settings (domain," + " connection, fields, limit)");
+  }
+
+  /** A 5xx is retried; any other status the caller's mistake, with what to check. */
+  private Verdict otherStatus(
+      Answer a,
+      String during,
+      String what,
+      Map<String, Object> error,
+      String code,
+      String requestId,
+      String check) {
     if (a.status() >= 500) {
       return Verdict.retry(
           n ->
               new Auth0ServiceException(
                   "Auth0 kept answering HTTP "
                       + a.status()
-                      + " while "
-                      + what
+                      + " "
+                      + during
                       + " after "
                       + n
                       + " attempts"
@@ -257,7 +276,9 @@ final class ManagementApi implements RemoteService {
                 + " to "
                 + what
                 + said(error)
-                + ". Check the export settings (domain, connection, fields, limit).",
+                + ". Check "
+                + check
+                + ".",
             a.status(),
             code,
             requestId,
@@ -295,38 +316,8 @@ final class ManagementApi implements RemoteService {
     if (a.status() == 429) {
       return rateLimited(what, code, requestId);
     }
-    if (a.status() >= 500) {
-      return Verdict.retry(
-          n ->
-              new Auth0ServiceException(
-                  "Auth0 kept answering HTTP "
-                      + a.status()
-                      + " to "
-                      + what
-                      + " after "
-                      + n
-                      + " attempts"
-                      + said(answer)
-                      + ". Auth0 may be having trouble: check status.auth0.com and try again"
-                      + " later.",
-                  a.status(),
-                  code,
-                  requestId,
-                  true));
-    }
-    return Verdict.fail(
-        new Auth0ServiceException(
-            "Auth0 answered HTTP "
-                + a.status()
-                + codeSuffix(code)
-                + " to "
-                + what
-                + said(answer)
-                + ". Check the domain and the audience.",
-            a.status(),
-            code,
-            requestId,
-            false));
+    return otherStatus(
+        a, "to " + what, what, answer, code, requestId, "the domain and the audience");
   }
 
   private Verdict classifyDownload(Answer a) {

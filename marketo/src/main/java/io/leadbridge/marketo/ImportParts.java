@@ -5,6 +5,7 @@ import io.leadbridge.core.csv.CsvReader;
 import io.leadbridge.core.internal.csv.PartWriter;
 import io.leadbridge.core.internal.csv.RowEncoder;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
+import io.leadbridge.core.internal.files.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,11 +14,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,8 +104,9 @@ final class ImportParts implements AutoCloseable {
     String ext = dot > 0 ? name.substring(dot) : "";
     RowEncoder rows = new RowEncoder(format);
     try (CsvReader reader = format.openReader(file)) {
-      deleteTree(dir);
+      TempFiles.deleteTree(dir);
       OwnerOnlyFiles.createDirectories(dir);
+      TempFiles.register(dir);
       try (PartWriter pieces =
           new PartWriter(dir, name, rows.head(reader.header()), maxFileBytes)) {
         for (List<String> row; (row = reader.next()) != null; ) {
@@ -157,18 +157,7 @@ final class ImportParts implements AutoCloseable {
   @Override
   public void close() {
     for (Path dir : splitDirs) {
-      deleteTree(dir);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("Could not delete {}", dir);
+      TempFiles.deleteTree(dir);
     }
   }
 }
