@@ -391,7 +391,11 @@ final class ExportRun implements RowSink {
       values = mapping.apply(user);
       values = keyValues.check(user, values);
     } catch (RecordRejectedException e) {
-      reject(new Rejection(user.position(), user.userId(), e.reason(), e.getMessage()));
+      Rejection.Reason reason =
+          e.reason() == RecordRejectedException.Reason.MISSING_REQUIRED
+              ? Rejection.Reason.MISSING_REQUIRED
+              : Rejection.Reason.INVALID_VALUE;
+      reject(new Rejection(user.position(), user.userId(), reason, e.getMessage()));
       return;
     } catch (KeyValues.KeyRejected e) {
       reject(
