@@ -11,6 +11,7 @@ import io.leadbridge.core.MergePolicy;
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.internal.files.FolderLock;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.mapping.MappingException;
 import io.leadbridge.core.remote.Sleeper;
@@ -152,6 +153,8 @@ final class DemoRun implements AutoCloseable {
     }
     try {
       Files.createDirectories(options.out);
+      // the whole run holds --out: a second run there would replace parts this one imports
+      folder = FolderLock.acquire(options.out, "run");
       if (options.state != null) {
         state = SyncState.open(options.state);
       }
@@ -210,6 +213,7 @@ final class DemoRun implements AutoCloseable {
   }
 
   private String stage = "start";
+  private FolderLock folder;
   InputStream stdinStream = System.in;
   private UserExporter exporter;
 
@@ -646,6 +650,9 @@ final class DemoRun implements AutoCloseable {
 
   @Override
   public void close() {
+    if (folder != null) {
+      folder.close();
+    }
     if (auth0 != null) {
       auth0.close();
     }

@@ -252,4 +252,20 @@ class DemoBadInputTest {
     String alterian = Files.readString(dir.resolve("alterian").resolve("Auth0Users.csv"));
     assertThat(alterian).contains("'=cmd").contains("'@SUM");
   }
+
+  @Test
+  void aSecondRunOnTheSameOutputFolderIsRefusedNamingTheFirst() throws Exception {
+    try (io.leadbridge.core.internal.files.FolderLock first =
+        io.leadbridge.core.internal.files.FolderLock.acquire(dir, "run")) {
+      assertThat(demo("--users", "50", "--no-marketo", "--no-alterian", "--out", dir.toString()))
+          .isEqualTo(3);
+      assertThat(err())
+          .contains("Another Leadbridge run is using " + dir)
+          .contains("pid " + ProcessHandle.current().pid())
+          .doesNotContain("journal");
+    }
+    assertThat(demo("--users", "50", "--no-marketo", "--no-alterian", "--out", dir.toString()))
+        .as(err())
+        .isZero();
+  }
 }
