@@ -1,0 +1,549 @@
+package io.leadbridge.core.source;
+
+import io.leadbridge.core.internal.MappingAware;
+import io.leadbridge.core.internal.Projectable;
+import io.leadbridge.core.internal.files.IoErrors;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.mapping.FieldPath;
+import io.leadbridge.core.mapping.MappingException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.zip.ZipException;
+
+/**
+ * Reads an Auth0 CSV or TSV export back into user records: each header is a field path (or, through
+ * a header mapping, a display name), and each row becomes a tree rebuilt from those paths.
+ *
+ * <p>The formula guard is undone by one rule, from Auth0's "Bulk User Exports" page: Auth0 encloses
+ * every string value in double quotes, doubles the quotes inside, and puts a single quote {@code '}
+ * before it; it leaves other values (numbers, booleans, its own ISO 8601 dates) bare and writes
+ * nothing for a missing value. So a field that was enclosed in quotes and starts with {@code '}
+ * loses exactly that one character ({@code "''quoted"} is the string {@code 'quoted}); a quoted
+ * field without it is a string taken as written; a bare field is {@code true}/{@code false} as a
+ * boolean, a JSON number as a number, empty as no value, and anything else (a date) as a string.
+ */
+final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware {
+  /** Auth0 profile attributes that are objects or arrays: Auth0's CSV leaves them empty. */
+  private static final Set<String> WHOLE_VALUES =
+      Set.of("identities", "user_metadata", "app_metadata", "multifactor");
+
+  /** A header read as a field name: a path whose first key is in lower-case snake case. */
+  private static final Pattern FIELD_ROOT = Pattern.compile("[a-z_][a-z0-9_]*");
+
+  private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
+  private static final Pattern DECIMAL =
+      Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
+  /** Highest array index accepted in a header, so that one header cannot fill the memory. */
+  private static final int MAX_INDEX = 1000;
+
+  /** One column: its header, the path it is read into, and whether rows skip it. */
+  private static final class Column {
+    final String header;
+    final FieldPath path;
+    final boolean whole; // a whole object or array: Auth0 leaves it empty, reading skips it
+
+    Column(String header, FieldPath path, boolean whole) {
+      this.header = header;
+      this.path = path;
+      this.whole = whole;
+    }
+  }
+
+  private final String name;
+  private final char delimiter;
+  private final InputStream in;
+  private final DelimitedRecords records;
+  private final List<Column> columns;
+  private final CharsetDecoder utf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private Set<String> keep;
+  private boolean closed;
+  private boolean done;
+
+  /**
+   * See {@link UserSource#open(Path, InputFormat, FieldMapping)}; {@code headerNames} may be null.
+   */
+  static UserSource open(Path file, InputFormat format, FieldMapping headerNames) {
+    java.util.Objects.requireNonNull(file, "file");
+    java.util.Objects.requireNonNull(format, "format");
+    InputFormat f = format == InputFormat.AUTO ? InputFormat.detect(file) : format;
+    switch (f) {
+      case NDJSON:
+        return UserSource.ndjson(file);
+      case JSON_ARRAY:
+        return UserSource.jsonArray(file);
+      case AUTH0_TSV:
+        return new Auth0CsvUserSource(file, '\t', headerNames);
+      default:
+        return new Auth0CsvUserSource(file, ',', headerNames);
+    }
+  }
+
+  Auth0CsvUserSource(Path file, char delimiter, FieldMapping headerNames) {
+    this.name = file.toString();
+    this.delimiter = delimiter;
+    this.in = NdjsonUserSource.open(file);
+    try {
+      this.records = new DelimitedRecords(in, delimiter);
+      this.columns = readHeader(headerNames);
+    } catch (RuntimeException e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // already failing
+    }
+  }
+
+  // ------------------------------------------------------------------------------ the header
+
+  private List<Column> readHeader(FieldMapping headerNames) {
+    DelimitedRecords.Record header;
+    try {
+      do {
+        header = records.next();
+      } while (header != null && header.isBlankLine());
+    } catch (IOException e) {
+      throw failure(e);
+    }
+    if (header == null) {
+      throw new SourceException(
+          name + " is empty: an Auth0 CSV export starts with a header row of field names.");
+    }
+    if (header.malformed != null) {
+      throw new SourceException(
+          "The header row of " + name + " cannot be read: " + header.malformed + ".");
+    }
+    Map<String, FieldPath> byName = new HashMap<>();
+    if (headerNames != null) {
+      for (FieldMapping.Column c : headerNames.columns()) {
+        c.path().ifPresent(p -> byName.put(c.name().toLowerCase(Locale.ROOT), p));
+      }
+    }
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < header.fields.size(); i++) {
+      String text;
+      try {
+        text = decode(header.fields.get(i));
+      } catch (CharacterCodingException e) {
+        throw new SourceException(
+            "The header row of "
+                + name
+                + " is not UTF-8 text (column "
+                + (i + 1)
+                + "). Save the file as UTF-8.");
+      }
+      if (i == 0 && text.startsWith("\uFEFF")) {
+        text = text.substring(1);
+      }
+      texts.add(text);
+    }
+    List<String> unknown = new ArrayList<>();
+    List<FieldPath> paths = new ArrayList<>();
+    for (String text : texts) {
+      FieldPath path = byName.get(text.toLowerCase(Locale.ROOT));
+      if (path == null) {
+        path = fieldName(text);
+      }
+      if (path == null) {
+        unknown.add(text);
+      }
+      paths.add(path);
+    }
+    if (!unknown.isEmpty()) {
+      throw new SourceException(unknownHeaders(unknown, headerNames != null));
+    }
+    Map<FieldPath, String> seen = new HashMap<>();
+    List<Column> out = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      FieldPath path = paths.get(i);
+      String before = seen.putIfAbsent(path, texts.get(i));
+      if (before != null) {
+        throw new SourceException(
+            "The headers '"
+                + before
+                + "' and '"
+                + texts.get(i)
+                + "' of "
+                + name
+                + " both stand for the field "
+                + path
+                + "; each field may have one column only.");
+      }
+      for (Object segment : path.segments()) {
+        if (segment instanceof Integer && (Integer) segment > MAX_INDEX) {
+          throw new SourceException(
+              "The header '"
+                  + texts.get(i)
+                  + "' of "
+                  + name
+                  + " has an array index above "
+                  + MAX_INDEX
+                  + "; Auth0 users have no such arrays.");
+        }
+      }
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      FieldPath path = paths.get(i);
+      boolean whole = isWhole(path);
+      for (FieldPath other : paths) {
+        whole |= other != path && isBelow(other, path);
+      }
+      out.add(new Column(texts.get(i), path, whole));
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  private static boolean isWhole(FieldPath path) {
+    return path.isTopLevel() && WHOLE_VALUES.contains(path.root());
+  }
+
+  /** Whether {@code inner} lies strictly inside {@code outer}. */
+  private static boolean isBelow(FieldPath inner, FieldPath outer) {
+    List<Object> a = inner.segments();
+    List<Object> b = outer.segments();
+    return a.size() > b.size() && a.subList(0, b.size()).equals(b);
+  }
+
+  /** The header as an Auth0 field name, or {@code null} if it is not one. */
+  private static FieldPath fieldName(String header) {
+    if (header.isEmpty() || !header.strip().equals(header)) {
+      return null;
+    }
+    FieldPath path;
+    try {
+      path = FieldPath.parse(header);
+    } catch (MappingException e) {
+      return null;
+    }
+    return FIELD_ROOT.matcher(path.root()).matches() ? path : null;
+  }
+
+  private String unknownHeaders(List<String> unknown, boolean mapped) {
+    StringBuilder b = new StringBuilder();
+    b.append(name)
+        .append(
+            unknown.size() == 1 ? " has a column header that is" : " has column headers that are")
+        .append(" not an Auth0 field name");
+    if (mapped) {
+      b.append(" nor a column name of the header mapping");
+    }
+    b.append(": ");
+    for (int i = 0; i < unknown.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append('\'').append(unknown.get(i)).append('\'');
+    }
+    b.append(". An Auth0 export names its columns by field (email, user_metadata.plan,")
+        .append(" identities[0].connection) or by the export_as names the export asked for.");
+    if (!mapped) {
+      b.append(" A file of the retired User Import / Export extension has display names")
+          .append(" (Id, Given Name, Email, …): read it with")
+          .append(" UserSource.open(file, InputFormat.AUTH0_CSV, FieldMapping.auth0Defaults()),")
+          .append(" or with a mapping whose column names are these headers and whose paths say")
+          .append(" which field each holds.");
+    } else {
+      b.append(" Add a column to the header mapping for each, named as the header, with the")
+          .append(" field path it holds.");
+    }
+    return b.toString();
+  }
+
+  // ------------------------------------------------------------------------------ the mapping
+
+  @Override
+  public void keepOnly(Set<String> properties) {
+    this.keep = Set.copyOf(properties);
+  }
+
+  @Override
+  public void checkMapping(FieldMapping mapping) {
+    Set<FieldPath> needed = new LinkedHashSet<>();
+    for (FieldMapping.Column c : mapping.columns()) {
+      c.path().ifPresent(needed::add);
+    }
+    needed.addAll(mapping.requiredPaths());
+    List<String> problems = new ArrayList<>();
+    for (FieldPath p : needed) {
+      String problem = problem(p);
+      if (problem != null) {
+        problems.add(problem);
+      }
+    }
+    if (problems.isEmpty()) {
+      return;
+    }
+    throw new SourceException(
+        "The CSV export "
+            + name
+            + " cannot hold "
+            + (problems.size() == 1 ? "a value" : "values")
+            + " the mapping reads: "
+            + String.join("; ", problems)
+            + ". Auth0's CSV holds single values only: it leaves a whole object or array (such as"
+            + " user_metadata or identities) empty. Export in JSON (format json, as"
+            + " Auth0ExportJob does), or map single values such as user_metadata.plan or"
+            + " identities[0].connection and export those fields.");
+  }
+
+  private String problem(FieldPath needed) {
+    for (Column c : columns) {
+      if (c.path.equals(needed) && !c.whole) {
+        return null;
+      }
+    }
+    for (Column c : columns) {
+      if (c.path.equals(needed)) {
+        return "'" + needed + "' is a whole object or array (column '" + c.header + "' is empty)";
+      }
+      if (isBelow(needed, c.path)) {
+        return "'"
+            + needed
+            + "' lies inside column '"
+            + c.header
+            + "', an object or array the CSV leaves empty";
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    for (Column c : columns) {
+      if (isBelow(c.path, needed)) {
+        parts.add(c.path.toString());
+      }
+    }
+    if (!parts.isEmpty()) {
+      return "'"
+          + needed
+          + "' is read whole, but the CSV holds only "
+          + (parts.size() == 1 ? "one part of it" : "parts of it")
+          + " ("
+          + String.join(", ", parts)
+          + ")";
+    }
+    if (isWhole(needed)) {
+      return "'" + needed + "' is a whole object or array, which the CSV cannot hold";
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------------------ the rows
+
+  @Override
+  public SourceEntry next() {
+    if (closed) {
+      throw new IllegalStateException("This source is closed.");
+    }
+    if (done) {
+      return null;
+    }
+    DelimitedRecords.Record r;
+    try {
+      do {
+        r = records.next();
+      } while (r != null && r.isBlankLine());
+    } catch (IOException e) {
+      done = true;
+      throw failure(e);
+    }
+    if (r == null) {
+      done = true;
+      return null;
+    }
+    if (r.malformed != null) {
+      return new MalformedEntry(r.line, r.malformed);
+    }
+    if (r.fields.size() != columns.size()) {
+      return new MalformedEntry(
+          r.line,
+          "the row has "
+              + r.fields.size()
+              + (r.fields.size() == 1 ? " value" : " values")
+              + ", the header has "
+              + columns.size());
+    }
+    Map<String, Object> user = new LinkedHashMap<>();
+    for (int i = 0; i < columns.size(); i++) {
+      Column c = columns.get(i);
+      if (c.whole || (keep != null && !keep.contains(c.path.root()))) {
+        continue;
+      }
+      Object value;
+      try {
+        value = value(r.fields.get(i), r.quoted.get(i));
+      } catch (CharacterCodingException e) {
+        return new MalformedEntry(
+            r.line, "value " + (i + 1) + " ('" + c.header + "') is not valid UTF-8");
+      }
+      if (value != null) {
+        assign(user, c.path.segments(), value);
+      }
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> frozen = (Map<String, Object>) freeze(user);
+    return UserRecord.trusted(r.line, frozen);
+  }
+
+  /** A field as a value, by Auth0's rules (see the class comment). */
+  private Object value(byte[] bytes, boolean quoted) throws CharacterCodingException {
+    String text = decode(bytes);
+    if (quoted) {
+      return text.startsWith("'") ? text.substring(1) : text;
+    }
+    if (text.isEmpty()) {
+      return null;
+    }
+    if (text.equals("true")) {
+      return Boolean.TRUE;
+    }
+    if (text.equals("false")) {
+      return Boolean.FALSE;
+    }
+    if (text.length() <= 1000 && INTEGER.matcher(text).matches()) {
+      BigInteger big = new BigInteger(text);
+      return big.bitLength() < 64 ? (Object) big.longValue() : big;
+    }
+    if (text.length() <= 1000 && DECIMAL.matcher(text).matches()) {
+      return new BigDecimal(text);
+    }
+    return text;
+  }
+
+  private String decode(byte[] bytes) throws CharacterCodingException {
+    return utf8.decode(ByteBuffer.wrap(bytes)).toString();
+  }
+
+  /** Puts a value into the tree at a path, creating the objects and arrays on the way. */
+  private static void assign(Map<String, Object> root, List<Object> segments, Object value) {
+    Object current = root;
+    for (int i = 0; i < segments.size(); i++) {
+      Object segment = segments.get(i);
+      if (i == segments.size() - 1) {
+        set(current, segment, value);
+        return;
+      }
+      boolean list = segments.get(i + 1) instanceof Integer;
+      Object next = get(current, segment);
+      if (next == null) {
+        next = list ? new ArrayList<>() : new LinkedHashMap<String, Object>();
+        set(current, segment, next);
+      } else if (list ? !(next instanceof List) : !(next instanceof Map)) {
+        return; // a value of another kind is already there: two columns disagree, the first wins
+      }
+      current = next;
+    }
+  }
+
+  private static Object get(Object container, Object segment) {
+    if (segment instanceof String) {
+      return ((Map<?, ?>) container).get(segment);
+    }
+    List<?> list = (List<?>) container;
+    int index = (Integer) segment;
+    return index < list.size() ? list.get(index) : null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void set(Object container, Object segment, Object value) {
+    if (segment instanceof String) {
+      ((Map<String, Object>) container).put((String) segment, value);
+      return;
+    }
+    List<Object> list = (List<Object>) container;
+    int index = (Integer) segment;
+    while (list.size() <= index) {
+      list.add(null);
+    }
+    list.set(index, value);
+  }
+
+  private static Object freeze(Object value) {
+    if (value instanceof Map) {
+      Map<?, ?> map = (Map<?, ?>) value;
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put((String) k, freeze(v)));
+      return Collections.unmodifiableMap(out);
+    }
+    if (value instanceof List) {
+      List<Object> out = new ArrayList<>();
+      for (Object v : (List<?>) value) {
+        out.add(freeze(v));
+      }
+      return Collections.unmodifiableList(out);
+    }
+    return value;
+  }
+
+  private SourceException failure(IOException e) {
+    if (e instanceof DelimitedRecords.UnclosedQuote) {
+      return new SourceException(
+          name
+              + " ends inside a quoted value opened on line "
+              + ((DelimitedRecords.UnclosedQuote) e).line
+              + ": the file is probably truncated. Export or download it again.",
+          e);
+    }
+    if (e instanceof DelimitedRecords.RecordTooLong) {
+      return new SourceException(
+          "The row starting on line "
+              + ((DelimitedRecords.RecordTooLong) e).line
+              + " of "
+              + name
+              + " is longer than "
+              + DelimitedRecords.MAX_RECORD_BYTES
+              + " bytes; reading stopped there.",
+          e);
+    }
+    if (e instanceof EOFException || e instanceof ZipException) {
+      return new SourceException(
+          "The compressed data in "
+              + name
+              + " ends early or is corrupt; the file is probably truncated. Download or export it"
+              + " again.",
+          e);
+    }
+    return new SourceException("Cannot read " + name + ": " + IoErrors.reason(e), e);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      in.close();
+    } catch (IOException e) {
+      throw new SourceException("Cannot close " + name + ": " + IoErrors.reason(e), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "UserSource.open(" + name + ", " + (delimiter == '\t' ? "AUTH0_TSV" : "AUTH0_CSV") + ")";
+  }
+}
