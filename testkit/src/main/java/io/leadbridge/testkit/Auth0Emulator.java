@@ -240,9 +240,10 @@ public final class Auth0Emulator implements AutoCloseable {
   /**
    * Changes users the way a profile edit would: picks {@code count} users with an email, gives each
    * a different {@code given_name} and {@code family_name} and sets its {@code updated_at} to the
-   * emulator's clock ({@link Instant#toString()} form). Their {@code user_id}, {@code email} and
-   * other fields stay as they are, and so do all other users. Export jobs created from now on serve
-   * the changed users; a job created before keeps serving what it served.
+   * emulator's clock (in Auth0's form, with milliseconds: {@code 2026-01-01T00:00:00.000Z}). Their
+   * {@code user_id}, {@code email} and other fields stay as they are, and so do all other users.
+   * Export jobs created from now on serve the changed users; a job created before keeps serving
+   * what it served.
    *
    * <p>Only users with a non-blank {@code email} and a {@code user_id} that no other user has are
    * picked, spread over the tenant in export order. Successive calls pick users not picked before,
