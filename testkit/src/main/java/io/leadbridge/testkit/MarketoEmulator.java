@@ -49,10 +49,17 @@ public final class MarketoEmulator implements AutoCloseable {
 
   /** The kinds of call the emulator answers. Thread-safe. */
   public enum Endpoint {
-    /** {@code GET /identity/oauth/token}. */
+    /** {@code GET /identity/oauth/token} (or {@code POST}, as Adobe allows). */
     TOKEN,
     /** {@code GET /rest/v1/leads/describe2.json}. */
     DESCRIBE,
+    /** {@code GET /rest/v1/leads/describe.json}: Describe Lead, the first version. */
+    DESCRIBE_V1,
+    /**
+     * {@code GET /rest/v1/leads.json?filterType=…&filterValues=…}, or {@code POST} with {@code
+     * _method=GET}: Get Leads by Filter Type.
+     */
+    GET_LEADS,
     /** {@code POST /bulk/v1/leads.json}. */
     UPLOAD,
     /** {@code GET /bulk/v1/leads/batch/{id}.json}. */
@@ -61,7 +68,7 @@ public final class MarketoEmulator implements AutoCloseable {
     FAILURES,
     /** {@code GET /bulk/v1/leads/batch/{id}/warnings.json}. */
     WARNINGS,
-    /** Anything else. */
+    /** Anything else: HTTP 200 with {@code success: false} and code 610, as Marketo answers. */
     OTHER
   }
 

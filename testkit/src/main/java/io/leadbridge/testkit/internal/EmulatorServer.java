@@ -203,7 +203,7 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
       body = in.readAllBytes();
     }
     String method = http.getRequestMethod();
-    String path = http.getRequestURI().getRawPath();
+    String path = removeDotSegments(http.getRequestURI().getRawPath());
     String query = http.getRequestURI().getRawQuery();
     E endpoint = classifier.apply(method, path);
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -247,6 +247,42 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
         http.close();
       }
     }
+  }
+
+  /**
+   * The path with its {@code .} and {@code ..} segments resolved, as RFC 3986 section 5.2.4 says
+   * and as the services' front ends serve it: {@code /rest/../bulk/v1/leads.json} is {@code
+   * /bulk/v1/leads.json}. Some clients send such paths as they join them.
+   *
+   * @param path a raw absolute path, or {@code null}
+   * @return the path without dot segments; {@code /} for an empty one
+   */
+  public static String removeDotSegments(String path) {
+    if (path == null || path.isEmpty()) {
+      return "/";
+    }
+    if (!path.contains(".")) {
+      return path;
+    }
+    java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+    String[] segments = path.split("/", -1);
+    for (int i = 1; i < segments.length; i++) {
+      String segment = segments[i];
+      boolean last = i == segments.length - 1;
+      if (segment.equals(".")) {
+        if (last) {
+          out.addLast("");
+        }
+      } else if (segment.equals("..")) {
+        out.pollLast();
+        if (last) {
+          out.addLast("");
+        }
+      } else {
+        out.addLast(segment);
+      }
+    }
+    return "/" + String.join("/", out);
   }
 
   private void answer(Exchange exchange, E endpoint, Fault fault) throws IOException {
