@@ -128,7 +128,12 @@ public final class Auth0Emulator implements AutoCloseable {
     this.userEdits = new Auth0UserEdits(b.users, b.clock);
     this.jobs =
         new Auth0JobStore(b.users, connections, userEdits, b.jobDuration, b.linkTtl, b.clock);
-    this.server = Auth0Routes.start(tenant, jobs, b.clock, b.sleeper);
+    this.server =
+        Auth0Routes.start(tenant, jobs, b.clock, b.sleeper)
+            .port(b.port)
+            .tls(b.tls == null ? null : b.tls.serverContext())
+            .requestsPath(b.requestsPath)
+            .start();
   }
 
   /**
@@ -141,7 +146,8 @@ public final class Auth0Emulator implements AutoCloseable {
   }
 
   /**
-   * The base URL, {@code http://127.0.0.1:{port}}: pass it as the export job's domain.
+   * The base URL, {@code http://127.0.0.1:{port}} ({@code https://} with {@link Builder#tls}): pass
+   * it as the export job's domain.
    *
    * @return the base URL
    */
@@ -150,7 +156,9 @@ public final class Auth0Emulator implements AutoCloseable {
   }
 
   /**
-   * The audience the token endpoint expects: {@code {domain}/api/v2/}.
+   * The audience to ask a token for: {@code {domain}/api/v2/}. The token endpoint also accepts
+   * {@code https://127.0.0.1:{port}/api/v2/}, as SDKs derive it from a domain, and the same for
+   * whatever host name the client used ({@code localhost}), in either scheme.
    *
    * @return the audience
    */
@@ -321,6 +329,11 @@ public final class Auth0Emulator implements AutoCloseable {
     return jobs.jobIds();
   }
 
+  /** The fault rules, for the standalone program's fault file. */
+  io.leadbridge.testkit.internal.FaultRules<Endpoint> faults() {
+    return server.faults();
+  }
+
   /** Stops the server at once. */
   @Override
   public void close() {
@@ -346,6 +359,9 @@ public final class Auth0Emulator implements AutoCloseable {
     private int rateLimit;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
+    private int port;
+    private EmulatorTls tls;
+    private boolean requestsPath;
 
     private Builder() {
       connections.put("con_db0000000000001", SyntheticUsers.DATABASE);
@@ -485,7 +501,49 @@ public final class Auth0Emulator implements AutoCloseable {
     }
 
     /**
-     * Starts the emulator on a free port of 127.0.0.1.
+     * The port to listen on, on 127.0.0.1.
+     *
+     * @param port 0 (the default) for a free port
+     * @return this builder
+     * @throws IllegalArgumentException if outside 0 to 65535
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with a self-signed certificate instead of plain HTTP, for clients that insist on
+     * {@code https://}; give the client {@link EmulatorTls#sslContext()} or the PEM file of {@link
+     * EmulatorTls#writeCertificatePem}.
+     *
+     * @param tls the certificate and key; one can serve both emulators
+     * @return this builder
+     */
+    public Builder tls(EmulatorTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Whether {@code GET /__admin/requests} lists the requests received so far as a JSON array
+     * (endpoint, method, path, query, headers, body size, status, time; credentials, tokens and
+     * signatures masked, bodies left out), for tests that drive the emulator from another process.
+     * Off by default: the emulator then answers only the service's own paths.
+     *
+     * @param requestsPath whether to serve the path
+     * @return this builder
+     */
+    public Builder requestsPath(boolean requestsPath) {
+      this.requestsPath = requestsPath;
+      return this;
+    }
+
+    /**
+     * Starts the emulator on 127.0.0.1, on a free port unless {@link #port} says otherwise.
      *
      * @return the running emulator; close it when done
      * @throws UncheckedIOException if the server cannot start

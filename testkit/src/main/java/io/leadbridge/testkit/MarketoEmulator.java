@@ -147,7 +147,12 @@ public final class MarketoEmulator implements AutoCloseable {
     this.store = new MarketoLeadStore(b.fields);
     this.queue =
         new MarketoImportQueue(b.rowsPerSecond, b.importSlots, b.queueLimit, store, b.clock);
-    this.server = MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper);
+    this.server =
+        MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper)
+            .port(b.port)
+            .tls(b.tls == null ? null : b.tls.serverContext())
+            .requestsPath(b.requestsPath)
+            .start();
   }
 
   /**
@@ -162,7 +167,8 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
-   * The REST endpoint to give the client, e.g. {@code http://127.0.0.1:54321}.
+   * The REST endpoint to give the client, e.g. {@code http://127.0.0.1:54321} ({@code https://}
+   * with {@link Builder#tls}). The identity endpoint is {@code {endpoint}/identity}.
    *
    * @return the endpoint
    */
@@ -358,6 +364,11 @@ public final class MarketoEmulator implements AutoCloseable {
     return requests().stream().filter(r -> r.endpoint() == endpoint).toList();
   }
 
+  /** The fault rules, for the standalone program's fault file. */
+  io.leadbridge.testkit.internal.FaultRules<Endpoint> faults() {
+    return server.faults();
+  }
+
   /** Stops the server. */
   @Override
   public void close() {
@@ -384,6 +395,9 @@ public final class MarketoEmulator implements AutoCloseable {
     private long maxFileBytes = 10_000_000;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
+    private int port;
+    private EmulatorTls tls;
+    private boolean requestsPath;
 
     private Builder() {}
 
@@ -517,7 +531,49 @@ public final class MarketoEmulator implements AutoCloseable {
     }
 
     /**
-     * Starts the emulator on a free loopback port.
+     * The port to listen on, on 127.0.0.1.
+     *
+     * @param port 0 (the default) for a free port
+     * @return this builder
+     * @throws IllegalArgumentException if outside 0 to 65535
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with a self-signed certificate instead of plain HTTP, for clients that insist on
+     * {@code https://}; give the client {@link EmulatorTls#sslContext()} or the PEM file of {@link
+     * EmulatorTls#writeCertificatePem}.
+     *
+     * @param tls the certificate and key; one can serve both emulators
+     * @return this builder
+     */
+    public Builder tls(EmulatorTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Whether {@code GET /__admin/requests} lists the requests received so far as a JSON array
+     * (endpoint, method, path, query, headers, body size, status, time; credentials, tokens and
+     * signatures masked, bodies left out), for tests that drive the emulator from another process.
+     * Off by default: the emulator then answers only the service's own paths.
+     *
+     * @param requestsPath whether to serve the path
+     * @return this builder
+     */
+    public Builder requestsPath(boolean requestsPath) {
+      this.requestsPath = requestsPath;
+      return this;
+    }
+
+    /**
+     * Starts the emulator on 127.0.0.1, on a free port unless {@link #port} says otherwise.
      *
      * @return the running emulator; close it when done
      * @throws UncheckedIOException if the server cannot start

@@ -171,4 +171,34 @@ class Auth0EmulatorTest {
                             "audience",
                             audience)))));
   }
+
+  @Test
+  void servesHttpsWithTheCertificateItsClientsAreGiven() throws Exception {
+    EmulatorTls tls = EmulatorTls.selfSigned();
+    try (Auth0Emulator secure = Auth0Emulator.builder().tls(tls).clock(clock).start()) {
+      assertThat(secure.domain()).startsWith("https://127.0.0.1:");
+      assertThat(secure.audience()).isEqualTo(secure.domain() + "/api/v2/");
+      HttpClient trusting = HttpClient.newBuilder().sslContext(tls.sslContext()).build();
+      HttpResponse<String> r =
+          trusting.send(
+              HttpRequest.newBuilder(URI.create(secure.domain() + "/oauth/token"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Json.write(
+                              Map.of(
+                                  "grant_type", "client_credentials",
+                                  "client_id", secure.clientId(),
+                                  "client_secret", secure.clientSecret(),
+                                  "audience", secure.audience()))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(tls.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----\n");
+      assertThat(tls.certificate().getSubjectAlternativeNames().toString())
+          .contains("127.0.0.1")
+          .contains("localhost");
+      assertThat(tls.toString()).doesNotContain("PRIVATE");
+    }
+  }
 }
