@@ -24,8 +24,13 @@ import java.util.stream.Stream;
  * the client-credentials token endpoint, {@code GET /api/v2/connections}, {@code POST
  * /api/v2/jobs/users-exports} and {@code GET /api/v2/jobs/{id}} with a status that moves from
  * {@code pending} through {@code processing} to {@code completed} over a configurable time, and
- * signed download links that expire, served by the same server as gzipped NDJSON that holds only
- * the requested fields.
+ * signed download links that expire, served by the same server as a gzipped file that holds only
+ * the requested fields: CSV (Auth0's default format) written by the rules of Auth0's "Bulk User
+ * Exports" page, or NDJSON for {@code format: json}. Field names may be paths ({@code
+ * identities[0].connection}, {@code user_metadata.plan}) and carry {@code export_as} names, and
+ * timestamps have milliseconds, as Auth0's do. The token endpoint accepts the audience SDKs derive
+ * from the domain ({@code https://{host}/api/v2/}); {@link Builder#tls} serves HTTPS for SDKs that
+ * insist on it, and {@link StandaloneEmulators} runs the emulator as a program.
  *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that job progress, rate-limit windows, token and link expiry move only when the client sleeps.

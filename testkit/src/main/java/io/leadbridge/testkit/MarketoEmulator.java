@@ -16,12 +16,16 @@ import java.util.Objects;
 
 /**
  * A loopback HTTP server that behaves like a Marketo instance's Bulk Lead Import API: the identity
- * endpoint with expiring tokens, Bearer-only authentication (601/602), {@code describe2.json},
- * multipart uploads parsed for real in the delimiter of {@code format}, headers checked against a
- * lead schema, 413 over 10 MB, 1003 on an empty file, a FIFO queue of at most 10 jobs (1016 beyond)
- * with 2 importing at once at a set rows-per-second, statuses Queued → Importing → Complete or
- * Failed with running counts, failure and warning files, an in-memory lead store upserted by the
- * lookup field, 606 over the rate limit and 615 over the concurrency limit.
+ * endpoint with expiring tokens (by GET or POST), Bearer-only authentication (601/602), {@code
+ * describe.json} and {@code describe2.json}, Get Leads by Filter Type, multipart uploads parsed for
+ * real in the delimiter of {@code format}, headers checked against a lead schema, 413 over 10 MB,
+ * 1003 on an empty file, a FIFO queue of at most 10 jobs (1016 beyond) with 2 importing at once at
+ * a set rows-per-second, statuses Queued → Importing → Complete or Failed with running counts,
+ * failure and warning files, an in-memory lead store upserted by the lookup field, 606 over the
+ * rate limit and 615 over the concurrency limit. Like Marketo, it resolves {@code ..} in paths
+ * ({@code /rest/../bulk/v1/leads.json}, as node-marketo-rest sends it) and answers an unknown path
+ * with HTTP 200 and error 610. {@link Builder#tls} serves HTTPS, and {@link StandaloneEmulators}
+ * runs the emulator as a program.
  *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that imports progress only while the client sleeps, and tests never really wait. Faults are

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mapping writes the same rows from a CSV export as from a JSON export of the same users.
  */
 class Auth0CsvExportTest {
-  private static final int USERS = 3_000;
+  private static final int USERS = 2_000;
 
   @TempDir Path dir;
   private final ManualClock clock = ManualClock.create();

@@ -49,9 +49,14 @@ final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware 
   /** A header read as a field name: a path whose first key is in lower-case snake case. */
   private static final Pattern FIELD_ROOT = Pattern.compile("[a-z_][a-z0-9_]*");
 
-  private static final Pattern INTEGER = Pattern.compile("-?(0|[1-9][0-9]*)");
-  private static final Pattern DECIMAL =
-      Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+  /**
+   * Bare numbers read as numbers only in forms whose text a number gives back unchanged (no
+   * exponent, no {@code -0}), so that a bare value in a file that does not follow Auth0's quoting
+   * is written out as it was read.
+   */
+  private static final Pattern INTEGER = Pattern.compile("0|-?[1-9][0-9]*");
+
+  private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)\\.[0-9]+");
 
   /** Highest array index accepted in a header, so that one header cannot fill the memory. */
   private static final int MAX_INDEX = 1000;
@@ -428,7 +433,8 @@ final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware 
       return big.bitLength() < 64 ? (Object) big.longValue() : big;
     }
     if (text.length() <= 1000 && DECIMAL.matcher(text).matches()) {
-      return new BigDecimal(text);
+      BigDecimal decimal = new BigDecimal(text);
+      return decimal.signum() == 0 && text.startsWith("-") ? text : decimal;
     }
     return text;
   }

@@ -216,4 +216,21 @@ class Auth0CsvSourceTest {
     }
     assertThat(dir.resolve("out.csv")).doesNotExist();
   }
+
+  @Test
+  void bareValuesBecomeNumbersOnlyWhenTheirTextComesBackUnchanged() throws IOException {
+    Path file =
+        write(
+            "bare.tsv",
+            "user_id\ta\tb\tc\td\te\tf\tg\n"
+                + "auth0|1\t42\t1.50\t1e5\t-0\t0123\t-0.0\t123456789012345678901234567890\n");
+    UserRecord user = (UserRecord) readAll(UserSource.open(file)).get(0);
+    assertThat(user.get("a")).isEqualTo(42L);
+    assertThat(user.get("b")).isEqualTo(new java.math.BigDecimal("1.50"));
+    assertThat(user.get("c")).isEqualTo("1e5");
+    assertThat(user.get("d")).isEqualTo("-0");
+    assertThat(user.get("e")).isEqualTo("0123");
+    assertThat(user.get("f")).isEqualTo("-0.0");
+    assertThat(user.get("g")).isEqualTo(new java.math.BigInteger("123456789012345678901234567890"));
+  }
 }
