@@ -4,8 +4,6 @@ import io.leadbridge.core.internal.MappingAware;
 import io.leadbridge.core.internal.Projectable;
 import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.mapping.FieldMapping;
-import io.leadbridge.core.mapping.FieldPath;
-import io.leadbridge.core.mapping.MappingException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,11 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -42,13 +37,6 @@ import java.util.zip.ZipException;
  * boolean, a JSON number as a number, empty as no value, and anything else (a date) as a string.
  */
 final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware {
-  /** Auth0 profile attributes that are objects or arrays: Auth0's CSV leaves them empty. */
-  private static final Set<String> WHOLE_VALUES =
-      Set.of("identities", "user_metadata", "app_metadata", "multifactor");
-
-  /** A header read as a field name: a path whose first key is in lower-case snake case. */
-  private static final Pattern FIELD_ROOT = Pattern.compile("[a-z_][a-z0-9_]*");
-
   /**
    * Bare numbers read as numbers only in forms whose text a number gives back unchanged (no
    * exponent, no {@code -0}), so that a bare value in a file that does not follow Auth0's quoting
@@ -58,27 +46,11 @@ final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware 
 
   private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)\\.[0-9]+");
 
-  /** Highest array index accepted in a header, so that one header cannot fill the memory. */
-  private static final int MAX_INDEX = 1000;
-
-  /** One column: its header, the path it is read into, and whether rows skip it. */
-  private static final class Column {
-    final String header;
-    final FieldPath path;
-    final boolean whole; // a whole object or array: Auth0 leaves it empty, reading skips it
-
-    Column(String header, FieldPath path, boolean whole) {
-      this.header = header;
-      this.path = path;
-      this.whole = whole;
-    }
-  }
-
   private final String name;
   private final char delimiter;
   private final InputStream in;
   private final DelimitedRecords records;
-  private final List<Column> columns;
+  private final Auth0CsvColumns columns;
   private final CharsetDecoder utf8 =
       StandardCharsets.UTF_8
           .newDecoder()
@@ -130,7 +102,7 @@ final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware 
 
   // ------------------------------------------------------------------------------ the header
 
-  private List<Column> readHeader(FieldMapping headerNames) {
+  private Auth0CsvColumns readHeader(FieldMapping headerNames) {
     DelimitedRecords.Record header;
     try {
       do {
@@ -146,12 +118,6 @@ final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware 
     if (header.malformed != null) {
       throw new SourceException(
           "The header row of " + name + " cannot be read: " + header.malformed + ".");
-    }
-    Map<String, FieldPath> byName = new HashMap<>();
-    if (headerNames != null) {
-      for (FieldMapping.Column c : headerNames.columns()) {
-        c.path().ifPresent(p -> byName.put(c.name().toLowerCase(Locale.ROOT), p));
-      }
     }
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < header.fields.size(); i++) {
@@ -171,113 +137,7 @@ final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware 
       }
       texts.add(text);
     }
-    List<String> unknown = new ArrayList<>();
-    List<FieldPath> paths = new ArrayList<>();
-    for (String text : texts) {
-      FieldPath path = byName.get(text.toLowerCase(Locale.ROOT));
-      if (path == null) {
-        path = fieldName(text);
-      }
-      if (path == null) {
-        unknown.add(text);
-      }
-      paths.add(path);
-    }
-    if (!unknown.isEmpty()) {
-      throw new SourceException(unknownHeaders(unknown, headerNames != null));
-    }
-    Map<FieldPath, String> seen = new HashMap<>();
-    List<Column> out = new ArrayList<>();
-    for (int i = 0; i < texts.size(); i++) {
-      FieldPath path = paths.get(i);
-      String before = seen.putIfAbsent(path, texts.get(i));
-      if (before != null) {
-        throw new SourceException(
-            "The headers '"
-                + before
-                + "' and '"
-                + texts.get(i)
-                + "' of "
-                + name
-                + " both stand for the field "
-                + path
-                + "; each field may have one column only.");
-      }
-      for (Object segment : path.segments()) {
-        if (segment instanceof Integer && (Integer) segment > MAX_INDEX) {
-          throw new SourceException(
-              "The header '"
-                  + texts.get(i)
-                  + "' of "
-                  + name
-                  + " has an array index above "
-                  + MAX_INDEX
-                  + "; Auth0 users have no such arrays.");
-        }
-      }
-    }
-    for (int i = 0; i < texts.size(); i++) {
-      FieldPath path = paths.get(i);
-      boolean whole = isWhole(path);
-      for (FieldPath other : paths) {
-        whole |= other != path && isBelow(other, path);
-      }
-      out.add(new Column(texts.get(i), path, whole));
-    }
-    return Collections.unmodifiableList(out);
-  }
-
-  private static boolean isWhole(FieldPath path) {
-    return path.isTopLevel() && WHOLE_VALUES.contains(path.root());
-  }
-
-  /** Whether {@code inner} lies strictly inside {@code outer}. */
-  private static boolean isBelow(FieldPath inner, FieldPath outer) {
-    List<Object> a = inner.segments();
-    List<Object> b = outer.segments();
-    return a.size() > b.size() && a.subList(0, b.size()).equals(b);
-  }
-
-  /** The header as an Auth0 field name, or {@code null} if it is not one. */
-  private static FieldPath fieldName(String header) {
-    if (header.isEmpty() || !header.strip().equals(header)) {
-      return null;
-    }
-    FieldPath path;
-    try {
-      path = FieldPath.parse(header);
-    } catch (MappingException e) {
-      return null;
-    }
-    return FIELD_ROOT.matcher(path.root()).matches() ? path : null;
-  }
-
-  private String unknownHeaders(List<String> unknown, boolean mapped) {
-    StringBuilder b = new StringBuilder();
-    b.append(name)
-        .append(
-            unknown.size() == 1 ? " has a column header that is" : " has column headers that are")
-        .append(" not an Auth0 field name");
-    if (mapped) {
-      b.append(" nor a column name of the header mapping");
-    }
-    b.append(": ");
-    for (int i = 0; i < unknown.size(); i++) {
-      b.append(i == 0 ? "" : ", ").append('\'').append(unknown.get(i)).append('\'');
-    }
-    b.append(". An Auth0 export names its columns by field (email, user_metadata.plan,")
-        .append(" identities[0].connection) or by the export_as names the export asked for.");
-    if (!mapped) {
-      b.append(" A file of the retired User Import / Export extension has display names")
-          .append(" (Id, Given Name, Email, …): read it with")
-          .append(" UserSource.open(file, InputFormat.AUTH0_CSV, FieldMapping.auth0Defaults()),")
-          .append(" or with a mapping whose column names are these headers and whose paths say")
-          .append(" which field each holds.");
-    } else {
-      b.append(" Add a column to the header mapping for each, named as the header, with the")
-          .append(" field path it holds.");
-    }
-    return b.toString();
+    return Auth0CsvColumns.of(name, texts, headerNames);
   }
 
   // ------------------------------------------------------------------------------ the mapping
@@ -289,71 +149,7 @@ final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware 
 
   @Override
   public void checkMapping(FieldMapping mapping) {
-    Set<FieldPath> needed = new LinkedHashSet<>();
-    for (FieldMapping.Column c : mapping.columns()) {
-      c.path().ifPresent(needed::add);
-    }
-    needed.addAll(mapping.requiredPaths());
-    List<String> problems = new ArrayList<>();
-    for (FieldPath p : needed) {
-      String problem = problem(p);
-      if (problem != null) {
-        problems.add(problem);
-      }
-    }
-    if (problems.isEmpty()) {
-      return;
-    }
-    throw new SourceException(
-        "The CSV export "
-            + name
-            + " cannot hold "
-            + (problems.size() == 1 ? "a value" : "values")
-            + " the mapping reads: "
-            + String.join("; ", problems)
-            + ". Auth0's CSV holds single values only: it leaves a whole object or array (such as"
-            + " user_metadata or identities) empty. Export in JSON (format json, as"
-            + " Auth0ExportJob does), or map single values such as user_metadata.plan or"
-            + " identities[0].connection and export those fields.");
-  }
-
-  private String problem(FieldPath needed) {
-    for (Column c : columns) {
-      if (c.path.equals(needed) && !c.whole) {
-        return null;
-      }
-    }
-    for (Column c : columns) {
-      if (c.path.equals(needed)) {
-        return "'" + needed + "' is a whole object or array (column '" + c.header + "' is empty)";
-      }
-      if (isBelow(needed, c.path)) {
-        return "'"
-            + needed
-            + "' lies inside column '"
-            + c.header
-            + "', an object or array the CSV leaves empty";
-      }
-    }
-    List<String> parts = new ArrayList<>();
-    for (Column c : columns) {
-      if (isBelow(c.path, needed)) {
-        parts.add(c.path.toString());
-      }
-    }
-    if (!parts.isEmpty()) {
-      return "'"
-          + needed
-          + "' is read whole, but the CSV holds only "
-          + (parts.size() == 1 ? "one part of it" : "parts of it")
-          + " ("
-          + String.join(", ", parts)
-          + ")";
-    }
-    if (isWhole(needed)) {
-      return "'" + needed + "' is a whole object or array, which the CSV cannot hold";
-    }
-    return null;
+    columns.checkMapping(mapping);
   }
 
   // ------------------------------------------------------------------------------ the rows
@@ -382,18 +178,19 @@ final class Auth0CsvUserSource implements UserSource, Projectable, MappingAware 
     if (r.malformed != null) {
       return new MalformedEntry(r.line, r.malformed);
     }
-    if (r.fields.size() != columns.size()) {
+    List<Auth0CsvColumns.Column> list = columns.list();
+    if (r.fields.size() != list.size()) {
       return new MalformedEntry(
           r.line,
           "the row has "
               + r.fields.size()
               + (r.fields.size() == 1 ? " value" : " values")
               + ", the header has "
-              + columns.size());
+              + list.size());
     }
     Map<String, Object> user = new LinkedHashMap<>();
-    for (int i = 0; i < columns.size(); i++) {
-      Column c = columns.get(i);
+    for (int i = 0; i < list.size(); i++) {
+      Auth0CsvColumns.Column c = list.get(i);
       if (c.whole || (keep != null && !keep.contains(c.path.root()))) {
         continue;
       }
