@@ -16,12 +16,16 @@ import java.util.Objects;
 
 /**
  * A loopback HTTP server that behaves like a Marketo instance's Bulk Lead Import API: the identity
- * endpoint with expiring tokens, Bearer-only authentication (601/602), {@code describe2.json},
- * multipart uploads parsed for real in the delimiter of {@code format}, headers checked against a
- * lead schema, 413 over 10 MB, 1003 on an empty file, a FIFO queue of at most 10 jobs (1016 beyond)
- * with 2 importing at once at a set rows-per-second, statuses Queued → Importing → Complete or
- * Failed with running counts, failure and warning files, an in-memory lead store upserted by the
- * lookup field, 606 over the rate limit and 615 over the concurrency limit.
+ * endpoint with expiring tokens (by GET or POST), Bearer-only authentication (601/602), {@code
+ * describe.json} and {@code describe2.json}, Get Leads by Filter Type, multipart uploads parsed for
+ * real in the delimiter of {@code format}, headers checked against a lead schema, 413 over 10 MB,
+ * 1003 on an empty file, a FIFO queue of at most 10 jobs (1016 beyond) with 2 importing at once at
+ * a set rows-per-second, statuses Queued → Importing → Complete or Failed with running counts,
+ * failure and warning files, an in-memory lead store upserted by the lookup field, 606 over the
+ * rate limit and 615 over the concurrency limit. Like Marketo, it resolves {@code ..} in paths
+ * ({@code /rest/../bulk/v1/leads.json}, as node-marketo-rest sends it) and answers an unknown path
+ * with HTTP 200 and error 610. {@link Builder#tls} serves HTTPS, and {@link StandaloneEmulators}
+ * runs the emulator as a program.
  *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that imports progress only while the client sleeps, and tests never really wait. Faults are
@@ -49,10 +53,17 @@ public final class MarketoEmulator implements AutoCloseable {
 
   /** The kinds of call the emulator answers. Thread-safe. */
   public enum Endpoint {
-    /** {@code GET /identity/oauth/token}. */
+    /** {@code GET /identity/oauth/token} (or {@code POST}, as Adobe allows). */
     TOKEN,
     /** {@code GET /rest/v1/leads/describe2.json}. */
     DESCRIBE,
+    /** {@code GET /rest/v1/leads/describe.json}: Describe Lead, the first version. */
+    DESCRIBE_V1,
+    /**
+     * {@code GET /rest/v1/leads.json?filterType=…&filterValues=…}, or {@code POST} with {@code
+     * _method=GET}: Get Leads by Filter Type.
+     */
+    GET_LEADS,
     /** {@code POST /bulk/v1/leads.json}. */
     UPLOAD,
     /** {@code GET /bulk/v1/leads/batch/{id}.json}. */
@@ -61,7 +72,7 @@ public final class MarketoEmulator implements AutoCloseable {
     FAILURES,
     /** {@code GET /bulk/v1/leads/batch/{id}/warnings.json}. */
     WARNINGS,
-    /** Anything else. */
+    /** Anything else: HTTP 200 with {@code success: false} and code 610, as Marketo answers. */
     OTHER
   }
 
@@ -140,7 +151,12 @@ public final class MarketoEmulator implements AutoCloseable {
     this.store = new MarketoLeadStore(b.fields);
     this.queue =
         new MarketoImportQueue(b.rowsPerSecond, b.importSlots, b.queueLimit, store, b.clock);
-    this.server = MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper);
+    this.server =
+        MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper)
+            .port(b.port)
+            .tls(b.tls == null ? null : b.tls.serverContext())
+            .requestsPath(b.requestsPath)
+            .start();
   }
 
   /**
@@ -155,7 +171,8 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
-   * The REST endpoint to give the client, e.g. {@code http://127.0.0.1:54321}.
+   * The REST endpoint to give the client, e.g. {@code http://127.0.0.1:54321} ({@code https://}
+   * with {@link Builder#tls}). The identity endpoint is {@code {endpoint}/identity}.
    *
    * @return the endpoint
    */
@@ -351,6 +368,11 @@ public final class MarketoEmulator implements AutoCloseable {
     return requests().stream().filter(r -> r.endpoint() == endpoint).toList();
   }
 
+  /** The fault rules, for the standalone program's fault file. */
+  io.leadbridge.testkit.internal.FaultRules<Endpoint> faults() {
+    return server.faults();
+  }
+
   /** Stops the server. */
   @Override
   public void close() {
@@ -377,6 +399,9 @@ public final class MarketoEmulator implements AutoCloseable {
     private long maxFileBytes = 10_000_000;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
+    private int port;
+    private EmulatorTls tls;
+    private boolean requestsPath;
 
     private Builder() {}
 
@@ -510,7 +535,49 @@ public final class MarketoEmulator implements AutoCloseable {
     }
 
     /**
-     * Starts the emulator on a free loopback port.
+     * The port to listen on, on 127.0.0.1.
+     *
+     * @param port 0 (the default) for a free port
+     * @return this builder
+     * @throws IllegalArgumentException if outside 0 to 65535
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with a self-signed certificate instead of plain HTTP, for clients that insist on
+     * {@code https://}; give the client {@link EmulatorTls#sslContext()} or the PEM file of {@link
+     * EmulatorTls#writeCertificatePem}.
+     *
+     * @param tls the certificate and key; one can serve both emulators
+     * @return this builder
+     */
+    public Builder tls(EmulatorTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Whether {@code GET /__admin/requests} lists the requests received so far as a JSON array
+     * (endpoint, method, path, query, headers, body size, status, time; credentials, tokens and
+     * signatures masked, bodies left out), for tests that drive the emulator from another process.
+     * Off by default: the emulator then answers only the service's own paths.
+     *
+     * @param requestsPath whether to serve the path
+     * @return this builder
+     */
+    public Builder requestsPath(boolean requestsPath) {
+      this.requestsPath = requestsPath;
+      return this;
+    }
+
+    /**
+     * Starts the emulator on 127.0.0.1, on a free port unless {@link #port} says otherwise.
      *
      * @return the running emulator; close it when done
      * @throws UncheckedIOException if the server cannot start

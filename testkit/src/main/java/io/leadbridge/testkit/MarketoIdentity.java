@@ -56,9 +56,18 @@ final class MarketoIdentity {
     return clientSecret;
   }
 
-  /** {@code GET /identity/oauth/token}: the current token while it lives, else a new one. */
+  /**
+   * {@code GET /identity/oauth/token}, or {@code POST} as Adobe's Authentication page allows, the
+   * parameters in the query or in a form body: the current token while it lives, else a new one.
+   */
   void token(Exchange ex) throws IOException {
     Map<String, String> q = Forms.pairs(ex.query());
+    String type = ex.header("content-type");
+    if (ex.method().equals("POST")
+        && type != null
+        && type.startsWith("application/x-www-form-urlencoded")) {
+      Forms.pairs(ex.bodyText()).forEach(q::putIfAbsent);
+    }
     if (!"client_credentials".equals(q.get("grant_type"))
         || !clientId.equals(q.get("client_id"))
         || !clientSecret.equals(q.get("client_secret"))) {

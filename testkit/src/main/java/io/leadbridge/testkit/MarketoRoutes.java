@@ -7,9 +7,6 @@ import io.leadbridge.testkit.internal.Exchange;
 import io.leadbridge.testkit.internal.Fault;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The HTTP face of {@link MarketoEmulator}: which request is which {@link Endpoint}, which part
@@ -19,8 +16,8 @@ import java.util.Map;
 final class MarketoRoutes {
   private MarketoRoutes() {}
 
-  /** Starts the server of one emulator on its parts. */
-  static EmulatorServer<Endpoint> start(
+  /** The server of one emulator on its parts, ready to start once its transport is set. */
+  static EmulatorServer.Builder<Endpoint> start(
       MarketoIdentity identity,
       MarketoLeadStore store,
       MarketoImportQueue queue,
@@ -32,6 +29,8 @@ final class MarketoRoutes {
         .classifier(MarketoRoutes::classify)
         .route(Endpoint.TOKEN, identity::token)
         .route(Endpoint.DESCRIBE, identity.gate(store::describe))
+        .route(Endpoint.DESCRIBE_V1, identity.gate(store::describeV1))
+        .route(Endpoint.GET_LEADS, identity.gate(ex -> leads(ex, store, queue)))
         .route(Endpoint.UPLOAD, identity.gate(upload::upload))
         .route(Endpoint.STATUS, identity.gate(queue::status))
         .route(Endpoint.FAILURES, identity.gate(ex -> queue.rowsFile(ex, true)))
@@ -40,8 +39,7 @@ final class MarketoRoutes {
         .faultAnswer(MarketoRoutes::injected)
         .jsonType(MarketoIdentity.JSON)
         .clock(clock)
-        .sleeper(sleeper)
-        .start();
+        .sleeper(sleeper);
   }
 
   private static Endpoint classify(String method, String path) {
@@ -50,6 +48,12 @@ final class MarketoRoutes {
     }
     if (path.equals("/rest/v1/leads/describe2.json")) {
       return Endpoint.DESCRIBE;
+    }
+    if (path.equals("/rest/v1/leads/describe.json")) {
+      return Endpoint.DESCRIBE_V1;
+    }
+    if (path.equals("/rest/v1/leads.json")) {
+      return Endpoint.GET_LEADS;
     }
     if (method.equals("POST") && path.equals("/bulk/v1/leads.json")) {
       return Endpoint.UPLOAD;
@@ -66,14 +70,16 @@ final class MarketoRoutes {
     return Endpoint.OTHER;
   }
 
+  /** An unknown path: Marketo answers HTTP 200 with error 610, not HTTP 404. */
   private static void notFound(Exchange ex) throws IOException {
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("code", "404");
-    error.put("message", "Not found");
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("success", false);
-    m.put("errors", List.of(error));
-    ex.json(404, m);
+    MarketoIdentity.error(ex, "610", "Requested resource not found");
+  }
+
+  /** {@code GET /rest/v1/leads.json}: the leads imported so far, by the emulator's clock. */
+  private static void leads(Exchange ex, MarketoLeadStore store, MarketoImportQueue queue)
+      throws IOException {
+    queue.advance();
+    store.leadsByFilter(ex);
   }
 
   /** A status with no useful body, or an error code in an HTTP 200 body, as Marketo sends them. */
