@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * How files are imported: the lookup field that decides which lead a row updates, an optional
- * static list and partition, the format of files passed by path, and optionally a listener for this
- * import alone.
+ * static list and partition, the format of files passed by path, what to do with rows whose values
+ * Marketo would refuse or change, and optionally a listener for this import alone.
  *
  * <pre>{@code
  * ImportOptions options = ImportOptions.builder().lookupField("email").listId(1234).build();
@@ -36,11 +36,29 @@ public final class ImportOptions {
     UPLOAD_AGAIN
   }
 
+  /**
+   * What an import does with a row whose values break a {@link ValueRule}, found before the upload.
+   * Immutable and thread-safe.
+   */
+  public enum RowPolicy {
+    /** Report the row and upload it anyway: Marketo decides. The default for warnings. */
+    SEND,
+    /**
+     * Report the row and leave it out of the upload; it is not confirmed to a sync state, so a
+     * later sync sends it again once it is fixed. The default for rejections.
+     */
+    LEAVE_OUT,
+    /** Upload nothing: the import stops with a {@link MarketoValueException} listing the rows. */
+    STOP
+  }
+
   private final String lookupField;
   private final Integer listId;
   private final String partitionName;
   private final CsvFormat format;
   private final UncertainUploads uncertainUploads;
+  private final RowPolicy rejectedRows;
+  private final RowPolicy warnedRows;
   private final ImportListener listener;
 
   private ImportOptions(Builder b) {
@@ -52,6 +70,8 @@ public final class ImportOptions {
     this.partitionName = b.partitionName;
     this.format = b.format;
     this.uncertainUploads = b.uncertainUploads;
+    this.rejectedRows = b.rejectedRows;
+    this.warnedRows = b.warnedRows;
     this.listener = b.listener;
   }
 
@@ -85,6 +105,8 @@ public final class ImportOptions {
     b.partitionName = partitionName;
     b.format = format;
     b.uncertainUploads = uncertainUploads;
+    b.rejectedRows = rejectedRows;
+    b.warnedRows = warnedRows;
     b.listener = listener;
     return b;
   }
@@ -135,6 +157,29 @@ public final class ImportOptions {
   }
 
   /**
+   * What happens to a row with a value Marketo would refuse (the row would fail).
+   *
+   * @return the policy
+   */
+  public RowPolicy rejectedRows() {
+    return rejectedRows;
+  }
+
+  /**
+   * What happens to a row with a value Marketo would truncate or change, and none it would refuse.
+   *
+   * @return the policy
+   */
+  public RowPolicy warnedRows() {
+    return warnedRows;
+  }
+
+  /** The policy for a row whose worst finding has this severity. */
+  RowPolicy policy(ValueRule.Severity severity) {
+    return severity == ValueRule.Severity.REJECTION ? rejectedRows : warnedRows;
+  }
+
+  /**
    * The listener of the imports made with these options, which replaces the client's listener for
    * them.
    *
@@ -154,6 +199,10 @@ public final class ImportOptions {
         + format
         + ", uncertainUploads="
         + uncertainUploads
+        + ", rejectedRows="
+        + rejectedRows
+        + ", warnedRows="
+        + warnedRows
         + "]";
   }
 
@@ -164,6 +213,8 @@ public final class ImportOptions {
     private String partitionName;
     private CsvFormat format = CsvFormat.CSV;
     private UncertainUploads uncertainUploads = UncertainUploads.REPORT;
+    private RowPolicy rejectedRows = RowPolicy.LEAVE_OUT;
+    private RowPolicy warnedRows = RowPolicy.SEND;
     private ImportListener listener;
 
     private Builder() {}
@@ -224,6 +275,30 @@ public final class ImportOptions {
      */
     public Builder uncertainUploads(UncertainUploads uncertainUploads) {
       this.uncertainUploads = Objects.requireNonNull(uncertainUploads, "uncertainUploads");
+      return this;
+    }
+
+    /**
+     * What to do with a row that has a value Marketo would refuse ({@link
+     * ValueRule.Severity#REJECTION}): Marketo would fail the row.
+     *
+     * @param rejectedRows {@link RowPolicy#LEAVE_OUT} by default
+     * @return this builder
+     */
+    public Builder rejectedRows(RowPolicy rejectedRows) {
+      this.rejectedRows = Objects.requireNonNull(rejectedRows, "rejectedRows");
+      return this;
+    }
+
+    /**
+     * What to do with a row that has a value Marketo would truncate or change ({@link
+     * ValueRule.Severity#WARNING}) and none it would refuse.
+     *
+     * @param warnedRows {@link RowPolicy#SEND} by default
+     * @return this builder
+     */
+    public Builder warnedRows(RowPolicy warnedRows) {
+      this.warnedRows = Objects.requireNonNull(warnedRows, "warnedRows");
       return this;
     }
 

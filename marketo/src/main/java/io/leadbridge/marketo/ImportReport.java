@@ -94,6 +94,7 @@ public final class ImportReport implements ImportConfirmation {
   private final Duration elapsed;
   private final long calls;
   private final Map<Path, FileOutcome> outcomes;
+  private final ValueReport valueCheck;
   private Looked lastLooked;
 
   ImportReport(
@@ -103,7 +104,8 @@ public final class ImportReport implements ImportConfirmation {
       List<RowIssue> warnings,
       Duration elapsed,
       long calls,
-      Map<Path, FileOutcome> outcomes) {
+      Map<Path, FileOutcome> outcomes,
+      ValueReport valueCheck) {
     this.batches = List.copyOf(batches);
     this.uncertainParts = List.copyOf(uncertainParts);
     this.failures = List.copyOf(failures);
@@ -111,12 +113,14 @@ public final class ImportReport implements ImportConfirmation {
     this.elapsed = Objects.requireNonNull(elapsed);
     this.calls = calls;
     this.outcomes = Map.copyOf(outcomes);
+    this.valueCheck = Objects.requireNonNull(valueCheck);
   }
 
   /** The report of an import with nothing to send: no call was made. */
   static ImportReport nothingToImport() {
     LOG.info("The export has no rows: nothing to import");
-    return new ImportReport(List.of(), List.of(), List.of(), List.of(), Duration.ZERO, 0, Map.of());
+    return new ImportReport(
+        List.of(), List.of(), List.of(), List.of(), Duration.ZERO, 0, Map.of(), ValueReport.none());
   }
 
   /** How files are compared: absolute and normalized. */
@@ -129,7 +133,8 @@ public final class ImportReport implements ImportConfirmation {
    * completed, and the row is not among the failed rows. When a failed row cannot be traced to its
    * user (the lookup field is not the export's key column, or the batch was finished by an earlier
    * run), no row of its file is confirmed. Rows of uncertain uploads, failed batches and files not
-   * in this import are not confirmed. Rows with a warning are confirmed: Marketo imported them.
+   * in this import are not confirmed, nor rows the value check left out of the upload. Rows with a
+   * warning are confirmed: Marketo imported them.
    *
    * @param file a file given to the import, as in {@code ExportResult.paths()}
    * @param userId the row's {@code user_id}
@@ -143,7 +148,10 @@ public final class ImportReport implements ImportConfirmation {
       lastLooked = l;
     }
     FileOutcome outcome = l.outcome();
-    return outcome != null && outcome.confirmed() && !outcome.failedUserIds().contains(userId);
+    return outcome != null
+        && outcome.confirmed()
+        && !outcome.failedUserIds().contains(userId)
+        && !valueCheck.leftOut(file, userId);
   }
 
   /** The last file looked up; immutable, so sharing it between threads is harmless. */
@@ -214,12 +222,23 @@ public final class ImportReport implements ImportConfirmation {
   }
 
   /**
-   * Whether every batch completed, no row failed and no part is uncertain.
+   * What the check of every value before the upload found, and which rows it left out.
+   *
+   * @return the check; {@link ValueReport#checked()} is false when the check was off, and an import
+   *     that only waited on batches of an earlier run reports the rows that run left out
+   */
+  public ValueReport valueCheck() {
+    return valueCheck;
+  }
+
+  /**
+   * Whether every batch completed, no row failed or was left out, and no part is uncertain.
    *
    * @return true when everything was imported
    */
   public boolean allImported() {
     return uncertainParts.isEmpty()
+        && valueCheck.rowsLeftOut() == 0
         && batches.stream()
             .allMatch(b -> b.state() == BatchStatus.State.COMPLETE && b.rowsFailed() == 0);
   }
@@ -253,6 +272,7 @@ public final class ImportReport implements ImportConfirmation {
         + rowsFailed()
         + ", warned="
         + rowsWithWarning()
+        + (valueCheck.rowsLeftOut() > 0 ? ", leftOut=" + valueCheck.rowsLeftOut() : "")
         + ", uncertain="
         + uncertainParts.size()
         + ", calls="

@@ -40,7 +40,8 @@ final class ImportRun {
 
     BatchRows warnings(long batchId, CsvFormat format, Deadline deadline);
 
-    void checkHeader(List<String> header, Deadline deadline);
+    /** The instance's lead fields, read once per client. */
+    List<LeadField> leadFields(Deadline deadline);
 
     /** API calls made so far by the client, tokens included. */
     long calls();
@@ -58,6 +59,7 @@ final class ImportRun {
    * @param maxFileBytes the largest part uploaded; larger files are split
    * @param timeout the longest a run may take
    * @param headerCheck whether the header is checked before the first upload
+   * @param valueCheck whether every value is checked against its field before the first upload
    */
   record Settings(
       Clock clock,
@@ -66,7 +68,8 @@ final class ImportRun {
       int maxQueuedBatches,
       long maxFileBytes,
       Duration timeout,
-      boolean headerCheck) {
+      boolean headerCheck,
+      boolean valueCheck) {
     Settings {
       if (minPollInterval.compareTo(maxPollInterval) > 0) {
         throw new IllegalArgumentException("minPollInterval must not be above maxPollInterval.");
@@ -93,12 +96,14 @@ final class ImportRun {
   private Deadline deadline;
   private long callsBefore;
 
+  private final Deque<Part> pending = new ArrayDeque<>();
   private final List<Part> active = new ArrayList<>();
   private final List<Path> uncertain = new ArrayList<>();
   private final List<PendingIssue> failures = new ArrayList<>();
   private final List<PendingIssue> warnings = new ArrayList<>();
   private int uploaded;
   private int finished;
+  private ValueReport values = ValueReport.none();
 
   private record PendingIssue(
       Path file, Path source, long batchId, String lookupValue, String reason) {}
@@ -124,55 +129,165 @@ final class ImportRun {
     ImportOptions.marketoFormat(format); // refuses delimiters Marketo cannot read
   }
 
+  /**
+   * Checks the values of files against the instance's lead fields as an import would, uploading
+   * nothing: the prediction a dry run prints.
+   */
+  static ValueReport checkValues(
+      Api api, List<Path> files, CsvFormat format, RowKeys keys, ImportOptions options) {
+    List<LeadField> fields = api.leadFields(Deadline.none());
+    HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
+    return ValueScan.scan(files, format, fields, options, keys, Map.of()).report();
+  }
+
   ImportReport run() {
     start = settings.clock().instant();
     deadline = Deadline.at(start.plus(settings.timeout()), this::timedOut);
     callsBefore = api.calls();
-    try (ImportParts prepared = ImportParts.prepare(files, format, settings.maxFileBytes())) {
-      parts = prepared.parts();
-      Path first = files.get(0).toAbsolutePath();
-      journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
-      Deque<Part> pending = new ArrayDeque<>();
-      for (Part p : parts) {
-        Journal.Entry e = journal.get(p.name, p.sha256);
-        if (e == null
-            || (e.state() == Journal.State.UNCERTAIN
-                && options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN)) {
-          pending.add(p);
-        } else if (e.state() == Journal.State.UNCERTAIN) {
-          uncertain.add(p.file);
-          uploaded++;
-        } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
-          BatchStatus r = e.result();
-          p.status = r;
-          p.resumed = true;
-          p.result =
-              new ImportReport.Batch(
-                  p.file,
-                  r.batchId(),
-                  r.state(),
-                  r.message(),
-                  r.leadsProcessed(),
-                  r.rowsFailed(),
-                  r.rowsWithWarning(),
-                  true);
-          uploaded++;
-          finished++;
-          LOG.info("{} was imported as batch {} by an earlier run (journal)", p.name, r.batchId());
-        } else {
-          p.resumed = true;
-          p.status =
-              new BatchStatus(e.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
-          active.add(p);
-          uploaded++;
-          LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
-        }
+    Path first = files.get(0).toAbsolutePath();
+    journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
+    Map<Path, String> sha = new HashMap<>();
+    Map<Path, List<ValueScan.LeftRow>> decided = new HashMap<>();
+    boolean undecided = false;
+    for (Path f : files) {
+      String hash = ImportParts.sha256(f);
+      sha.put(f, hash);
+      List<ValueScan.LeftRow> d = journal.decision(f.getFileName().toString(), hash);
+      if (d != null) {
+        decided.put(f, d);
+      } else {
+        undecided = true; // never checked, so never uploaded: there is work to do
       }
-      if (settings.headerCheck() && !pending.isEmpty()) {
-        api.checkHeader(HeaderCheck.readHeader(pending.peekFirst().file, format), deadline);
+    }
+    ImportParts prepared = null;
+    try {
+      if (!(settings.valueCheck() && undecided)) {
+        prepared =
+            ImportParts.prepare(
+                files, format, settings.maxFileBytes(), leftRows(decided), Map.of());
+        sort(prepared);
+      }
+      if (prepared == null || !pending.isEmpty()) {
+        List<LeadField> fields = null;
+        if (settings.headerCheck() || settings.valueCheck()) {
+          fields = api.leadFields(deadline);
+        }
+        if (settings.headerCheck()) {
+          HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
+        }
+        if (settings.valueCheck()) {
+          ValueScan.Result scan = ValueScan.scan(files, format, fields, options, rowKeys, decided);
+          values = scan.report();
+          if (scan.stops() > 0) {
+            throw stopped(scan);
+          }
+          for (Path f : files) {
+            if (!decided.containsKey(f)) {
+              journal.recordDecision(f.getFileName().toString(), sha.get(f), scan.leftOut().get(f));
+            }
+          }
+          if (prepared == null) {
+            prepared =
+                ImportParts.prepare(
+                    files, format, settings.maxFileBytes(), leftRows(scan.leftOut()), scan.rows());
+            sort(prepared);
+          }
+        }
+      } else if (!decided.isEmpty()) {
+        values = ValueScan.decided(files, rowKeys, decided);
       }
       loop(pending);
       return report();
+    } finally {
+      if (prepared != null) {
+        prepared.close();
+      }
+    }
+  }
+
+  private static Map<Path, List<Long>> leftRows(Map<Path, List<ValueScan.LeftRow>> left) {
+    Map<Path, List<Long>> out = new HashMap<>();
+    left.forEach((f, rows) -> out.put(f, rows.stream().map(ValueScan.LeftRow::row).toList()));
+    return out;
+  }
+
+  /** The failure of a check whose policy is to stop: counts by column and rule, no values. */
+  private MarketoValueException stopped(ValueScan.Result scan) {
+    ValueReport r = scan.report();
+    List<String> lines = new ArrayList<>();
+    r.counts()
+        .forEach(
+            (column, rules) ->
+                rules.forEach(
+                    (rule, n) ->
+                        lines.add(
+                            column
+                                + ": "
+                                + n
+                                + (n == 1 ? " row " : " rows ")
+                                + rule
+                                + " ("
+                                + rule.severity().name().toLowerCase(java.util.Locale.ROOT)
+                                + ": "
+                                + rule.description()
+                                + ")")));
+    return new MarketoValueException(
+        "Nothing was uploaded: "
+            + scan.stops()
+            + " row"
+            + (scan.stops() == 1 ? " has values" : "s have values")
+            + " Marketo would refuse or change, and the policy for them is STOP:\n  "
+            + String.join("\n  ", lines)
+            + "\nFix the source, or choose RowPolicy.LEAVE_OUT or SEND for these rows;"
+            + " exception.report() names each row's user.",
+        r);
+  }
+
+  /** Sorts the parts by the journal: to upload, to wait on, finished or uncertain. */
+  private void sort(ImportParts prepared) {
+    parts = prepared.parts();
+    pending.clear();
+    active.clear();
+    uncertain.clear();
+    uploaded = 0;
+    finished = 0;
+    for (Part p : parts) {
+      if (p.rows == 0) {
+        continue; // every row of its file was left out: nothing to send
+      }
+      Journal.Entry e = journal.get(p.name, p.sha256);
+      if (e == null
+          || (e.state() == Journal.State.UNCERTAIN
+              && options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN)) {
+        pending.add(p);
+      } else if (e.state() == Journal.State.UNCERTAIN) {
+        uncertain.add(p.file);
+        uploaded++;
+      } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
+        BatchStatus r = e.result();
+        p.status = r;
+        p.resumed = true;
+        p.result =
+            new ImportReport.Batch(
+                p.file,
+                r.batchId(),
+                r.state(),
+                r.message(),
+                r.leadsProcessed(),
+                r.rowsFailed(),
+                r.rowsWithWarning(),
+                true);
+        uploaded++;
+        finished++;
+        LOG.info("{} was imported as batch {} by an earlier run (journal)", p.name, r.batchId());
+      } else {
+        p.resumed = true;
+        p.status =
+            new BatchStatus(e.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
+        active.add(p);
+        uploaded++;
+        LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
+      }
     }
   }
 
@@ -345,7 +460,8 @@ final class ImportRun {
         trace(warnings, users),
         Duration.between(start, settings.clock().instant()),
         api.calls() - callsBefore,
-        confirmations(traced));
+        confirmations(traced),
+        values);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,10 @@ import java.util.Optional;
 /**
  * A small append-only file beside the imported files that records, per part (by name and content
  * hash), the batch Marketo accepted it as, or that its upload is uncertain, or that its batch is
- * finished. Each line is written and forced to disk before the import goes on, so a run that dies
- * at any point can be resumed without uploading an accepted part twice.
+ * finished; and per given file (by name and content hash), the rows the value check left out of it,
+ * so that a resumed run re-writes the very parts the first one uploaded. Each line is written and
+ * forced to disk before the import goes on, so a run that dies at any point can be resumed without
+ * uploading an accepted part twice.
  */
 final class Journal {
   enum State {
@@ -32,6 +35,7 @@ final class Journal {
 
   private final Path file;
   private final Map<String, Entry> latest = new HashMap<>();
+  private final Map<String, List<ValueScan.LeftRow>> decisions = new HashMap<>();
 
   private Journal(Path file) {
     this.file = file;
@@ -55,6 +59,10 @@ final class Journal {
         }
         try {
           Map<String, Object> m = Json.object(Json.parse(line));
+          if (m.containsKey("source")) {
+            j.decisions.put(key(Json.string(m, "source"), Json.string(m, "sha256")), leftRows(m));
+            continue;
+          }
           long batchId = Json.number(m, "batchId", 0);
           BatchStatus result =
               m.containsKey("result")
@@ -92,6 +100,19 @@ final class Journal {
     return j;
   }
 
+  private static List<ValueScan.LeftRow> leftRows(Map<String, Object> m) {
+    List<ValueScan.LeftRow> rows = new ArrayList<>();
+    for (Object o : Json.array(m.get("leftOut"))) {
+      List<?> r = Json.array(o);
+      rows.add(
+          new ValueScan.LeftRow(
+              ((Number) r.get(0)).longValue(),
+              (String) r.get(1),
+              ValueRule.valueOf((String) r.get(2))));
+    }
+    return List.copyOf(rows);
+  }
+
   private static String key(String part, String sha256) {
     return part + "\u0000" + sha256;
   }
@@ -102,6 +123,36 @@ final class Journal {
 
   Entry get(String part, String sha256) {
     return latest.get(key(part, sha256));
+  }
+
+  /**
+   * The rows an earlier run left out of a given file, or {@code null} when no run has checked it.
+   */
+  List<ValueScan.LeftRow> decision(String source, String sha256) {
+    return decisions.get(key(source, sha256));
+  }
+
+  /** Records the rows left out of a given file, before any of its parts is uploaded. */
+  void recordDecision(String source, String sha256, List<ValueScan.LeftRow> leftOut) {
+    StringBuilder line =
+        new StringBuilder("{\"source\":")
+            .append(Json.quote(source))
+            .append(",\"sha256\":")
+            .append(Json.quote(sha256))
+            .append(",\"state\":\"CHECKED\",\"leftOut\":[");
+    for (int i = 0; i < leftOut.size(); i++) {
+      ValueScan.LeftRow r = leftOut.get(i);
+      line.append(i == 0 ? "" : ",")
+          .append('[')
+          .append(r.row())
+          .append(',')
+          .append(Json.quote(r.column()))
+          .append(",\"")
+          .append(r.rule())
+          .append("\"]");
+    }
+    append(line.append("]}\n").toString(), "the rows left out of " + source);
+    decisions.put(key(source, sha256), List.copyOf(leftOut));
   }
 
   void record(String part, String sha256, State state, long batchId) {
@@ -133,6 +184,11 @@ final class Journal {
                     + Json.quote(result.message())
                     + "}")
             + "}\n";
+    append(line, "batch " + batchId + " is " + state);
+    latest.put(key(part, sha256), e);
+  }
+
+  private void append(String line, String what) {
     try {
       OwnerOnlyFiles.createIfAbsent(file);
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.APPEND)) {
@@ -141,16 +197,7 @@ final class Journal {
       }
     } catch (IOException ex) {
       throw new MarketoException(
-          "Cannot write the import journal "
-              + file
-              + " (batch "
-              + batchId
-              + " is "
-              + state
-              + "): "
-              + ex.getMessage(),
-          ex);
+          "Cannot write the import journal " + file + " (" + what + "): " + ex.getMessage(), ex);
     }
-    latest.put(key(part, sha256), e);
   }
 }

@@ -62,7 +62,8 @@ public final class MarketoBulkLeadClient {
             b.maxQueuedBatches,
             b.maxFileBytes,
             b.timeout,
-            b.headerCheck);
+            b.headerCheck,
+            b.valueCheck);
     this.endpoint = MarketoTransport.endpoint(b.endpoint);
     this.clientId = b.clientId;
     this.transport =
@@ -210,6 +211,36 @@ public final class MarketoBulkLeadClient {
   }
 
   /**
+   * Checks every value of every row of an export against its lead field's type and length, as
+   * {@code importAndAwait} does before its first upload, and uploads nothing: the prediction of
+   * which rows Marketo would fail ({@link ValueRule.Severity#REJECTION}) or import with a value
+   * truncated or changed ({@link ValueRule.Severity#WARNING}), each traced to its user, and which
+   * the options' {@link ImportOptions.RowPolicy policies} would leave out. For a dry run. Reads the
+   * instance's lead fields (one call, cached for the client's life) and every file once.
+   *
+   * <pre>{@code
+   * ValueReport check = marketo.checkValues(export, options);
+   * check.summary().forEach(System.out::println);
+   * }</pre>
+   *
+   * @param export the exported files
+   * @param options the lookup field and the row policies
+   * @return the findings
+   * @throws MarketoHeaderException if the header names fields the instance does not have
+   * @throws MarketoServiceException if Marketo refuses to describe the lead fields
+   * @throws MarketoException if a file cannot be read or lacks the lookup column
+   */
+  public ValueReport checkValues(ExportResult export, ImportOptions options) {
+    Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(options, "options");
+    if (export.rowsWritten() == 0) {
+      return ValueReport.none();
+    }
+    return ImportRun.checkValues(
+        transport, export.paths(), export.format(), export.rowKeys().orElse(null), options);
+  }
+
+  /**
    * Imports an export and waits for Marketo to finish: splits parts over the size limit, keeps at
    * most {@code maxQueuedBatches} of its batches in the queue, polls until each batch is complete
    * or failed, reads failure and warning files, and traces every such row back to its user through
@@ -295,6 +326,7 @@ public final class MarketoBulkLeadClient {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
     private boolean headerCheck = true;
+    private boolean valueCheck = true;
     private long maxFileBytes = 9_900_000;
     private int maxQueuedBatches = 2;
     private Duration timeout = Duration.ofHours(6);
@@ -317,6 +349,7 @@ public final class MarketoBulkLeadClient {
       b.clock = clock;
       b.sleeper = sleeper;
       b.headerCheck = headerCheck;
+      b.valueCheck = valueCheck;
       b.maxFileBytes = maxFileBytes;
       b.maxQueuedBatches = maxQueuedBatches;
       b.timeout = timeout;
@@ -466,6 +499,20 @@ public final class MarketoBulkLeadClient {
      */
     public Builder headerCheck(boolean headerCheck) {
       this.headerCheck = headerCheck;
+      return this;
+    }
+
+    /**
+     * Whether {@code importAndAwait} checks every value against its lead field's type and length
+     * before the first upload, and leaves out or reports the rows Marketo would fail or change, as
+     * the import's {@link ImportOptions.Builder#rejectedRows row policies} say. See {@link
+     * #checkValues}.
+     *
+     * @param valueCheck true by default
+     * @return this builder
+     */
+    public Builder valueCheck(boolean valueCheck) {
+      this.valueCheck = valueCheck;
       return this;
     }
 

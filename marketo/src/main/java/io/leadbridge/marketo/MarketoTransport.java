@@ -237,9 +237,13 @@ final class MarketoTransport implements ImportRun.Api {
     return fields;
   }
 
-  @Override
-  public void checkHeader(List<String> header, Deadline deadline) {
+  void checkHeader(List<String> header, Deadline deadline) {
     HeaderCheck.check(header, describeLeadFields(deadline));
+  }
+
+  @Override
+  public List<LeadField> leadFields(Deadline deadline) {
+    return describeLeadFields(deadline);
   }
 
   @Override

@@ -60,7 +60,8 @@ final class MarketoLeadStore {
 
   /**
    * Upserts the rows of one completed import, all at once, by the value of their lookup column;
-   * rows with a failure reason are left out, values longer than their field allows are truncated.
+   * rows with a failure reason are left out, values longer than their field allows are truncated
+   * ({@link MarketoValueRules#stored}).
    */
   synchronized void upsert(
       List<String> header, List<List<String>> rows, int lookupIndex, String[] failureReason) {
@@ -73,9 +74,7 @@ final class MarketoLeadStore {
       Map<String, String> lead = leads.computeIfAbsent(key, k -> new LinkedHashMap<>());
       for (int i = 0; i < header.size(); i++) {
         Field f = field(header.get(i));
-        String v = row.get(i);
-        lead.put(
-            f.name(), f.length() > 0 && v.length() > f.length() ? v.substring(0, f.length()) : v);
+        lead.put(f.name(), MarketoValueRules.stored(f, row.get(i)));
       }
       importCounts.merge(key, 1, Integer::sum);
     }
