@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,8 @@ public final class ImportReport implements ImportConfirmation {
   private final long calls;
   private final Map<Path, FileOutcome> outcomes;
   private final ValueReport valueCheck;
+  private final ImportCalls callsByKind;
+  private final QuotaCheck quota;
   private Looked lastLooked;
 
   ImportReport(
@@ -105,7 +108,9 @@ public final class ImportReport implements ImportConfirmation {
       Duration elapsed,
       long calls,
       Map<Path, FileOutcome> outcomes,
-      ValueReport valueCheck) {
+      ValueReport valueCheck,
+      ImportCalls callsByKind,
+      QuotaCheck quota) {
     this.batches = List.copyOf(batches);
     this.uncertainParts = List.copyOf(uncertainParts);
     this.failures = List.copyOf(failures);
@@ -114,13 +119,24 @@ public final class ImportReport implements ImportConfirmation {
     this.calls = calls;
     this.outcomes = Map.copyOf(outcomes);
     this.valueCheck = Objects.requireNonNull(valueCheck);
+    this.callsByKind = Objects.requireNonNull(callsByKind);
+    this.quota = quota;
   }
 
   /** The report of an import with nothing to send: no call was made. */
   static ImportReport nothingToImport() {
     LOG.info("The export has no rows: nothing to import");
     return new ImportReport(
-        List.of(), List.of(), List.of(), List.of(), Duration.ZERO, 0, Map.of(), ValueReport.none());
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        Duration.ZERO,
+        0,
+        Map.of(),
+        ValueReport.none(),
+        ImportCalls.NONE,
+        null);
   }
 
   /** How files are compared: absolute and normalized. */
@@ -260,6 +276,27 @@ public final class ImportReport implements ImportConfirmation {
    */
   public long calls() {
     return calls;
+  }
+
+  /**
+   * The API calls this import made, by kind; their {@link ImportCalls#total() total} is {@link
+   * #calls()}. Counts the client's calls during the import: imports running at once on one client
+   * count each other's calls.
+   *
+   * @return the counts
+   */
+  public ImportCalls callsByKind() {
+    return callsByKind;
+  }
+
+  /**
+   * The check of the daily quota made before the first upload: today's usage, the quota and the
+   * estimate of the calls the import needs.
+   *
+   * @return the check, or empty when nothing was uploaded (a finished import run again)
+   */
+  public Optional<QuotaCheck> quota() {
+    return Optional.ofNullable(quota);
   }
 
   @Override

@@ -15,9 +15,11 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,14 @@ final class ImportRun {
     /** The instance's lead fields, read once per client. */
     List<LeadField> leadFields(Deadline deadline);
 
+    /** Today's API calls of every integration, from {@code stats/usage.json}. */
+    long usageToday(Deadline deadline);
+
     /** API calls made so far by the client, tokens included. */
     long calls();
+
+    /** Of {@link #calls()}, those to the identity endpoint. */
+    long tokenCalls();
 
     void pause(Duration wait, String what, Deadline deadline);
   }
@@ -104,6 +112,16 @@ final class ImportRun {
   private int uploaded;
   private int finished;
   private ValueReport values = ValueReport.none();
+  private QuotaCheck quota;
+
+  private static final int DESCRIBE = 0;
+  private static final int USAGE = 1;
+  private static final int UPLOAD = 2;
+  private static final int STATUS = 3;
+  private static final int FILES = 4;
+  private static final int LOOKUP = 5;
+  private final long[] counts = new long[6];
+  private long tokens;
 
   private record PendingIssue(
       Path file, Path source, long batchId, String lookupValue, String reason) {}
@@ -170,7 +188,7 @@ final class ImportRun {
       if (prepared == null || !pending.isEmpty()) {
         List<LeadField> fields = null;
         if (settings.headerCheck() || settings.valueCheck()) {
-          fields = api.leadFields(deadline);
+          fields = counted(DESCRIBE, () -> api.leadFields(deadline));
         }
         if (settings.headerCheck()) {
           HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
@@ -196,6 +214,9 @@ final class ImportRun {
       } else if (!decided.isEmpty()) {
         values = ValueScan.decided(files, rowKeys, decided);
       }
+      if (!pending.isEmpty()) {
+        quota = checkQuota();
+      }
       loop(pending);
       return report();
     } finally {
@@ -203,6 +224,77 @@ final class ImportRun {
         prepared.close();
       }
     }
+  }
+
+  /** Makes a call of a kind, counting it and the token calls it made. */
+  private <T> T counted(int kind, Supplier<T> call) {
+    long calls = api.calls();
+    long tokenCalls = api.tokenCalls();
+    try {
+      return call.get();
+    } finally {
+      long t = api.tokenCalls() - tokenCalls;
+      tokens += t;
+      counts[kind] += api.calls() - calls - t;
+    }
+  }
+
+  private ImportCalls callsByKind() {
+    return new ImportCalls(
+        tokens,
+        counts[DESCRIBE],
+        counts[USAGE],
+        counts[UPLOAD],
+        counts[STATUS],
+        counts[FILES],
+        counts[LOOKUP]);
+  }
+
+  /**
+   * Reads today's usage and refuses to start when the quota left would not cover the calls this run
+   * is estimated to need (see {@link QuotaCheck} for the estimate).
+   */
+  private QuotaCheck checkQuota() {
+    long batches = pending.size() + active.size();
+    ImportCalls estimate =
+        new ImportCalls(
+            2, counts[DESCRIBE] > 0 ? 1 : 0, 1, pending.size(), 3 * batches, 2 * batches, 0);
+    long used;
+    try {
+      used = counted(USAGE, () -> api.usageToday(deadline));
+    } catch (MarketoServiceException e) {
+      if (e.serviceCode().filter("607"::equals).isPresent()) {
+        throw e;
+      }
+      LOG.warn(
+          "Today's API usage could not be read ({}); importing without checking the daily quota",
+          e.getMessage());
+      used = -1;
+    }
+    long needed = Math.max(0, estimate.total() - (api.calls() - callsBefore));
+    QuotaCheck q = new QuotaCheck(options.dailyQuota(), used, estimate, needed);
+    if (!q.sufficient()) {
+      throw new MarketoQuotaException(
+          String.format(
+              Locale.ROOT,
+              "Not starting the import: it needs about %,d more API calls (%s), and the instance"
+                  + " has %,d left of its daily quota of %,d (%,d used today by every"
+                  + " integration). Nothing was uploaded. Run it after midnight in the instance's"
+                  + " time zone, or, if Adobe set a larger quota, give it with"
+                  + " ImportOptions.dailyQuota(...).",
+              needed,
+              estimate,
+              q.remaining(),
+              q.dailyQuota(),
+              used),
+          q);
+    }
+    LOG.info(
+        "About {} API calls needed; {} left of the daily quota of {}",
+        needed,
+        q.remaining(),
+        q.dailyQuota());
+    return q;
   }
 
   private static Map<Path, List<Long>> leftRows(Map<Path, List<ValueScan.LeftRow>> left) {
@@ -319,7 +411,7 @@ final class ImportRun {
       boolean changed = false;
       for (Part p : new ArrayList<>(active)) {
         BatchStatus before = p.status;
-        BatchStatus now = api.status(before.batchId(), deadline);
+        BatchStatus now = counted(STATUS, () -> api.status(before.batchId(), deadline));
         p.status = now;
         if (!now.equals(before)) {
           changed = true;
@@ -347,7 +439,7 @@ final class ImportRun {
   /** Uploads a part; with UPLOAD_AGAIN the engine retries a lost answer like any other. */
   private void upload(Part p) {
     try {
-      BatchStatus s = api.upload(p.file, p.name, format, options, deadline);
+      BatchStatus s = counted(UPLOAD, () -> api.upload(p.file, p.name, format, options, deadline));
       journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
       p.status = s;
       active.add(p);
@@ -372,10 +464,10 @@ final class ImportRun {
     BatchStatus s = p.status;
     if (s.state() == BatchStatus.State.COMPLETE) {
       if (s.rowsFailed() > 0) {
-        collect(p, api.failures(s.batchId(), format, deadline), failures);
+        collect(p, counted(FILES, () -> api.failures(s.batchId(), format, deadline)), failures);
       }
       if (s.rowsWithWarning() > 0) {
-        collect(p, api.warnings(s.batchId(), format, deadline), warnings);
+        collect(p, counted(FILES, () -> api.warnings(s.batchId(), format, deadline)), warnings);
       }
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
@@ -461,7 +553,9 @@ final class ImportRun {
         Duration.between(start, settings.clock().instant()),
         api.calls() - callsBefore,
         confirmations(traced),
-        values);
+        values,
+        callsByKind(),
+        quota);
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Marketo's calls over the shared {@link HttpEngine}: the token from {@code /identity/oauth/token}
@@ -38,6 +39,7 @@ final class MarketoTransport implements ImportRun.Api {
   private final String clientSecret;
   private final HttpEngine engine;
   private final MarketoAnswers answers;
+  private final AtomicLong tokenCalls = new AtomicLong();
   private volatile List<LeadField> leadFields;
 
   MarketoTransport(
@@ -247,8 +249,22 @@ final class MarketoTransport implements ImportRun.Api {
   }
 
   @Override
+  public long usageToday(Deadline deadline) {
+    String what = "today's API usage";
+    Map<String, Object> answer =
+        json(what, Call.get(what, uri("/rest/v1/stats/usage.json")), deadline);
+    List<?> result = Json.array(answer.get("result"));
+    return result.isEmpty() ? 0 : Json.number(Json.object(result.get(0)), "total", 0);
+  }
+
+  @Override
   public long calls() {
     return engine.calls();
+  }
+
+  @Override
+  public long tokenCalls() {
+    return tokenCalls.get();
   }
 
   @Override
@@ -263,13 +279,19 @@ final class MarketoTransport implements ImportRun.Api {
                 + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + "&client_secret="
                 + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8));
-    Answer a =
-        engine.send(
-            Call.get("the access token", uri)
-                .secretUrl()
-                .classifier(answers::token)
-                .deadline(deadline)
-                .build());
+    long before = engine.calls();
+    Answer a;
+    try {
+      a =
+          engine.send(
+              Call.get("the access token", uri)
+                  .secretUrl()
+                  .classifier(answers::token)
+                  .deadline(deadline)
+                  .build());
+    } finally {
+      tokenCalls.addAndGet(engine.calls() - before);
+    }
     Map<String, Object> answer = Json.object(Json.parse(a.body()));
     String token = Json.string(answer, "access_token");
     if (token == null || token.isEmpty()) {

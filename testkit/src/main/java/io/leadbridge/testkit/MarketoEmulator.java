@@ -21,7 +21,8 @@ import java.util.Objects;
  * lead schema, 413 over 10 MB, 1003 on an empty file, a FIFO queue of at most 10 jobs (1016 beyond)
  * with 2 importing at once at a set rows-per-second, statuses Queued → Importing → Complete or
  * Failed with running counts, failure and warning files, an in-memory lead store upserted by the
- * lookup field, 606 over the rate limit and 615 over the concurrency limit.
+ * lookup field, 606 over the rate limit and 615 over the concurrency limit, and a daily quota
+ * shared with other integrations (607 past it) with {@code /rest/v1/stats/usage.json}.
  *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that imports progress only while the client sleeps, and tests never really wait. Faults are
@@ -61,6 +62,8 @@ public final class MarketoEmulator implements AutoCloseable {
     FAILURES,
     /** {@code GET /bulk/v1/leads/batch/{id}/warnings.json}. */
     WARNINGS,
+    /** {@code GET /rest/v1/stats/usage.json}. */
+    USAGE,
     /** Anything else. */
     OTHER
   }
@@ -123,11 +126,13 @@ public final class MarketoEmulator implements AutoCloseable {
           new Field("updatedAt", "Updated At", "datetime", 0, false));
 
   private final MarketoIdentity identity;
+  private final MarketoQuota quota;
   private final MarketoLeadStore store;
   private final MarketoImportQueue queue;
   private final EmulatorServer<Endpoint> server;
 
   private MarketoEmulator(Builder b) {
+    this.quota = new MarketoQuota(b.dailyQuota, b.usedToday, b.clientId + "@api", b.clock);
     this.identity =
         new MarketoIdentity(
             b.clientId,
@@ -136,11 +141,13 @@ public final class MarketoEmulator implements AutoCloseable {
             b.rateLimit,
             b.rateWindow,
             b.concurrencyLimit,
+            quota,
             b.clock);
     this.store = new MarketoLeadStore(b.fields);
     this.queue =
         new MarketoImportQueue(b.rowsPerSecond, b.importSlots, b.queueLimit, store, b.clock);
-    this.server = MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper);
+    this.server =
+        MarketoRoutes.start(identity, store, queue, quota, b.maxFileBytes, b.clock, b.sleeper);
   }
 
   /**
@@ -275,6 +282,17 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
+   * Counts calls of other integrations against today's quota, as they share it.
+   *
+   * @param calls how many, up to what the quota has left
+   * @return this emulator
+   */
+  public MarketoEmulator addForeignCalls(long calls) {
+    quota.addForeign(calls);
+    return this;
+  }
+
+  /**
    * Makes every token issued so far expired: the next call with one gets 602.
    *
    * @return this emulator
@@ -316,6 +334,15 @@ public final class MarketoEmulator implements AutoCloseable {
   public int maxImportCount() {
     queue.advance();
     return store.maxImportCount();
+  }
+
+  /**
+   * The API calls counted against today's quota, of every integration.
+   *
+   * @return the count
+   */
+  public long callsToday() {
+    return quota.usedToday();
   }
 
   /**
@@ -375,6 +402,8 @@ public final class MarketoEmulator implements AutoCloseable {
     private Duration rateWindow = Duration.ofSeconds(20);
     private int concurrencyLimit = 10;
     private long maxFileBytes = 10_000_000;
+    private int dailyQuota = 50_000;
+    private long usedToday;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
 
@@ -483,6 +512,23 @@ public final class MarketoEmulator implements AutoCloseable {
      */
     public Builder maxFileBytes(long maxFileBytes) {
       this.maxFileBytes = maxFileBytes;
+      return this;
+    }
+
+    /**
+     * The instance's daily API quota: calls past it get 607 until the next day (UTC, by the
+     * emulator's clock).
+     *
+     * @param dailyQuota 50,000 by default, Marketo's usual quota
+     * @param usedToday calls other integrations have made today already; 0 by default
+     * @return this builder
+     */
+    public Builder dailyQuota(int dailyQuota, long usedToday) {
+      if (dailyQuota < 0 || usedToday < 0) {
+        throw new IllegalArgumentException("dailyQuota and usedToday must not be negative");
+      }
+      this.dailyQuota = dailyQuota;
+      this.usedToday = usedToday;
       return this;
     }
 

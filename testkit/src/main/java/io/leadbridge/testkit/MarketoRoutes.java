@@ -24,6 +24,7 @@ final class MarketoRoutes {
       MarketoIdentity identity,
       MarketoLeadStore store,
       MarketoImportQueue queue,
+      MarketoQuota quota,
       long maxFileBytes,
       Clock clock,
       Sleeper sleeper) {
@@ -36,6 +37,7 @@ final class MarketoRoutes {
         .route(Endpoint.STATUS, identity.gate(queue::status))
         .route(Endpoint.FAILURES, identity.gate(ex -> queue.rowsFile(ex, true)))
         .route(Endpoint.WARNINGS, identity.gate(ex -> queue.rowsFile(ex, false)))
+        .route(Endpoint.USAGE, identity.gate(quota::usage))
         .route(Endpoint.OTHER, identity.gate(MarketoRoutes::notFound))
         .faultAnswer(MarketoRoutes::injected)
         .jsonType(MarketoIdentity.JSON)
@@ -50,6 +52,9 @@ final class MarketoRoutes {
     }
     if (path.equals("/rest/v1/leads/describe2.json")) {
       return Endpoint.DESCRIBE;
+    }
+    if (path.equals("/rest/v1/stats/usage.json")) {
+      return Endpoint.USAGE;
     }
     if (method.equals("POST") && path.equals("/bulk/v1/leads.json")) {
       return Endpoint.UPLOAD;

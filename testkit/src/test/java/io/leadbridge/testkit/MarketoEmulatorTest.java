@@ -121,4 +121,35 @@ class MarketoEmulatorTest {
       assertThat(marketo.requests()).hasSize(5);
     }
   }
+
+  @Test
+  void theDailyQuotaCountsEveryIntegrationsCallsAndAnswers607PastIt() throws Exception {
+    try (MarketoEmulator marketo =
+        MarketoEmulator.builder().clock(clock).dailyQuota(10, 4).start()) {
+      String token = token(marketo);
+      HttpResponse<String> usage =
+          send(
+              request(marketo, "/rest/v1/stats/usage.json")
+                  .header("Authorization", "Bearer " + token));
+      Map<String, Object> today =
+          Json.object(Json.array(Json.object(Json.parse(usage.body())).get("result")).get(0));
+      assertThat(today.get("total")).isEqualTo(5L); // the others' 4 and this call
+      assertThat(today.get("date")).isEqualTo("2026-01-01");
+      assertThat(Json.array(today.get("users"))).hasSize(2);
+      for (int i = 0; i < 5; i++) {
+        send(request(marketo, DESCRIBE).header("Authorization", "Bearer " + token));
+      }
+      assertThat(marketo.callsToday()).isEqualTo(10);
+      HttpResponse<String> over =
+          send(request(marketo, DESCRIBE).header("Authorization", "Bearer " + token));
+      assertThat(over.body()).contains("\"607\"");
+      assertThat(marketo.requests(Endpoint.USAGE)).hasSize(1);
+
+      clock.advance(Duration.ofDays(1));
+      HttpResponse<String> tomorrow =
+          send(request(marketo, DESCRIBE).header("Authorization", "Bearer " + token(marketo)));
+      assertThat(tomorrow.body()).contains("\"success\":true");
+      assertThat(marketo.callsToday()).isEqualTo(1);
+    }
+  }
 }
