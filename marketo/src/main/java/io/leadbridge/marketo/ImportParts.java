@@ -44,6 +44,7 @@ final class ImportParts implements AutoCloseable {
     long rows = -1;
     BatchStatus status;
     boolean resumed;
+    BatchPolls.Track polls;
     ImportReport.Batch result;
 
     Part(Path file, Path source, String name, String sha256) {

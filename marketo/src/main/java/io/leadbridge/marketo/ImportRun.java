@@ -99,6 +99,7 @@ final class ImportRun {
   private final ImportOptions options;
 
   private List<Part> parts = List.of();
+  private ImportParts prepared;
   private Journal journal;
   private Instant start;
   private Deadline deadline;
@@ -177,7 +178,6 @@ final class ImportRun {
         undecided = true; // never checked, so never uploaded: there is work to do
       }
     }
-    ImportParts prepared = null;
     try {
       if (!(settings.valueCheck() && undecided)) {
         prepared =
@@ -399,45 +399,57 @@ final class ImportRun {
   }
 
   private void loop(Deque<Part> pending) {
-    Duration interval = settings.minPollInterval();
+    BatchPolls polls = new BatchPolls(settings.minPollInterval(), settings.maxPollInterval());
+    for (Part p : active) {
+      p.polls = polls.start(prepared.rows(p), start, true);
+    }
     while (!pending.isEmpty() || !active.isEmpty()) {
       while (!pending.isEmpty() && countUnfinished() < settings.maxQueuedBatches()) {
-        upload(pending.pollFirst());
+        Part p = pending.pollFirst();
+        if (upload(p)) {
+          p.polls = polls.start(prepared.rows(p), settings.clock().instant(), false);
+        }
       }
       if (active.isEmpty()) {
         continue;
       }
-      api.pause(interval, "polling the batches", deadline);
-      boolean changed = false;
-      for (Part p : new ArrayList<>(active)) {
-        BatchStatus before = p.status;
-        BatchStatus now = counted(STATUS, () -> api.status(before.batchId(), deadline));
-        p.status = now;
-        if (!now.equals(before)) {
-          changed = true;
+      Instant due = active.get(0).polls.next;
+      for (Part p : active) {
+        if (p.polls.next.isBefore(due)) {
+          due = p.polls.next;
         }
-        if (now.finished()) {
+      }
+      Duration wait = Duration.between(settings.clock().instant(), due);
+      if (!wait.isNegative() && !wait.isZero()) {
+        api.pause(wait, "polling the batches", deadline);
+      }
+      Instant now = settings.clock().instant();
+      for (Part p : new ArrayList<>(active)) {
+        if (p.polls.next.isAfter(now)) {
+          continue;
+        }
+        BatchStatus status = counted(STATUS, () -> api.status(p.status.batchId(), deadline));
+        p.status = status;
+        if (status.finished()) {
           finish(p);
+        } else {
+          polls.read(p.polls, now, status);
         }
       }
       progress();
-      interval =
-          changed
-              ? settings.minPollInterval()
-              : min(settings.maxPollInterval(), Duration.ofMillis(interval.toMillis() * 3 / 2));
     }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private long countUnfinished() {
     return active.stream().filter(p -> !p.status.finished()).count();
   }
 
-  /** Uploads a part; with UPLOAD_AGAIN the engine retries a lost answer like any other. */
-  private void upload(Part p) {
+  /**
+   * Uploads a part; with UPLOAD_AGAIN the engine retries a lost answer like any other.
+   *
+   * @return whether Marketo accepted it as a batch to wait on
+   */
+  private boolean upload(Part p) {
     try {
       BatchStatus s = counted(UPLOAD, () -> api.upload(p.file, p.name, format, options, deadline));
       journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
@@ -446,6 +458,7 @@ final class ImportRun {
       uploaded++;
       LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
       progress();
+      return true;
     } catch (MarketoUncertainUploadException e) {
       journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
       uncertain.add(p.file);
@@ -455,6 +468,7 @@ final class ImportRun {
               + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
               + " it was not imported.",
           p.name);
+      return false;
     }
   }
 

@@ -447,7 +447,9 @@ public final class MarketoBulkLeadClient {
     }
 
     /**
-     * The first wait between batch status polls, and the wait after a batch changed.
+     * The wait before the first poll of a batch while the import rate is not known yet, and the
+     * first wait between polls of a batch still queued. Once a batch imports, it is polled near its
+     * predicted end instead (see the {@link io.leadbridge.marketo package} notes on waiting).
      *
      * @param minPollInterval 5 seconds by default
      * @return this builder
@@ -458,8 +460,9 @@ public final class MarketoBulkLeadClient {
     }
 
     /**
-     * The longest wait between batch status polls: the wait grows by half up to it while no batch
-     * changes.
+     * The longest wait between polls of a batch still queued: the wait grows by half up to it while
+     * the batch does not move. A batch importing is polled near its predicted end, at most ten
+     * times this interval later.
      *
      * @param maxPollInterval 30 seconds by default
      * @return this builder

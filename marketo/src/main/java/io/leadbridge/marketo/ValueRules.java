@@ -22,7 +22,7 @@ final class ValueRules {
   /**
    * The rule a value breaks, or {@code null} when Marketo takes it as it is.
    *
-   * @param dataType the field's {@code dataType} from {@code describe2.json}
+   * @param dataType the field's {@code dataType} from {@code describe2.json}, in lower case
    * @param length the field's length, 0 when not given
    * @param value the value as in the file
    * @param lookup whether the field is the import's lookup field
@@ -31,7 +31,7 @@ final class ValueRules {
     if (value.isEmpty()) {
       return lookup ? ValueRule.LOOKUP_EMPTY : null;
     }
-    switch (dataType.toLowerCase(Locale.ROOT)) {
+    switch (dataType) {
       case "email":
         return email(value) && (length <= 0 || characters(value) <= length)
             ? null

@@ -87,9 +87,11 @@ final class ValueScan {
       try (CsvReader reader = format.openReader(file)) {
         List<String> header = reader.header();
         LeadField[] column = new LeadField[header.size()];
+        String[] type = new String[header.size()];
         int lookup = -1;
         for (int c = 0; c < header.size(); c++) {
           column[c] = byName.get(header.get(c).toLowerCase(Locale.ROOT));
+          type[c] = column[c] == null ? "" : column[c].dataType().toLowerCase(Locale.ROOT);
           if (header.get(c).equalsIgnoreCase(options.lookupField())) {
             lookup = c;
           }
@@ -118,7 +120,7 @@ final class ValueScan {
             if (f == null) {
               continue;
             }
-            ValueRule rule = ValueRules.check(f.dataType(), f.length(), row.get(c), c == lookup);
+            ValueRule rule = ValueRules.check(type[c], f.length(), row.get(c), c == lookup);
             if (rule != null) {
               boolean rejection = rule.severity() == ValueRule.Severity.REJECTION;
               if (first < 0 || (rejection && !rejected)) {

@@ -33,6 +33,8 @@ final class MarketoValueRules {
   private static final Pattern WEB =
       Pattern.compile("(?i)https?://[^/\\s\\p{Cntrl}][^\\s\\p{Cntrl}]*");
   private static final Pattern WEB_SCHEME = Pattern.compile("(?i)https?:.*");
+  private static final java.util.Set<String> LIMITED =
+      java.util.Set.of("string", "phone", "reference", "url");
   private static final DateTimeFormatter STRICT_DAY =
       DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 
@@ -130,13 +132,9 @@ final class MarketoValueRules {
 
   /** The value the lead keeps: truncated to the field's length in characters where too long. */
   static String stored(Field field, String value) {
-    Outcome o = of(field, value, false);
-    if (!o.rule().equals("TRUNCATED")) {
-      return value;
-    }
     String type = field.dataType();
-    if ((type.equals("text") || type.equals("textarea"))
-        && value.getBytes(StandardCharsets.UTF_8).length > 30_000) {
+    boolean text = type.equals("text") || type.equals("textarea");
+    if (text && value.length() > 10_000 && value.getBytes(StandardCharsets.UTF_8).length > 30_000) {
       StringBuilder kept = new StringBuilder();
       int bytes = 0;
       for (int cp : value.codePoints().toArray()) {
@@ -149,8 +147,8 @@ final class MarketoValueRules {
       }
       value = kept.toString();
     }
-    int limit = field.length() > 0 ? field.length() : (type.startsWith("text") ? 0 : 255);
-    if (limit > 0 && chars(value) > limit) {
+    int limit = field.length() > 0 ? field.length() : (text || !LIMITED.contains(type) ? 0 : 255);
+    if (limit > 0 && value.length() > limit && chars(value) > limit) {
       value = value.substring(0, value.offsetByCodePoints(0, limit));
     }
     return value;
