@@ -23,9 +23,35 @@ public final class ImportOptions {
    */
   public enum UncertainUploads {
     /**
-     * Do not upload the part again: Marketo may have accepted it, and a second import of the same
-     * rows duplicates lead activity. The part is reported as uncertain and recorded in the journal
-     * so that a later run does not upload it either until told to. The default.
+     * Settle it from facts, the default. Once every batch of ours that was ahead of the part in
+     * Marketo's queue and the first accepted after it have finished (the queue is first in, first
+     * out), and the time the part's rows take at the run's import rate has passed, up to {@value
+     * UncertainPart#SAMPLE} of its rows (its first and last, and rows evenly between) are looked up
+     * in one call of the Leads API by the lookup field (<a
+     * href="https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads">Get
+     * Leads by Filter Type</a>) and compared with the part's values as Marketo would have stored
+     * them. Then:
+     *
+     * <ul>
+     *   <li>every sampled lead holds the part's values, or the part's last row does (Marketo ran
+     *       its import to the end): the part is confirmed as imported and not uploaded again;
+     *       sampled rows that differ are not confirmed to a sync state;
+     *   <li>none does, and a batch accepted after it has completed (or the answer was lost more
+     *       than 6 hours ago): Marketo never took it, and it is uploaded again, once;
+     *   <li>otherwise the rows not yet matched are looked up again when the rest of the part should
+     *       be in, up to 3 lookups in all; then the part stays uncertain, is not uploaded again or
+     *       confirmed, and the next run looks again.
+     * </ul>
+     *
+     * <p>Cost: at most 3 lookup calls and one upload per uncertain part and run. An API user that
+     * may not read leads (Marketo answers 603; the role needs Read-Only Lead) falls back to {@link
+     * #REPORT}, and the report says why. Outcomes are in {@link ImportReport#uncertainUploads()}.
+     */
+    RESOLVE,
+    /**
+     * Do not upload the part again and do not look it up: Marketo may have accepted it, and a
+     * second import of the same rows duplicates lead activity. The part is reported as uncertain
+     * and recorded in the journal so that a later run does not upload it either until told to.
      */
     REPORT,
     /**
@@ -227,7 +253,7 @@ public final class ImportOptions {
     private Integer listId;
     private String partitionName;
     private CsvFormat format = CsvFormat.CSV;
-    private UncertainUploads uncertainUploads = UncertainUploads.REPORT;
+    private UncertainUploads uncertainUploads = UncertainUploads.RESOLVE;
     private RowPolicy rejectedRows = RowPolicy.LEAVE_OUT;
     private RowPolicy warnedRows = RowPolicy.SEND;
     private int dailyQuota = 50_000;
@@ -286,7 +312,7 @@ public final class ImportOptions {
     /**
      * What to do about a part whose upload answer was lost.
      *
-     * @param uncertainUploads {@link UncertainUploads#REPORT} by default
+     * @param uncertainUploads {@link UncertainUploads#RESOLVE} by default
      * @return this builder
      */
     public Builder uncertainUploads(UncertainUploads uncertainUploads) {

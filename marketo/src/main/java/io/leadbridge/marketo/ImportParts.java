@@ -46,6 +46,11 @@ final class ImportParts implements AutoCloseable {
     boolean resumed;
     BatchPolls.Track polls;
     ImportReport.Batch result;
+    java.time.Instant finishedAt;
+    boolean uploadedAgain;
+    boolean confirmedByLookup;
+    List<String> unmatched = List.of();
+    int seq;
 
     Part(Path file, Path source, String name, String sha256) {
       this.file = file;

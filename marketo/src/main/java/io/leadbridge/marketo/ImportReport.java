@@ -98,6 +98,7 @@ public final class ImportReport implements ImportConfirmation {
   private final ValueReport valueCheck;
   private final ImportCalls callsByKind;
   private final QuotaCheck quota;
+  private final List<UncertainUpload> uncertainUploads;
   private Looked lastLooked;
 
   ImportReport(
@@ -110,7 +111,8 @@ public final class ImportReport implements ImportConfirmation {
       Map<Path, FileOutcome> outcomes,
       ValueReport valueCheck,
       ImportCalls callsByKind,
-      QuotaCheck quota) {
+      QuotaCheck quota,
+      List<UncertainUpload> uncertainUploads) {
     this.batches = List.copyOf(batches);
     this.uncertainParts = List.copyOf(uncertainParts);
     this.failures = List.copyOf(failures);
@@ -121,6 +123,7 @@ public final class ImportReport implements ImportConfirmation {
     this.valueCheck = Objects.requireNonNull(valueCheck);
     this.callsByKind = Objects.requireNonNull(callsByKind);
     this.quota = quota;
+    this.uncertainUploads = List.copyOf(uncertainUploads);
   }
 
   /** The report of an import with nothing to send: no call was made. */
@@ -136,7 +139,8 @@ public final class ImportReport implements ImportConfirmation {
         Map.of(),
         ValueReport.none(),
         ImportCalls.NONE,
-        null);
+        null,
+        List.of());
   }
 
   /** How files are compared: absolute and normalized. */
@@ -146,11 +150,12 @@ public final class ImportReport implements ImportConfirmation {
 
   /**
    * Whether Marketo took one row of a file given to {@code importAndAwait}: every batch of the file
-   * completed, and the row is not among the failed rows. When a failed row cannot be traced to its
-   * user (the lookup field is not the export's key column, or the batch was finished by an earlier
-   * run), no row of its file is confirmed. Rows of uncertain uploads, failed batches and files not
-   * in this import are not confirmed, nor rows the value check left out of the upload. Rows with a
-   * warning are confirmed: Marketo imported them.
+   * completed or was {@link UncertainUpload.Outcome#CONFIRMED confirmed by a lookup}, and the row
+   * is not among the failed rows nor the sampled rows a lookup found different. When a failed row
+   * cannot be traced to its user (the lookup field is not the export's key column, or the batch was
+   * finished by an earlier run), no row of its file is confirmed. Rows of uncertain uploads, failed
+   * batches and files not in this import are not confirmed, nor rows the value check left out of
+   * the upload. Rows with a warning are confirmed: Marketo imported them.
    *
    * @param file a file given to the import, as in {@code ExportResult.paths()}
    * @param userId the row's {@code user_id}
@@ -183,13 +188,26 @@ public final class ImportReport implements ImportConfirmation {
   }
 
   /**
-   * Parts whose upload answer was lost and that were not uploaded again (see {@link
-   * ImportOptions.UncertainUploads}): check Marketo before importing them again.
+   * Parts whose upload answer was lost and that are still uncertain: not confirmed as imported by a
+   * lookup and not uploaded again (see {@link ImportOptions.UncertainUploads}). The next run looks
+   * them up again; with {@link ImportOptions.UncertainUploads#REPORT}, check Marketo before
+   * importing them again.
    *
    * @return an unmodifiable list, usually empty
    */
   public List<Path> uncertainParts() {
     return uncertainParts;
+  }
+
+  /**
+   * Every part whose upload answer was lost, in this run or an earlier one, and what was decided
+   * about it from a lookup of its leads: confirmed as imported, uploaded again, or still uncertain
+   * and why, with the lookups it took.
+   *
+   * @return an unmodifiable list, usually empty
+   */
+  public List<UncertainUpload> uncertainUploads() {
+    return uncertainUploads;
   }
 
   /**

@@ -45,6 +45,10 @@ final class ImportRun {
     /** The instance's lead fields, read once per client. */
     List<LeadField> leadFields(Deadline deadline);
 
+    /** Leads whose filter field holds one of up to 300 values, with the fields named. */
+    List<Map<String, Object>> leads(
+        String filterType, List<String> values, List<String> fields, Deadline deadline);
+
     /** Today's API calls of every integration, from {@code stats/usage.json}. */
     long usageToday(Deadline deadline);
 
@@ -114,6 +118,11 @@ final class ImportRun {
   private int finished;
   private ValueReport values = ValueReport.none();
   private QuotaCheck quota;
+  private List<LeadField> fields;
+  private final List<UncertainPart> resolving = new ArrayList<>();
+  private final List<UncertainUpload> resolvedEarlier = new ArrayList<>();
+  private String lookupsDenied;
+  private BatchPolls polls;
 
   private static final int DESCRIBE = 0;
   private static final int USAGE = 1;
@@ -186,7 +195,6 @@ final class ImportRun {
         sort(prepared);
       }
       if (prepared == null || !pending.isEmpty()) {
-        List<LeadField> fields = null;
         if (settings.headerCheck() || settings.valueCheck()) {
           fields = counted(DESCRIBE, () -> api.leadFields(deadline));
         }
@@ -341,6 +349,8 @@ final class ImportRun {
     pending.clear();
     active.clear();
     uncertain.clear();
+    resolving.clear();
+    resolvedEarlier.clear();
     uploaded = 0;
     finished = 0;
     for (Part p : parts) {
@@ -348,14 +358,36 @@ final class ImportRun {
         continue; // every row of its file was left out: nothing to send
       }
       Journal.Entry e = journal.get(p.name, p.sha256);
+      p.seq = e == null ? Integer.MAX_VALUE : e.seq();
       if (e == null
           || (e.state() == Journal.State.UNCERTAIN
               && options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN)) {
         pending.add(p);
+      } else if (e.state() == Journal.State.UNCERTAIN
+          && options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE) {
+        resolving.add(
+            new UncertainPart(p, Instant.ofEpochMilli(e.at()), new HashSet<>(), new HashSet<>()));
+        uploaded++;
       } else if (e.state() == Journal.State.UNCERTAIN) {
         uncertain.add(p.file);
         uploaded++;
+      } else if (e.state() == Journal.State.IMPORTED) {
+        p.confirmedByLookup = true;
+        p.finishedAt = Instant.EPOCH;
+        resolvedEarlier.add(
+            new UncertainUpload(
+                p.file,
+                p.name,
+                UncertainUpload.Outcome.CONFIRMED,
+                0,
+                0,
+                0,
+                0,
+                "an earlier run found its leads in Marketo"));
+        uploaded++;
+        finished++;
       } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
+        p.finishedAt = Instant.EPOCH;
         BatchStatus r = e.result();
         p.status = r;
         p.resumed = true;
@@ -381,6 +413,20 @@ final class ImportRun {
         LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
       }
     }
+    // for uncertain parts of an earlier run: the batches around them, in journal order
+    for (UncertainPart u : resolving) {
+      for (Part q : parts) {
+        boolean batch = q.finishedAt != null && !q.confirmedByLookup || active.contains(q);
+        if (q == u.part || !batch) {
+          continue;
+        }
+        if (q.seq > u.part.seq) {
+          u.after.add(q);
+        } else if (active.contains(q)) {
+          u.before.add(q);
+        }
+      }
+    }
   }
 
   /** The failure for a wait that would pass the run's deadline. */
@@ -399,25 +445,31 @@ final class ImportRun {
   }
 
   private void loop(Deque<Part> pending) {
-    BatchPolls polls = new BatchPolls(settings.minPollInterval(), settings.maxPollInterval());
+    polls = new BatchPolls(settings.minPollInterval(), settings.maxPollInterval());
     for (Part p : active) {
       p.polls = polls.start(prepared.rows(p), start, true);
     }
-    while (!pending.isEmpty() || !active.isEmpty()) {
+    while (!pending.isEmpty() || !active.isEmpty() || waiting()) {
       while (!pending.isEmpty() && countUnfinished() < settings.maxQueuedBatches()) {
         Part p = pending.pollFirst();
         if (upload(p)) {
           p.polls = polls.start(prepared.rows(p), settings.clock().instant(), false);
         }
       }
-      if (active.isEmpty()) {
-        continue;
+      if (resolve(settings.clock().instant())) {
+        continue; // a part to upload again
       }
-      Instant due = active.get(0).polls.next;
+      Instant due = null;
       for (Part p : active) {
-        if (p.polls.next.isBefore(due)) {
-          due = p.polls.next;
+        due = earlier(due, p.polls.next);
+      }
+      for (UncertainPart u : resolving) {
+        if (!u.decided()) {
+          due = earlier(due, lookAt(u));
         }
+      }
+      if (due == null) {
+        continue;
       }
       Duration wait = Duration.between(settings.clock().instant(), due);
       if (!wait.isNegative() && !wait.isZero()) {
@@ -440,6 +492,148 @@ final class ImportRun {
     }
   }
 
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || (b != null && b.isBefore(a)) ? b : a;
+  }
+
+  private boolean waiting() {
+    return resolving.stream().anyMatch(u -> !u.decided());
+  }
+
+  /** When an undecided uncertain part is next looked up, or {@code null} while it must wait. */
+  private Instant lookAt(UncertainPart u) {
+    return u.nextLook != null
+        ? u.nextLook
+        : u.readyAt(polls.rowsPerSecond(), settings.minPollInterval());
+  }
+
+  /**
+   * Looks up the uncertain parts whose time has come.
+   *
+   * @return whether a part was put back to be uploaded again
+   */
+  private boolean resolve(Instant now) {
+    boolean again = false;
+    for (UncertainPart u : resolving) {
+      Instant at = u.decided() ? null : lookAt(u);
+      if (at != null && !at.isAfter(now)) {
+        look(u, now);
+        again |= u.outcome == UncertainUpload.Outcome.UPLOADED_AGAIN && u.batchId == 0;
+      }
+    }
+    return again;
+  }
+
+  /** One lookup of an uncertain part's sampled leads, and the decision it allows. */
+  private void look(UncertainPart u, Instant now) {
+    if (lookupsDenied != null) {
+      still(u, lookupsDenied);
+      return;
+    }
+    Map<String, LeadField> byName = fieldsByName();
+    u.sample(format, prepared.rows(u.part), options.lookupField());
+    if (u.sampled() == 0) {
+      still(u, "none of its rows has a lookup value the Leads API can filter on");
+      return;
+    }
+    List<String> values = u.unmatchedValues(options.lookupField());
+    LeadField key = byName.get(options.lookupField().toLowerCase(Locale.ROOT));
+    String filter = key == null ? options.lookupField() : key.name();
+    List<Map<String, Object>> leads;
+    try {
+      leads = counted(LOOKUP, () -> api.leads(filter, values, u.columns(byName), deadline));
+    } catch (MarketoServiceException e) {
+      u.calls++;
+      if (e.serviceCode().filter("603"::equals).isPresent()) {
+        lookupsDenied =
+            "the API user may not read leads (Marketo 603): give its role the Read-Only Lead"
+                + " permission, or check in Marketo and run again with UPLOAD_AGAIN if the part"
+                + " was not imported";
+        still(u, lookupsDenied);
+      } else {
+        still(u, "the Leads API refused the lookup: " + e.getMessage());
+      }
+      return;
+    }
+    u.calls++;
+    u.looks++;
+    u.match(leads, byName, options.lookupField());
+    int m = u.matchedCount();
+    int n = u.sampled();
+    if (m == n) {
+      confirm(u, "all " + n + " sampled leads hold the part's values");
+    } else if (m == 0 && u.proof(now)) {
+      u.decide(
+          UncertainUpload.Outcome.UPLOADED_AGAIN,
+          "none of "
+              + n
+              + " sampled leads holds the part's values, although "
+              + (u.after.isEmpty()
+                  ? "its answer was lost " + UncertainPart.PROOF_AGE.toHours() + " hours ago"
+                  : "a batch accepted after it has completed")
+              + ": Marketo never took it");
+      u.part.uploadedAgain = true;
+      pending.addFirst(u.part);
+      LOG.info("{} was not imported by Marketo: uploading it again", u.part.name);
+    } else if (u.tailMatched()) {
+      confirm(
+          u,
+          "its last row's lead holds its values, so Marketo imported it to the end; "
+              + (n - m)
+              + " of "
+              + n
+              + " sampled leads differ and are not confirmed");
+    } else if (u.looks >= UncertainPart.MAX_LOOKS) {
+      still(
+          u,
+          m == 0
+              ? "none of "
+                  + n
+                  + " sampled leads holds the part's values, and no batch accepted after it has"
+                  + " completed to prove Marketo would have imported it by now; the next run"
+                  + " looks again"
+              : m
+                  + " of "
+                  + n
+                  + " sampled leads hold the part's values, not its last row's: it may still be"
+                  + " importing; the next run looks again");
+    } else {
+      double rate = polls.rowsPerSecond();
+      Duration wait =
+          rate > 0
+              ? Duration.ofMillis((long) (u.part.rows * (n - m) / (double) n / rate * 1250))
+              : settings.minPollInterval().multipliedBy(1L << u.looks);
+      u.nextLook = now.plus(wait.compareTo(polls.shortPoll()) < 0 ? polls.shortPoll() : wait);
+    }
+  }
+
+  private void confirm(UncertainPart u, String reason) {
+    u.decide(UncertainUpload.Outcome.CONFIRMED, reason);
+    journal.record(u.part.name, u.part.sha256, Journal.State.IMPORTED, 0);
+    u.part.confirmedByLookup = true;
+    u.part.finishedAt = settings.clock().instant();
+    u.part.unmatched = u.unmatchedValues(options.lookupField());
+    finished++;
+    LOG.info("{}: its upload's answer was lost, but {}", u.part.name, reason);
+  }
+
+  private void still(UncertainPart u, String reason) {
+    u.decide(UncertainUpload.Outcome.STILL_UNCERTAIN, reason);
+    uncertain.add(u.part.file);
+    LOG.warn("{} stays uncertain: {}", u.part.name, reason);
+  }
+
+  private Map<String, LeadField> fieldsByName() {
+    if (fields == null) {
+      fields = counted(DESCRIBE, () -> api.leadFields(deadline));
+    }
+    Map<String, LeadField> out = new HashMap<>();
+    for (LeadField f : fields) {
+      out.put(f.name().toLowerCase(Locale.ROOT), f);
+    }
+    return out;
+  }
+
   private long countUnfinished() {
     return active.stream().filter(p -> !p.status.finished()).count();
   }
@@ -457,12 +651,45 @@ final class ImportRun {
       active.add(p);
       uploaded++;
       LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
+      for (UncertainPart u : resolving) {
+        if (u.part == p) {
+          u.batchId = s.batchId();
+        } else if (!u.decided()) {
+          u.after.add(p);
+        }
+      }
       progress();
       return true;
     } catch (MarketoUncertainUploadException e) {
-      journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
+      Instant now = settings.clock().instant();
+      journal.uncertain(p.name, p.sha256, now.toEpochMilli());
+      if (options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE
+          && !p.uploadedAgain) {
+        Set<Part> ahead = new HashSet<>();
+        for (Part q : active) {
+          if (!q.status.finished()) {
+            ahead.add(q);
+          }
+        }
+        resolving.add(new UncertainPart(p, now, ahead, new HashSet<>()));
+        uploaded++;
+        LOG.warn(
+            "The answer to the upload of {} was lost; Marketo may have accepted it. Its leads"
+                + " will be looked up once the batches around it have finished.",
+            p.name);
+        return false;
+      }
+      for (UncertainPart u : resolving) {
+        if (u.part == p) {
+          u.decide(
+              UncertainUpload.Outcome.STILL_UNCERTAIN,
+              "the answer to its second upload was lost too; check Marketo");
+        }
+      }
       uncertain.add(p.file);
-      uploaded++;
+      if (!p.uploadedAgain) {
+        uploaded++;
+      }
       LOG.warn(
           "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
               + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
@@ -474,6 +701,7 @@ final class ImportRun {
 
   private void finish(Part p) {
     active.remove(p);
+    p.finishedAt = settings.clock().instant();
     finished++;
     BatchStatus s = p.status;
     if (s.state() == BatchStatus.State.COMPLETE) {
@@ -559,6 +787,8 @@ final class ImportRun {
       }
     }
     List<ImportReport.RowIssue> traced = trace(failures, users);
+    List<UncertainUpload> settled = new ArrayList<>(resolvedEarlier);
+    resolving.forEach(u -> settled.add(u.report()));
     return new ImportReport(
         batches,
         uncertain,
@@ -569,7 +799,8 @@ final class ImportRun {
         confirmations(traced),
         values,
         callsByKind(),
-        quota);
+        quota,
+        settled);
   }
 
   /**
@@ -580,15 +811,31 @@ final class ImportRun {
     Map<Path, ImportReport.FileOutcome> out = new HashMap<>();
     Map<Path, Long> failedRows = new HashMap<>();
     Map<Path, Boolean> whole = new HashMap<>();
+    Map<Path, Set<String>> failedUsers = new HashMap<>();
+    boolean keyed = rowKeys != null && rowKeys.keyColumn().equalsIgnoreCase(options.lookupField());
     for (Part p : parts) {
+      if (p.rows == 0) {
+        continue; // nothing of it was sent: its rows were all left out, and are not confirmed
+      }
       boolean ok =
-          p.result != null
-              && p.result.state() == BatchStatus.State.COMPLETE
+          ((p.result != null && p.result.state() == BatchStatus.State.COMPLETE)
+                  || p.confirmedByLookup)
               && !uncertain.contains(p.file);
+      if (p.confirmedByLookup && !p.unmatched.isEmpty()) {
+        // sampled rows whose lead differs: not confirmed, or nothing of the file when untraceable
+        if (keyed) {
+          rowKeys
+              .userIdsByKey(p.unmatched)
+              .values()
+              .forEach(
+                  ids -> failedUsers.computeIfAbsent(p.source, k -> new HashSet<>()).addAll(ids));
+        } else {
+          ok = false;
+        }
+      }
       whole.merge(p.source, ok, Boolean::logicalAnd);
       failedRows.merge(p.source, p.result == null ? 0 : p.result.rowsFailed(), Long::sum);
     }
-    Map<Path, Set<String>> failedUsers = new HashMap<>();
     Map<Path, Long> tracedRows = new HashMap<>();
     for (int i = 0; i < failures.size(); i++) {
       Path source = failures.get(i).source();

@@ -27,15 +27,28 @@ final class Journal {
   enum State {
     ACCEPTED,
     UNCERTAIN,
-    FINISHED
+    FINISHED,
+    /** An uncertain upload whose leads a lookup found in Marketo: imported, without a batch. */
+    IMPORTED
   }
 
-  /** One line: for FINISHED, the batch's final status too. */
-  record Entry(String part, String sha256, State state, long batchId, BatchStatus result) {}
+  /**
+   * One line: for FINISHED, the batch's final status too; its order in the journal; for UNCERTAIN,
+   * when the answer was lost (epoch milliseconds, 0 when not recorded).
+   */
+  record Entry(
+      String part,
+      String sha256,
+      State state,
+      long batchId,
+      BatchStatus result,
+      int seq,
+      long at) {}
 
   private final Path file;
   private final Map<String, Entry> latest = new HashMap<>();
   private final Map<String, List<ValueScan.LeftRow>> decisions = new HashMap<>();
+  private int lines;
 
   private Journal(Path file) {
     this.file = file;
@@ -54,6 +67,7 @@ final class Journal {
       int n = 0;
       for (String line : lines) {
         n++;
+        j.lines = n;
         if (line.isBlank()) {
           continue;
         }
@@ -81,7 +95,9 @@ final class Journal {
                   Json.string(m, "sha256"),
                   State.valueOf(Json.string(m, "state")),
                   batchId,
-                  result);
+                  result,
+                  n,
+                  Json.number(m, "at", 0));
           j.latest.put(key(e.part(), e.sha256()), e);
         } catch (RuntimeException e) {
           if (n == lines.size()) {
@@ -152,15 +168,26 @@ final class Journal {
           .append("\"]");
     }
     append(line.append("]}\n").toString(), "the rows left out of " + source);
+    lines++;
     decisions.put(key(source, sha256), List.copyOf(leftOut));
   }
 
   void record(String part, String sha256, State state, long batchId) {
-    record(part, sha256, state, batchId, null);
+    record(part, sha256, state, batchId, null, 0);
   }
 
   void record(String part, String sha256, State state, long batchId, BatchStatus result) {
-    Entry e = new Entry(part, sha256, state, batchId, result);
+    record(part, sha256, state, batchId, result, 0);
+  }
+
+  /** Records that an upload's answer was lost, and when. */
+  void uncertain(String part, String sha256, long at) {
+    record(part, sha256, State.UNCERTAIN, 0, null, at);
+  }
+
+  private void record(
+      String part, String sha256, State state, long batchId, BatchStatus result, long at) {
+    Entry e = new Entry(part, sha256, state, batchId, result, ++lines, at);
     String line =
         "{\"part\":"
             + Json.quote(part)
@@ -170,6 +197,7 @@ final class Journal {
             + state
             + "\",\"batchId\":"
             + batchId
+            + (at == 0 ? "" : ",\"at\":" + at)
             + (result == null
                 ? ""
                 : ",\"result\":{\"state\":\""

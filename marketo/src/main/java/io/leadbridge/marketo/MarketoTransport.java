@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,8 +136,8 @@ final class MarketoTransport implements ImportRun.Api {
     try {
       Call.Builder call =
           Call.post(what, uri("/bulk/v1/leads.json"), body.contentType(), body.publisher());
-      if (options.uncertainUploads() == ImportOptions.UncertainUploads.REPORT) {
-        call.upload(); // a lost answer is reported, not retried
+      if (options.uncertainUploads() != ImportOptions.UncertainUploads.UPLOAD_AGAIN) {
+        call.upload(); // a lost answer is reported or resolved, not retried blindly
       }
       return batch(json(what, call, deadline));
     } catch (FileNotFoundException e) {
@@ -246,6 +247,42 @@ final class MarketoTransport implements ImportRun.Api {
   @Override
   public List<LeadField> leadFields(Deadline deadline) {
     return describeLeadFields(deadline);
+  }
+
+  /**
+   * The longest URL Marketo takes in a GET; a longer query goes as a form (Adobe's error codes).
+   */
+  static final int MAX_URL = 8_000;
+
+  @Override
+  public List<Map<String, Object>> leads(
+      String filterType, List<String> values, List<String> fields, Deadline deadline) {
+    String query =
+        "filterType="
+            + encode(filterType)
+            + "&filterValues="
+            + encode(String.join(",", values))
+            + "&fields="
+            + encode(String.join(",", fields));
+    String what = "a lookup of " + values.size() + " leads";
+    URI get = uri("/rest/v1/leads.json?" + query);
+    Call.Builder call =
+        get.toString().length() <= MAX_URL
+            ? Call.get(what, get)
+            : Call.post(
+                what,
+                uri("/rest/v1/leads.json?_method=GET"),
+                "application/x-www-form-urlencoded",
+                HttpRequest.BodyPublishers.ofString(query, StandardCharsets.UTF_8));
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object o : Json.array(json(what, call, deadline).get("result"))) {
+      out.add(Json.object(o));
+    }
+    return out;
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   @Override

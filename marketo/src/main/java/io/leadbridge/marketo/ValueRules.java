@@ -69,6 +69,64 @@ final class ValueRules {
     }
   }
 
+  /**
+   * Whether a lead's value, as the Leads API returns it, is the one a row sent, as Marketo would
+   * have stored it: truncated to the field, numbers and booleans by value, emails in any case,
+   * dates by day, datetimes with an offset by instant. An empty value sent, and a datetime sent
+   * without an offset (read in the instance's time zone), say nothing and match.
+   *
+   * @param dataType the field's data type, in lower case
+   * @param length the field's length, 0 when not given
+   * @param sent the value as in the file
+   * @param stored the lead's value: a string, number or boolean, or {@code null} when it has none
+   */
+  static boolean same(String dataType, int length, String sent, Object stored) {
+    if (sent.isEmpty()) {
+      return true;
+    }
+    if (stored == null) {
+      return false;
+    }
+    String kept = String.valueOf(stored);
+    try {
+      switch (dataType) {
+        case "email":
+          return sent.strip().equalsIgnoreCase(kept.strip());
+        case "integer":
+        case "score":
+        case "percent":
+          return new java.math.BigDecimal(sent.startsWith("+") ? sent.substring(1) : sent)
+                  .compareTo(new java.math.BigDecimal(kept))
+              == 0;
+        case "float":
+        case "currency":
+          return Double.parseDouble(sent) == Double.parseDouble(kept);
+        case "boolean":
+          return boolValue(sent) == (kept.equalsIgnoreCase("true") || kept.equals("1"));
+        case "date":
+          return kept.length() >= 10
+              && sent.length() >= 10
+              && sent.substring(0, 10).equals(kept.substring(0, 10));
+        case "datetime":
+          if (w3cDateTime(sent) != Precision.WITH_OFFSET) {
+            return true;
+          }
+          return java.time.OffsetDateTime.parse(sent)
+              .toInstant()
+              .equals(java.time.OffsetDateTime.parse(kept).toInstant());
+        default:
+          String limited = sent;
+          int limit = length > 0 ? length : (dataType.startsWith("text") ? 0 : STRING_LENGTH);
+          if (limit > 0) {
+            limited = truncate(sent, limit);
+          }
+          return limited.strip().equals(kept.strip());
+      }
+    } catch (RuntimeException e) {
+      return sent.strip().equals(kept.strip()); // a value of another shape: compare as text
+    }
+  }
+
   /** The value as Marketo keeps it after {@link ValueRule#TRUNCATED}: its first characters. */
   static String truncate(String value, int characters) {
     if (characters(value) <= characters) {

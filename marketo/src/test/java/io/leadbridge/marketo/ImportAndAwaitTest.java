@@ -398,6 +398,7 @@ class ImportAndAwaitTest {
         ImportOptions.builder()
             .format(CsvFormat.TSV)
             .rejectedRows(ImportOptions.RowPolicy.SEND)
+            .uncertainUploads(ImportOptions.UncertainUploads.REPORT)
             .build();
     ImportReport report = client().build().importAndAwait(export, options);
     assertThat(report.uncertainParts()).containsExactly(export.files().get(0).path());

@@ -22,7 +22,9 @@ import java.util.Objects;
  * with 2 importing at once at a set rows-per-second, statuses Queued → Importing → Complete or
  * Failed with running counts, failure and warning files, an in-memory lead store upserted by the
  * lookup field, 606 over the rate limit and 615 over the concurrency limit, and a daily quota
- * shared with other integrations (607 past it) with {@code /rest/v1/stats/usage.json}.
+ * shared with other integrations (607 past it) with {@code /rest/v1/stats/usage.json}, and the
+ * Leads API's query by filter type over the lead store (603 for an API user that may not read
+ * leads).
  *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that imports progress only while the client sleeps, and tests never really wait. Faults are
@@ -64,6 +66,11 @@ public final class MarketoEmulator implements AutoCloseable {
     WARNINGS,
     /** {@code GET /rest/v1/stats/usage.json}. */
     USAGE,
+    /**
+     * {@code GET /rest/v1/leads.json?filterType=…} (Get Leads by Filter Type), or its {@code POST}
+     * with {@code _method=GET}.
+     */
+    LEADS,
     /** Anything else. */
     OTHER
   }
@@ -143,7 +150,7 @@ public final class MarketoEmulator implements AutoCloseable {
             b.concurrencyLimit,
             quota,
             b.clock);
-    this.store = new MarketoLeadStore(b.fields);
+    this.store = new MarketoLeadStore(b.fields, b.leadReadAccess);
     this.queue =
         new MarketoImportQueue(b.rowsPerSecond, b.importSlots, b.queueLimit, store, b.clock);
     this.server =
@@ -282,6 +289,17 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
+   * Whether the API user may read leads: without the permission, the Leads API answers 603.
+   *
+   * @param allowed true by default
+   * @return this emulator
+   */
+  public MarketoEmulator leadReadAccess(boolean allowed) {
+    store.readAccess(allowed);
+    return this;
+  }
+
+  /**
    * Counts calls of other integrations against today's quota, as they share it.
    *
    * @param calls how many, up to what the quota has left
@@ -404,6 +422,7 @@ public final class MarketoEmulator implements AutoCloseable {
     private long maxFileBytes = 10_000_000;
     private int dailyQuota = 50_000;
     private long usedToday;
+    private boolean leadReadAccess = true;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
 
@@ -529,6 +548,17 @@ public final class MarketoEmulator implements AutoCloseable {
       }
       this.dailyQuota = dailyQuota;
       this.usedToday = usedToday;
+      return this;
+    }
+
+    /**
+     * Whether the API user may read leads; without the permission, the Leads API answers 603.
+     *
+     * @param leadReadAccess true by default
+     * @return this builder
+     */
+    public Builder leadReadAccess(boolean leadReadAccess) {
+      this.leadReadAccess = leadReadAccess;
       return this;
     }
 

@@ -38,6 +38,13 @@ final class MarketoRoutes {
         .route(Endpoint.FAILURES, identity.gate(ex -> queue.rowsFile(ex, true)))
         .route(Endpoint.WARNINGS, identity.gate(ex -> queue.rowsFile(ex, false)))
         .route(Endpoint.USAGE, identity.gate(quota::usage))
+        .route(
+            Endpoint.LEADS,
+            identity.gate(
+                ex -> {
+                  queue.advance(); // the imports that have ended by now are in the store
+                  store.query(ex);
+                }))
         .route(Endpoint.OTHER, identity.gate(MarketoRoutes::notFound))
         .faultAnswer(MarketoRoutes::injected)
         .jsonType(MarketoIdentity.JSON)
@@ -55,6 +62,9 @@ final class MarketoRoutes {
     }
     if (path.equals("/rest/v1/stats/usage.json")) {
       return Endpoint.USAGE;
+    }
+    if (path.equals("/rest/v1/leads.json")) {
+      return Endpoint.LEADS;
     }
     if (method.equals("POST") && path.equals("/bulk/v1/leads.json")) {
       return Endpoint.UPLOAD;
