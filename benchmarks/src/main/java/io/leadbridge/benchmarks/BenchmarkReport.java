@@ -26,7 +26,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * java -jar benchmarks/target/benchmarks.jar            # the full run (several minutes)
  * java -jar benchmarks/target/benchmarks.jar --quick    # a one-iteration smoke run on small data
  * java -jar benchmarks/target/benchmarks.jar --sync     # the sync state figure alone
- * java -jar benchmarks/target/benchmarks.jar --marketo  # the Marketo import figure alone
+ * java -jar benchmarks/target/benchmarks.jar --marketo  # the Marketo import figures alone
  * </pre>
  */
 public final class BenchmarkReport {
@@ -43,6 +43,7 @@ public final class BenchmarkReport {
     String memoryHeap = "-Xmx64m";
     int marketoUsers = 1_000_000;
     int marketoRowsPerSecond = 5_000;
+    int predictionUsers = 150_000;
     long marketoPartBytes = 6_000_000;
     long uploadBytes = 9_500_000;
     String uploadHeap = "-Xmx32m";
@@ -61,6 +62,7 @@ public final class BenchmarkReport {
       s.marketoUsers = 20_000;
       s.marketoRowsPerSecond = 1_000;
       s.marketoPartBytes = 150_000;
+      s.predictionUsers = 5_000;
       s.smallSyncUsers = 2_000;
       s.largeSyncUsers = 5_000;
       return s;
@@ -71,7 +73,7 @@ public final class BenchmarkReport {
    * Runs the report.
    *
    * @param args {@code --quick} for a smoke run, {@code --sync} for the sync state figure alone,
-   *     {@code --marketo} for the Marketo import figure alone
+   *     {@code --marketo} for the Marketo import figures alone (efficiency, value prediction)
    * @throws Exception if a benchmark fails
    */
   public static void main(String[] args) throws Exception {
@@ -123,6 +125,7 @@ public final class BenchmarkReport {
       MarketoImportProbe.Result m =
           MarketoImportProbe.run(s.marketoUsers, s.marketoRowsPerSecond, s.marketoPartBytes, dir);
       out.add(marketoRow(s, m));
+      out.add(ValuePredictionProbe.row(ValuePredictionProbe.run(s.predictionUsers, dir)));
       long[] upload = upload(s, dir);
       out.add(
           String.format(
@@ -250,6 +253,7 @@ public final class BenchmarkReport {
               s,
               MarketoImportProbe.run(
                   s.marketoUsers, s.marketoRowsPerSecond, s.marketoPartBytes, dir)));
+      out.add(ValuePredictionProbe.row(ValuePredictionProbe.run(s.predictionUsers, dir)));
     } finally {
       deleteTree(dir);
     }

@@ -67,6 +67,15 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void thePredictionOfFailuresAndWarningsIsWhatTheEmulatorDoes() {
+    ValuePredictionProbe.Result r = ValuePredictionProbe.run(5_000, dir);
+    assertThat(r.predictedRejected()).isPositive();
+    assertThat(r.predictedWarned()).isPositive();
+    assertThat(r.exact()).isTrue();
+    assertThat(ValuePredictionProbe.row(r)).endsWith("| met |");
+  }
+
+  @Test
   void pollsOfALargeImportStayNearTheMinimumWithoutDelayingIt() {
     // 200,000 users in parts of about 1.3 MB, 5,000 rows/s: the figure's shape, at a fifth
     MarketoImportProbe.Result r = MarketoImportProbe.run(200_000, 5_000, 1_300_000, dir);

@@ -25,9 +25,9 @@ public final class ImportOptions {
     /**
      * Settle it from facts, the default. Once every batch of ours that was ahead of the part in
      * Marketo's queue and the first accepted after it have finished (the queue is first in, first
-     * out), and the time the part's rows take at the run's import rate has passed, up to {@value
-     * UncertainPart#SAMPLE} of its rows (its first and last, and rows evenly between) are looked up
-     * in one call of the Leads API by the lookup field (<a
+     * out), and the time the part's rows take at the run's import rate has passed, up to 300 of its
+     * rows (its first and last, and rows evenly between) are looked up in one call of the Leads API
+     * by the lookup field (<a
      * href="https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads">Get
      * Leads by Filter Type</a>) and compared with the part's values as Marketo would have stored
      * them. Then:

@@ -166,11 +166,6 @@ final class UncertainPart {
     return out;
   }
 
-  /** The lookup values of the sampled rows that no lead matched. */
-  List<String> unmatchedKeys(String lookupField) {
-    return unmatchedValues(lookupField);
-  }
-
   /** The header's columns that are lead fields, to ask the Leads API for. */
   List<String> columns(Map<String, LeadField> fields) {
     List<String> out = new ArrayList<>();

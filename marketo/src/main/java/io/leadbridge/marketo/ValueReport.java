@@ -29,7 +29,7 @@ import java.util.TreeMap;
  */
 public final class ValueReport {
   /** How many findings a report holds; the counts go on beyond. */
-  public static final int MAX_FINDINGS = 10_000;
+  public static final int MAX_FINDINGS = 100_000;
 
   private static final ValueReport NONE = new Collector(false).build();
 
