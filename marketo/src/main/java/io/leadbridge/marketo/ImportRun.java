@@ -123,6 +123,8 @@ final class ImportRun {
   private final List<UncertainUpload> resolvedEarlier = new ArrayList<>();
   private String lookupsDenied;
   private BatchPolls polls;
+  private final Map<Path, String> sha = new HashMap<>();
+  private final Map<Path, List<ValueScan.LeftRow>> undecidedRows = new HashMap<>();
 
   private static final int DESCRIBE = 0;
   private static final int USAGE = 1;
@@ -174,7 +176,6 @@ final class ImportRun {
     callsBefore = api.calls();
     Path first = files.get(0).toAbsolutePath();
     journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
-    Map<Path, String> sha = new HashMap<>();
     Map<Path, List<ValueScan.LeftRow>> decided = new HashMap<>();
     boolean undecided = false;
     for (Path f : files) {
@@ -209,7 +210,7 @@ final class ImportRun {
           }
           for (Path f : files) {
             if (!decided.containsKey(f)) {
-              journal.recordDecision(f.getFileName().toString(), sha.get(f), scan.leftOut().get(f));
+              undecidedRows.put(f, scan.leftOut().get(f)); // recorded with its first upload
             }
           }
           if (prepared == null) {
@@ -644,6 +645,11 @@ final class ImportRun {
    * @return whether Marketo accepted it as a batch to wait on
    */
   private boolean upload(Part p) {
+    List<ValueScan.LeftRow> decision = undecidedRows.remove(p.source);
+    if (decision != null) {
+      // before any part of the file goes out, so that a resumed run rebuilds the same parts
+      journal.recordDecision(p.source.getFileName().toString(), sha.get(p.source), decision);
+    }
     try {
       BatchStatus s = counted(UPLOAD, () -> api.upload(p.file, p.name, format, options, deadline));
       journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());

@@ -148,7 +148,7 @@ final class Journal {
     return decisions.get(key(source, sha256));
   }
 
-  /** Records the rows left out of a given file, before any of its parts is uploaded. */
+  /** Records the rows left out of a given file, before the first of its parts is uploaded. */
   void recordDecision(String source, String sha256, List<ValueScan.LeftRow> leftOut) {
     StringBuilder line =
         new StringBuilder("{\"source\":")

@@ -430,4 +430,26 @@ class ValueCheckTest {
     assertThat(report.leadsProcessed() + report.rowsFailed())
         .isEqualTo(1_000 - report.valueCheck().rowsLeftOut());
   }
+
+  @Test
+  void aRunThatUploadedNothingBindsNoDecisionOnTheNext() {
+    marketo =
+        MarketoEmulator.builder()
+            .fields(FIELDS)
+            .rowsPerSecond(20_000)
+            .dailyQuota(50_000, 49_995)
+            .clock(clock)
+            .start();
+    ExportResult export = export(300, 10_000_000, FEW_TYPES);
+    assertThatThrownBy(() -> client().importAndAwait(export, options().build()))
+        .isInstanceOf(MarketoQuotaException.class);
+
+    // the next day, asked to send such rows: nothing was uploaded, so nothing is kept from before
+    clock.advance(Duration.ofDays(1));
+    ImportReport report =
+        client()
+            .importAndAwait(export, options().rejectedRows(ImportOptions.RowPolicy.SEND).build());
+    assertThat(report.valueCheck().rowsLeftOut()).isZero();
+    assertThat(report.rowsFailed()).isEqualTo(report.valueCheck().rowsRejected()).isPositive();
+  }
 }
