@@ -24,9 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of {@link MarketoBulkLeadClient#importAndAwait}: splits, uploads, polls, collects failed
- * and warned rows, and keeps the journal. Reads only its {@link Settings} and calls Marketo only
- * through its {@link Api}. Not thread-safe: one run, one thread.
+ * One run of {@link MarketoBulkLeadClient#importAndAwait}: checks the header and every value
+ * ({@link ValueScan}), splits and re-writes the parts ({@link ImportParts}), reads the quota,
+ * uploads, polls each batch near its predicted end ({@link BatchPolls}), settles lost answers
+ * ({@link UncertainResolver}), collects failed and warned rows ({@link RowIssues}), and keeps the
+ * journal. Reads only its {@link Settings} and calls Marketo only through its {@link Api}. Not
+ * thread-safe: one run, one thread.
  */
 final class ImportRun {
   private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
@@ -101,6 +104,7 @@ final class ImportRun {
   private final CsvFormat format;
   private final RowKeys rowKeys;
   private final ImportOptions options;
+  private final RowIssues issues;
 
   private List<Part> parts = List.of();
   private ImportParts prepared;
@@ -112,16 +116,12 @@ final class ImportRun {
   private final Deque<Part> pending = new ArrayDeque<>();
   private final List<Part> active = new ArrayList<>();
   private final List<Path> uncertain = new ArrayList<>();
-  private final List<PendingIssue> failures = new ArrayList<>();
-  private final List<PendingIssue> warnings = new ArrayList<>();
   private int uploaded;
   private int finished;
   private ValueReport values = ValueReport.none();
   private QuotaCheck quota;
   private List<LeadField> fields;
-  private final List<UncertainPart> resolving = new ArrayList<>();
-  private final List<UncertainUpload> resolvedEarlier = new ArrayList<>();
-  private String lookupsDenied;
+  private UncertainResolver resolver;
   private BatchPolls polls;
   private final Map<Path, String> sha = new HashMap<>();
   private final Map<Path, List<ValueScan.LeftRow>> undecidedRows = new HashMap<>();
@@ -134,9 +134,6 @@ final class ImportRun {
   private static final int LOOKUP = 5;
   private final long[] counts = new long[6];
   private long tokens;
-
-  private record PendingIssue(
-      Path file, Path source, long batchId, String lookupValue, String reason) {}
 
   ImportRun(
       Api api,
@@ -156,6 +153,7 @@ final class ImportRun {
     this.format = format;
     this.rowKeys = rowKeys;
     this.options = options;
+    this.issues = new RowIssues(rowKeys, options.lookupField());
     ImportOptions.marketoFormat(format); // refuses delimiters Marketo cannot read
   }
 
@@ -206,7 +204,7 @@ final class ImportRun {
           ValueScan.Result scan = ValueScan.scan(files, format, fields, options, rowKeys, decided);
           values = scan.report();
           if (scan.stops() > 0) {
-            throw stopped(scan);
+            throw MarketoValueException.stopped(scan.report(), scan.stops());
           }
           for (Path f : files) {
             if (!decided.containsKey(f)) {
@@ -283,20 +281,7 @@ final class ImportRun {
     long needed = Math.max(0, estimate.total() - (api.calls() - callsBefore));
     QuotaCheck q = new QuotaCheck(options.dailyQuota(), used, estimate, needed);
     if (!q.sufficient()) {
-      throw new MarketoQuotaException(
-          String.format(
-              Locale.ROOT,
-              "Not starting the import: it needs about %,d more API calls (%s), and the instance"
-                  + " has %,d left of its daily quota of %,d (%,d used today by every"
-                  + " integration). Nothing was uploaded. Run it after midnight in the instance's"
-                  + " time zone, or, if Adobe set a larger quota, give it with"
-                  + " ImportOptions.dailyQuota(...).",
-              needed,
-              estimate,
-              q.remaining(),
-              q.dailyQuota(),
-              used),
-          q);
+      throw MarketoQuotaException.refused(q);
     }
     LOG.info(
         "About {} API calls needed; {} left of the daily quota of {}",
@@ -312,46 +297,13 @@ final class ImportRun {
     return out;
   }
 
-  /** The failure of a check whose policy is to stop: counts by column and rule, no values. */
-  private MarketoValueException stopped(ValueScan.Result scan) {
-    ValueReport r = scan.report();
-    List<String> lines = new ArrayList<>();
-    r.counts()
-        .forEach(
-            (column, rules) ->
-                rules.forEach(
-                    (rule, n) ->
-                        lines.add(
-                            column
-                                + ": "
-                                + n
-                                + (n == 1 ? " row " : " rows ")
-                                + rule
-                                + " ("
-                                + rule.severity().name().toLowerCase(java.util.Locale.ROOT)
-                                + ": "
-                                + rule.description()
-                                + ")")));
-    return new MarketoValueException(
-        "Nothing was uploaded: "
-            + scan.stops()
-            + " row"
-            + (scan.stops() == 1 ? " has values" : "s have values")
-            + " Marketo would refuse or change, and the policy for them is STOP:\n  "
-            + String.join("\n  ", lines)
-            + "\nFix the source, or choose RowPolicy.LEAVE_OUT or SEND for these rows;"
-            + " exception.report() names each row's user.",
-        r);
-  }
-
   /** Sorts the parts by the journal: to upload, to wait on, finished or uncertain. */
   private void sort(ImportParts prepared) {
     parts = prepared.parts();
     pending.clear();
     active.clear();
     uncertain.clear();
-    resolving.clear();
-    resolvedEarlier.clear();
+    resolver = resolver();
     uploaded = 0;
     finished = 0;
     for (Part p : parts) {
@@ -366,8 +318,7 @@ final class ImportRun {
         pending.add(p);
       } else if (e.state() == Journal.State.UNCERTAIN
           && options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE) {
-        resolving.add(
-            new UncertainPart(p, Instant.ofEpochMilli(e.at()), new HashSet<>(), new HashSet<>()));
+        resolver.lostEarlier(p, Instant.ofEpochMilli(e.at()));
         uploaded++;
       } else if (e.state() == Journal.State.UNCERTAIN) {
         uncertain.add(p.file);
@@ -375,16 +326,7 @@ final class ImportRun {
       } else if (e.state() == Journal.State.IMPORTED) {
         p.confirmedByLookup = true;
         p.finishedAt = Instant.EPOCH;
-        resolvedEarlier.add(
-            new UncertainUpload(
-                p.file,
-                p.name,
-                UncertainUpload.Outcome.CONFIRMED,
-                0,
-                0,
-                0,
-                0,
-                "an earlier run found its leads in Marketo"));
+        resolver.confirmedEarlier(p);
         uploaded++;
         finished++;
       } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
@@ -414,20 +356,19 @@ final class ImportRun {
         LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
       }
     }
-    // for uncertain parts of an earlier run: the batches around them, in journal order
-    for (UncertainPart u : resolving) {
-      for (Part q : parts) {
-        boolean batch = q.finishedAt != null && !q.confirmedByLookup || active.contains(q);
-        if (q == u.part || !batch) {
-          continue;
-        }
-        if (q.seq > u.part.seq) {
-          u.after.add(q);
-        } else if (active.contains(q)) {
-          u.before.add(q);
-        }
-      }
-    }
+    resolver.placeEarlier(parts, active);
+  }
+
+  private UncertainResolver resolver() {
+    return new UncertainResolver(
+        options,
+        format,
+        journal,
+        settings.clock(),
+        settings.minPollInterval(),
+        this::fieldsByName,
+        (filter, values, columns) ->
+            counted(LOOKUP, () -> api.leads(filter, values, columns, deadline)));
   }
 
   /** The failure for a wait that would pass the run's deadline. */
@@ -450,24 +391,21 @@ final class ImportRun {
     for (Part p : active) {
       p.polls = polls.start(prepared.rows(p), start, true);
     }
-    while (!pending.isEmpty() || !active.isEmpty() || waiting()) {
+    while (!pending.isEmpty() || !active.isEmpty() || resolver.waiting()) {
       while (!pending.isEmpty() && countUnfinished() < settings.maxQueuedBatches()) {
         Part p = pending.pollFirst();
         if (upload(p)) {
           p.polls = polls.start(prepared.rows(p), settings.clock().instant(), false);
         }
       }
-      if (resolve(settings.clock().instant())) {
-        continue; // a part to upload again
+      List<Part> again = resolver.resolve(settings.clock().instant(), polls, prepared::rows);
+      if (!again.isEmpty()) {
+        again.forEach(pending::addFirst);
+        continue;
       }
-      Instant due = null;
+      Instant due = resolver.next(polls);
       for (Part p : active) {
         due = earlier(due, p.polls.next);
-      }
-      for (UncertainPart u : resolving) {
-        if (!u.decided()) {
-          due = earlier(due, lookAt(u));
-        }
       }
       if (due == null) {
         continue;
@@ -495,133 +433,6 @@ final class ImportRun {
 
   private static Instant earlier(Instant a, Instant b) {
     return a == null || (b != null && b.isBefore(a)) ? b : a;
-  }
-
-  private boolean waiting() {
-    return resolving.stream().anyMatch(u -> !u.decided());
-  }
-
-  /** When an undecided uncertain part is next looked up, or {@code null} while it must wait. */
-  private Instant lookAt(UncertainPart u) {
-    return u.nextLook != null
-        ? u.nextLook
-        : u.readyAt(polls.rowsPerSecond(), settings.minPollInterval());
-  }
-
-  /**
-   * Looks up the uncertain parts whose time has come.
-   *
-   * @return whether a part was put back to be uploaded again
-   */
-  private boolean resolve(Instant now) {
-    boolean again = false;
-    for (UncertainPart u : resolving) {
-      Instant at = u.decided() ? null : lookAt(u);
-      if (at != null && !at.isAfter(now)) {
-        look(u, now);
-        again |= u.outcome == UncertainUpload.Outcome.UPLOADED_AGAIN && u.batchId == 0;
-      }
-    }
-    return again;
-  }
-
-  /** One lookup of an uncertain part's sampled leads, and the decision it allows. */
-  private void look(UncertainPart u, Instant now) {
-    if (lookupsDenied != null) {
-      still(u, lookupsDenied);
-      return;
-    }
-    Map<String, LeadField> byName = fieldsByName();
-    u.sample(format, prepared.rows(u.part), options.lookupField());
-    if (u.sampled() == 0) {
-      still(u, "none of its rows has a lookup value the Leads API can filter on");
-      return;
-    }
-    List<String> values = u.unmatchedValues(options.lookupField());
-    LeadField key = byName.get(options.lookupField().toLowerCase(Locale.ROOT));
-    String filter = key == null ? options.lookupField() : key.name();
-    List<Map<String, Object>> leads;
-    try {
-      leads = counted(LOOKUP, () -> api.leads(filter, values, u.columns(byName), deadline));
-    } catch (MarketoServiceException e) {
-      u.calls++;
-      if (e.serviceCode().filter("603"::equals).isPresent()) {
-        lookupsDenied =
-            "the API user may not read leads (Marketo 603): give its role the Read-Only Lead"
-                + " permission, or check in Marketo and run again with UPLOAD_AGAIN if the part"
-                + " was not imported";
-        still(u, lookupsDenied);
-      } else {
-        still(u, "the Leads API refused the lookup: " + e.getMessage());
-      }
-      return;
-    }
-    u.calls++;
-    u.looks++;
-    u.match(leads, byName, options.lookupField());
-    int m = u.matchedCount();
-    int n = u.sampled();
-    if (m == n) {
-      confirm(u, "all " + n + " sampled leads hold the part's values");
-    } else if (m == 0 && u.proof(now)) {
-      u.decide(
-          UncertainUpload.Outcome.UPLOADED_AGAIN,
-          "none of "
-              + n
-              + " sampled leads holds the part's values, although "
-              + (u.after.isEmpty()
-                  ? "its answer was lost " + UncertainPart.PROOF_AGE.toHours() + " hours ago"
-                  : "a batch accepted after it has completed")
-              + ": Marketo never took it");
-      u.part.uploadedAgain = true;
-      pending.addFirst(u.part);
-      LOG.info("{} was not imported by Marketo: uploading it again", u.part.name);
-    } else if (u.tailMatched()) {
-      confirm(
-          u,
-          "its last row's lead holds its values, so Marketo imported it to the end; "
-              + (n - m)
-              + " of "
-              + n
-              + " sampled leads differ and are not confirmed");
-    } else if (u.looks >= UncertainPart.MAX_LOOKS) {
-      still(
-          u,
-          m == 0
-              ? "none of "
-                  + n
-                  + " sampled leads holds the part's values, and no batch accepted after it has"
-                  + " completed to prove Marketo would have imported it by now; the next run"
-                  + " looks again"
-              : m
-                  + " of "
-                  + n
-                  + " sampled leads hold the part's values, not its last row's: it may still be"
-                  + " importing; the next run looks again");
-    } else {
-      double rate = polls.rowsPerSecond();
-      Duration wait =
-          rate > 0
-              ? Duration.ofMillis((long) (u.part.rows * (n - m) / (double) n / rate * 1250))
-              : settings.minPollInterval().multipliedBy(1L << u.looks);
-      u.nextLook = now.plus(wait.compareTo(polls.shortPoll()) < 0 ? polls.shortPoll() : wait);
-    }
-  }
-
-  private void confirm(UncertainPart u, String reason) {
-    u.decide(UncertainUpload.Outcome.CONFIRMED, reason);
-    journal.record(u.part.name, u.part.sha256, Journal.State.IMPORTED, 0);
-    u.part.confirmedByLookup = true;
-    u.part.finishedAt = settings.clock().instant();
-    u.part.unmatched = u.unmatchedValues(options.lookupField());
-    finished++;
-    LOG.info("{}: its upload's answer was lost, but {}", u.part.name, reason);
-  }
-
-  private void still(UncertainPart u, String reason) {
-    u.decide(UncertainUpload.Outcome.STILL_UNCERTAIN, reason);
-    uncertain.add(u.part.file);
-    LOG.warn("{} stays uncertain: {}", u.part.name, reason);
   }
 
   private Map<String, LeadField> fieldsByName() {
@@ -657,13 +468,7 @@ final class ImportRun {
       active.add(p);
       uploaded++;
       LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
-      for (UncertainPart u : resolving) {
-        if (u.part == p) {
-          u.batchId = s.batchId();
-        } else if (!u.decided()) {
-          u.after.add(p);
-        }
-      }
+      resolver.accepted(p, s.batchId());
       progress();
       return true;
     } catch (MarketoUncertainUploadException e) {
@@ -677,7 +482,7 @@ final class ImportRun {
             ahead.add(q);
           }
         }
-        resolving.add(new UncertainPart(p, now, ahead, new HashSet<>()));
+        resolver.lost(p, now, ahead);
         uploaded++;
         LOG.warn(
             "The answer to the upload of {} was lost; Marketo may have accepted it. Its leads"
@@ -685,13 +490,7 @@ final class ImportRun {
             p.name);
         return false;
       }
-      for (UncertainPart u : resolving) {
-        if (u.part == p) {
-          u.decide(
-              UncertainUpload.Outcome.STILL_UNCERTAIN,
-              "the answer to its second upload was lost too; check Marketo");
-        }
-      }
+      resolver.lostAgain(p);
       uncertain.add(p.file);
       if (!p.uploadedAgain) {
         uploaded++;
@@ -712,10 +511,10 @@ final class ImportRun {
     BatchStatus s = p.status;
     if (s.state() == BatchStatus.State.COMPLETE) {
       if (s.rowsFailed() > 0) {
-        collect(p, counted(FILES, () -> api.failures(s.batchId(), format, deadline)), failures);
+        issues.failures(p, counted(FILES, () -> api.failures(s.batchId(), format, deadline)));
       }
       if (s.rowsWithWarning() > 0) {
-        collect(p, counted(FILES, () -> api.warnings(s.batchId(), format, deadline)), warnings);
+        issues.warnings(p, counted(FILES, () -> api.warnings(s.batchId(), format, deadline)));
       }
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
@@ -731,22 +530,6 @@ final class ImportRun {
             s.rowsFailed(),
             s.rowsWithWarning(),
             p.resumed);
-  }
-
-  private void collect(Part p, BatchRows rows, List<PendingIssue> into) {
-    try (rows) {
-      int lookup = -1;
-      List<String> header = rows.header();
-      for (int i = 0; i < header.size(); i++) {
-        if (header.get(i).equalsIgnoreCase(options.lookupField())) {
-          lookup = i;
-        }
-      }
-      for (BatchRow row : rows) {
-        String value = lookup >= 0 && lookup < row.values().size() ? row.values().get(lookup) : "";
-        into.add(new PendingIssue(p.file, p.source, p.status.batchId(), value, row.reason()));
-      }
-    }
   }
 
   private void progress() {
@@ -772,110 +555,37 @@ final class ImportRun {
       }
     }
     listener.accept(
-        new ImportProgress(parts.size(), uploaded, queued, importing, finished, processed, total));
+        new ImportProgress(
+            parts.size(),
+            uploaded,
+            queued,
+            importing,
+            finished + resolver.confirmed(),
+            processed,
+            total));
   }
 
   private ImportReport report() {
-    Map<String, List<String>> users = Map.of();
-    if (rowKeys != null && rowKeys.keyColumn().equalsIgnoreCase(options.lookupField())) {
-      Set<String> keys = new HashSet<>();
-      failures.forEach(f -> keys.add(f.lookupValue()));
-      warnings.forEach(w -> keys.add(w.lookupValue()));
-      keys.remove("");
-      if (!keys.isEmpty()) {
-        users = rowKeys.userIdsByKey(keys);
-      }
-    }
     List<ImportReport.Batch> batches = new ArrayList<>();
     for (Part p : parts) {
       if (p.result != null) {
         batches.add(p.result);
       }
     }
-    List<ImportReport.RowIssue> traced = trace(failures, users);
-    List<UncertainUpload> settled = new ArrayList<>(resolvedEarlier);
-    resolving.forEach(u -> settled.add(u.report()));
+    List<Path> stillUncertain = new ArrayList<>(uncertain);
+    stillUncertain.addAll(resolver.stillUncertain());
+    RowIssues.Traced traced = issues.trace();
     return new ImportReport(
         batches,
-        uncertain,
-        traced,
-        trace(warnings, users),
+        stillUncertain,
+        traced.failures(),
+        traced.warnings(),
         Duration.between(start, settings.clock().instant()),
         api.calls() - callsBefore,
-        confirmations(traced),
+        issues.confirmations(parts, stillUncertain, traced.failures()),
         values,
         callsByKind(),
         quota,
-        settled);
-  }
-
-  /**
-   * What Marketo confirmed of each file given: a file whose batches all completed, with every
-   * failed row traced to its users, is confirmed but for those users; any other file not at all.
-   */
-  private Map<Path, ImportReport.FileOutcome> confirmations(List<ImportReport.RowIssue> traced) {
-    Map<Path, ImportReport.FileOutcome> out = new HashMap<>();
-    Map<Path, Long> failedRows = new HashMap<>();
-    Map<Path, Boolean> whole = new HashMap<>();
-    Map<Path, Set<String>> failedUsers = new HashMap<>();
-    boolean keyed = rowKeys != null && rowKeys.keyColumn().equalsIgnoreCase(options.lookupField());
-    for (Part p : parts) {
-      if (p.rows == 0) {
-        continue; // nothing of it was sent: its rows were all left out, and are not confirmed
-      }
-      boolean ok =
-          ((p.result != null && p.result.state() == BatchStatus.State.COMPLETE)
-                  || p.confirmedByLookup)
-              && !uncertain.contains(p.file);
-      if (p.confirmedByLookup && !p.unmatched.isEmpty()) {
-        // sampled rows whose lead differs: not confirmed, or nothing of the file when untraceable
-        if (keyed) {
-          rowKeys
-              .userIdsByKey(p.unmatched)
-              .values()
-              .forEach(
-                  ids -> failedUsers.computeIfAbsent(p.source, k -> new HashSet<>()).addAll(ids));
-        } else {
-          ok = false;
-        }
-      }
-      whole.merge(p.source, ok, Boolean::logicalAnd);
-      failedRows.merge(p.source, p.result == null ? 0 : p.result.rowsFailed(), Long::sum);
-    }
-    Map<Path, Long> tracedRows = new HashMap<>();
-    for (int i = 0; i < failures.size(); i++) {
-      Path source = failures.get(i).source();
-      List<String> ids = traced.get(i).userIds();
-      if (ids.isEmpty()) {
-        whole.put(source, false); // a failed row we cannot name: trust nothing in its file
-      }
-      failedUsers.computeIfAbsent(source, k -> new HashSet<>()).addAll(ids);
-      tracedRows.merge(source, 1L, Long::sum);
-    }
-    for (Map.Entry<Path, Boolean> e : whole.entrySet()) {
-      Path source = e.getKey();
-      boolean complete =
-          e.getValue() && tracedRows.getOrDefault(source, 0L).equals(failedRows.get(source));
-      out.put(
-          ImportReport.key(source),
-          new ImportReport.FileOutcome(
-              complete, complete ? failedUsers.getOrDefault(source, Set.of()) : Set.of()));
-    }
-    return out;
-  }
-
-  private static List<ImportReport.RowIssue> trace(
-      List<PendingIssue> issues, Map<String, List<String>> users) {
-    List<ImportReport.RowIssue> out = new ArrayList<>(issues.size());
-    for (PendingIssue i : issues) {
-      out.add(
-          new ImportReport.RowIssue(
-              i.file(),
-              i.batchId(),
-              i.lookupValue(),
-              users.getOrDefault(i.lookupValue(), List.of()),
-              i.reason()));
-    }
-    return out;
+        resolver.report());
   }
 }

@@ -1,5 +1,6 @@
 package io.leadbridge.marketo;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,24 @@ public class MarketoQuotaException extends MarketoException {
   public MarketoQuotaException(String message, QuotaCheck quota) {
     super(message);
     this.quota = Objects.requireNonNull(quota, "quota");
+  }
+
+  /** The refusal of a check whose quota left cannot cover the calls needed: both numbers. */
+  static MarketoQuotaException refused(QuotaCheck q) {
+    return new MarketoQuotaException(
+        String.format(
+            Locale.ROOT,
+            "Not starting the import: it needs about %,d more API calls (%s), and the instance"
+                + " has %,d left of its daily quota of %,d (%,d used today by every"
+                + " integration). Nothing was uploaded. Run it after midnight in the instance's"
+                + " time zone, or, if Adobe set a larger quota, give it with"
+                + " ImportOptions.dailyQuota(...).",
+            q.callsNeeded(),
+            q.estimate(),
+            q.remaining(),
+            q.dailyQuota(),
+            q.usedToday()),
+        q);
   }
 
   /**
