@@ -241,18 +241,28 @@ public final class MarketoBulkLeadClient {
   }
 
   /**
-   * Imports an export and waits for Marketo to finish: splits parts over the size limit, keeps at
-   * most {@code maxQueuedBatches} of its batches in the queue, polls until each batch is complete
-   * or failed, reads failure and warning files, and traces every such row back to its user through
-   * the export's row keys. Resumable: see the journal note in the README. An export that wrote no
-   * row (an incremental sync in which nothing changed) is not uploaded: the report is empty and no
-   * call is made. Progress goes to the options' listener if they have one, else to the client's.
+   * Imports an export and waits for Marketo to finish. Before the first upload it checks the header
+   * and every value against the instance's lead fields, leaving out or reporting the rows Marketo
+   * would fail or change as the options' {@link ImportOptions.RowPolicy policies} say (see {@link
+   * #checkValues}), and reads today's API usage to refuse a run the daily quota cannot cover
+   * ({@link QuotaCheck}). Then it splits parts over the size limit, keeps at most {@code
+   * maxQueuedBatches} of its batches in the queue, polls each batch near its predicted end until it
+   * is complete or failed, reads failure and warning files, and traces every such row back to its
+   * user through the export's row keys. An upload whose answer was lost is settled by looking its
+   * leads up ({@link ImportOptions.UncertainUploads#RESOLVE}). Resumable: see the journal note in
+   * the README. An export that wrote no row (an incremental sync in which nothing changed) is not
+   * uploaded: the report is empty and no call is made. Progress goes to the options' listener if
+   * they have one, else to the client's.
    *
    * @param export the exported files
-   * @param options the lookup field, list, partition and listener
+   * @param options the lookup field, list, partition, row policies, daily quota and listener
    * @return the report
    * @throws MarketoServiceException if Marketo refuses (daily quota, refused credentials)
    * @throws MarketoTransportException if Marketo could not be reached
+   * @throws MarketoQuotaException if the calls left of the daily quota cannot cover the import;
+   *     nothing was uploaded
+   * @throws MarketoValueException if a row policy is {@link ImportOptions.RowPolicy#STOP} and rows
+   *     break it; nothing was uploaded
    * @throws MarketoException if the import cannot go on for a local reason (bad header, timeout,
    *     unreadable files); batches already accepted are in the journal for the next run
    */

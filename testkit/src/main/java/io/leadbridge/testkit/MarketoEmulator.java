@@ -26,6 +26,11 @@ import java.util.Objects;
  * Leads API's query by filter type over the lead store (603 for an API user that may not read
  * leads).
  *
+ * <p>Each value of an uploaded row is judged as the rules listed case by case in {@code
+ * marketo-value-rules.tsv} (a resource of this package, with the sources it follows) say: a
+ * rejection fails the row, a warning imports it truncated or changed. Leadbridge's client predicts
+ * with its own implementation of the same rules; both are tested against that table.
+ *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that imports progress only while the client sleeps, and tests never really wait. Faults are
  * injected on the nth call of a kind ({@link #failWithCode}, {@link #failWithStatus}, {@link
@@ -159,8 +164,8 @@ public final class MarketoEmulator implements AutoCloseable {
 
   /**
    * A builder with the defaults: standard lead fields, 1,000 rows per second, 2 import slots, a
-   * queue of 10, 100 calls in 20 seconds, 10 at once, files under 10 MB, the system clock and
-   * sleeper.
+   * queue of 10, 100 calls in 20 seconds, 10 at once, a daily quota of 50,000 calls none of which
+   * is used, leads readable by the API user, files under 10 MB, the system clock and sleeper.
    *
    * @return a builder
    */
