@@ -7,8 +7,8 @@ import java.time.Instant;
  * When to poll each batch of an import: near the moment it should end, predicted from its own
  * progress ({@code numOfLeadsProcessed} and {@code numOfRowsFailed} over time) and from the import
  * rate its earlier batches showed, so that a batch costs about one poll once the rate is known and
- * the end is passed by at most one {@link #shortPoll() short poll}. Every poll counts against the
- * daily quota; Adobe's <a
+ * its end is then passed by at most one {@link #shortPoll() short poll}. Every poll counts against
+ * the daily quota; Adobe's <a
  * href="https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/bulk-import/bulk-lead-import">Bulk
  * Lead Import</a> page describes the status and its counts.
  *
@@ -19,9 +19,10 @@ import java.time.Instant;
  *       growing by half up to {@code maxPollInterval} while it does not move.
  *   <li>Importing: at the end its remaining rows take, at its own rate between two readings, else
  *       at the rate of the run's earlier batches, plus a slack of 1 % of the wait (between 200 ms
- *       and one short poll). With one reading and no rate, it assumes the batch started at its
- *       upload, which can only make it seem slower, and polls half-way to that end to take a second
- *       reading rather than pass the real end.
+ *       and one short poll). With one reading and no rate yet, it takes a second reading: half-way
+ *       to the end the batch would reach had it started at its upload (it cannot end sooner), or
+ *       after {@code minPollInterval} when that comes first (a batch that started late seems slow
+ *       from one reading).
  *   <li>At or past the predicted end and still importing: again at the corrected end, at least one
  *       short poll later.
  * </ul>

@@ -262,10 +262,18 @@ final class ImportRun {
    * is estimated to need (see {@link QuotaCheck} for the estimate).
    */
   private QuotaCheck checkQuota() {
-    long batches = pending.size() + active.size();
+    boolean resolve = options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE;
+    long uploads = pending.size() + (resolve ? resolver.size() : 0); // uncertain: maybe again
+    long batches = uploads + active.size();
     ImportCalls estimate =
         new ImportCalls(
-            2, counts[DESCRIBE] > 0 ? 1 : 0, 1, pending.size(), 3 * batches, 2 * batches, 0);
+            2,
+            counts[DESCRIBE] > 0 ? 1 : 0,
+            1,
+            uploads,
+            3 * batches,
+            2 * batches,
+            resolve ? (long) UncertainPart.MAX_LOOKS * (resolver.size() + 1) : 0);
     long used;
     try {
       used = counted(USAGE, () -> api.usageToday(deadline));
