@@ -474,7 +474,9 @@ final class ImportRun {
       journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
       p.status = s;
       active.add(p);
-      uploaded++;
+      if (!p.uploadedAgain) {
+        uploaded++; // a part uploaded again was counted when its first answer was lost
+      }
       LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
       resolver.accepted(p, s.batchId());
       progress();

@@ -121,10 +121,16 @@ class UncertainUploadTest {
     marketo.drop(Endpoint.UPLOAD, 2); // the connection drops before Marketo acts
     ExportResult export = export(5_000, null);
 
-    ImportReport report = client(40_000).importAndAwait(export, options());
+    List<ImportProgress> progress = new ArrayList<>();
+    ImportReport report =
+        client(40_000)
+            .importAndAwait(export, options().toBuilder().listener(progress::add).build());
 
     UncertainUpload u = only(report);
     assertThat(u.outcome()).isEqualTo(UncertainUpload.Outcome.UPLOADED_AGAIN);
+    ImportProgress last = progress.get(progress.size() - 1);
+    assertThat(last.uploaded()).isEqualTo(last.parts());
+    assertThat(last.finished()).isEqualTo(last.parts());
     assertThat(u.rowsMatched()).isZero();
     assertThat(u.batchId()).isPositive();
     assertThat(u.reason()).contains("a batch accepted after it has completed");
