@@ -182,6 +182,8 @@ final class ImportRun {
       List<ValueScan.LeftRow> d = journal.decision(f.getFileName().toString(), hash);
       if (d != null) {
         decided.put(f, d);
+      } else if (journal.hasParts(f.getFileName().toString())) {
+        decided.put(f, List.of()); // uploaded by a run that left nothing out: keep its parts
       } else {
         undecided = true; // never checked, so never uploaded: there is work to do
       }

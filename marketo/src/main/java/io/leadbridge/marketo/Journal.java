@@ -148,6 +148,19 @@ final class Journal {
     return decisions.get(key(source, sha256));
   }
 
+  /**
+   * Whether a part of a given file is in the journal: uploaded by a run that recorded no rows left
+   * out (the value check off, or a version without it), which therefore sent every row.
+   */
+  boolean hasParts(String source) {
+    for (Entry e : latest.values()) {
+      if (e.part().equals(source) || e.part().startsWith(source + "#")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Records the rows left out of a given file, before the first of its parts is uploaded. */
   void recordDecision(String source, String sha256, List<ValueScan.LeftRow> leftOut) {
     StringBuilder line =

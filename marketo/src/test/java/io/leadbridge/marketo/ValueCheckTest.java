@@ -452,4 +452,30 @@ class ValueCheckTest {
     assertThat(report.valueCheck().rowsLeftOut()).isZero();
     assertThat(report.rowsFailed()).isEqualTo(report.valueCheck().rowsRejected()).isPositive();
   }
+
+  @Test
+  void aRunResumingOneThatCheckedNoValueKeepsItsPartsAndSendsNothingTwice() {
+    marketo = MarketoEmulator.builder().fields(FIELDS).rowsPerSecond(500).clock(clock).start();
+    ExportResult export = export(2_000, 10_000_000, FEW_TYPES);
+    MarketoBulkLeadClient unchecked =
+        client().toBuilder()
+            .valueCheck(false)
+            .maxFileBytes(40_000)
+            .timeout(Duration.ofSeconds(4))
+            .build();
+    assertThatThrownBy(() -> unchecked.importAndAwait(export, options().build()))
+        .hasMessageContaining("resumes from the journal");
+    int accepted = marketo.acceptedUploads();
+    assertThat(accepted).isPositive();
+
+    ImportReport report =
+        client().toBuilder().maxFileBytes(40_000).build().importAndAwait(export, options().build());
+
+    assertThat(report.batches().stream().filter(ImportReport.Batch::resumed).count())
+        .isEqualTo(accepted);
+    assertThat(report.valueCheck().rowsLeftOut()).isZero(); // the first run sent every row
+    assertThat(report.rowsFailed()).isEqualTo(report.valueCheck().rowsRejected()).isPositive();
+    assertThat(marketo.maxImportCount()).isEqualTo(1);
+    assertThat(marketo.acceptedUploads()).isEqualTo(report.batches().size());
+  }
 }
