@@ -2,20 +2,29 @@ package io.leadbridge.testkit;
 
 import io.leadbridge.testkit.MarketoEmulator.Field;
 import io.leadbridge.testkit.internal.Exchange;
+import io.leadbridge.testkit.internal.Forms;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The leads of {@link MarketoEmulator}: the lead schema and its {@code describe2.json}, and the
- * leads themselves, upserted by lookup value as imports complete, with how many times each was
- * imported. Thread-safe.
+ * The leads of {@link MarketoEmulator}: the lead schema and its {@code describe2.json}, the leads
+ * themselves, upserted by lookup value as imports complete, with how many times each was imported,
+ * and the Leads API's query by filter type ({@code GET /rest/v1/leads.json}). Thread-safe.
  */
 final class MarketoLeadStore {
+  /** Values a query may filter on at once, as Adobe's Leads page says. */
+  static final int MAX_FILTER_VALUES = 300;
+
+  /** The longest URL a GET may have; longer queries go as a POST with {@code _method=GET}. */
+  static final int MAX_URL = 8 * 1024;
+
   private final List<Field> fields;
   private final Map<String, Map<String, String>> leads = new LinkedHashMap<>();
   private final Map<String, Integer> importCounts = new HashMap<>();
@@ -24,8 +33,15 @@ final class MarketoLeadStore {
   /** The fields Get Leads by Filter Type searches by, as describe2 lists them. */
   private static final java.util.Set<String> SEARCHABLE = java.util.Set.of("id", "email");
 
-  MarketoLeadStore(List<Field> fields) {
+  private volatile boolean readAccess;
+
+  MarketoLeadStore(List<Field> fields, boolean readAccess) {
     this.fields = List.copyOf(fields);
+    this.readAccess = readAccess;
+  }
+
+  void readAccess(boolean allowed) {
+    this.readAccess = allowed;
   }
 
   /** The schema's field with this REST name, in any case, or {@code null}. */
@@ -98,78 +114,9 @@ final class MarketoLeadStore {
   }
 
   /**
-   * {@code GET /rest/v1/leads.json?filterType=…&filterValues=…[&fields=…]}, or the same as a form
-   * {@code POST}ed with {@code _method=GET} (Sync Leads, a {@code POST} without it, is not emulated
-   * and answers 610): the leads whose field {@code filterType} has one of the comma-separated
-   * values (at most 300), with the fields asked for or the default ones (id, email, firstName,
-   * lastName, updatedAt, createdAt).
-   */
-  void leadsByFilter(Exchange ex) throws IOException {
-    Map<String, String> q = io.leadbridge.testkit.internal.Forms.query(ex.query());
-    if (ex.method().equals("POST")) {
-      // a long filter is sent as a form with _method=GET; a POST without it would be Sync Leads
-      String type = ex.header("content-type");
-      if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
-        q.putAll(io.leadbridge.testkit.internal.Forms.pairs(ex.bodyText()));
-      }
-      if (!"GET".equals(q.get("_method"))) {
-        MarketoIdentity.error(ex, "610", "Requested resource not found");
-        return;
-      }
-    }
-    String filterType = q.get("filterType");
-    String filterValues = q.get("filterValues");
-    if (filterType == null || filterValues == null || filterValues.isEmpty()) {
-      MarketoIdentity.error(ex, "1003", "filterType and filterValues are required");
-      return;
-    }
-    Field filter = field(filterType);
-    if (filter == null || !SEARCHABLE.contains(filter.name())) {
-      MarketoIdentity.error(ex, "1003", "Invalid filterType '" + filterType + "'");
-      return;
-    }
-    String[] values = filterValues.split(",");
-    if (values.length > 300) {
-      MarketoIdentity.error(ex, "1003", "Too many values in filterValues (max 300)");
-      return;
-    }
-    List<String> wanted =
-        q.containsKey("fields")
-            ? List.of(q.get("fields").split(","))
-            : List.of("id", "updatedAt", "lastName", "email", "createdAt", "firstName");
-    List<Object> result = new ArrayList<>();
-    synchronized (this) {
-      for (String value : values) {
-        for (Map.Entry<String, Map<String, String>> e : leads.entrySet()) {
-          String id = String.valueOf(ids.get(e.getKey()));
-          boolean match =
-              filter.name().equals("id")
-                  ? id.equals(value.strip())
-                  : value.strip().equalsIgnoreCase(e.getValue().get(filter.name()));
-          if (match) {
-            Map<String, Object> lead = new LinkedHashMap<>();
-            for (String name : wanted) {
-              if (name.equals("id")) {
-                lead.put("id", ids.get(e.getKey()));
-              } else {
-                lead.put(name, e.getValue().get(name));
-              }
-            }
-            result.add(lead);
-          }
-        }
-      }
-    }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("requestId", "l1");
-    m.put("result", result);
-    m.put("success", true);
-    ex.json(200, m);
-  }
-
-  /**
    * Upserts the rows of one completed import, all at once, by the value of their lookup column;
-   * rows with a failure reason are left out, values longer than their field allows are truncated.
+   * rows with a failure reason are left out, values longer than their field allows are truncated
+   * ({@link MarketoValueRules#stored}).
    */
   synchronized void upsert(
       List<String> header, List<List<String>> rows, int lookupIndex, String[] failureReason) {
@@ -183,11 +130,118 @@ final class MarketoLeadStore {
       ids.computeIfAbsent(key, k -> (long) ids.size() + 1);
       for (int i = 0; i < header.size(); i++) {
         Field f = field(header.get(i));
-        String v = row.get(i);
-        lead.put(
-            f.name(), f.length() > 0 && v.length() > f.length() ? v.substring(0, f.length()) : v);
+        lead.put(f.name(), MarketoValueRules.stored(f, row.get(i)));
       }
       importCounts.merge(key, 1, Integer::sum);
+      ids.computeIfAbsent(key, k -> (long) ids.size() + 1);
+    }
+  }
+
+  /**
+   * {@code GET /rest/v1/leads.json?filterType=…&filterValues=…&fields=…}, or the same as a form in
+   * a {@code POST} with {@code _method=GET}: the leads whose field holds one of up to 300 values,
+   * with the fields asked for (by default email, updatedAt, createdAt, lastName, firstName and id);
+   * a field a lead has no value for is left out. 603 when the API user may not read leads, 414 for
+   * a URL over 8 KB, 1003 for a filter type that is not a field or too many values.
+   */
+  void query(Exchange ex) throws IOException {
+    if (!readAccess) {
+      MarketoIdentity.error(ex, "603", "Access denied");
+      return;
+    }
+    Map<String, String> params;
+    if (ex.method().equals("POST")) {
+      // a long filter goes as a form with _method=GET, in the URL or in the form itself
+      params = new java.util.HashMap<>(Forms.pairs(ex.query() == null ? "" : ex.query()));
+      params.putAll(Forms.pairs(ex.bodyText()));
+      if (!"GET".equals(params.get("_method"))) {
+        MarketoIdentity.error(ex, "1003", "Creating leads is not emulated");
+        return;
+      }
+    } else {
+      String raw = ex.query() == null ? "" : ex.query();
+      if (ex.path().length() + 1 + raw.length() > MAX_URL) {
+        ex.text(414, "text/html;charset=UTF-8", "<html>Request-URI Too Long</html>");
+        return;
+      }
+      params = Forms.pairs(raw);
+    }
+    Field filter = field(params.getOrDefault("filterType", ""));
+    if (filter == null || !SEARCHABLE.contains(filter.name())) {
+      MarketoIdentity.error(ex, "1003", "Invalid filterType");
+      return;
+    }
+    List<String> values = split(params.getOrDefault("filterValues", ""));
+    if (values.isEmpty() || values.size() > MAX_FILTER_VALUES) {
+      MarketoIdentity.error(ex, "1003", "filterValues must hold 1 to 300 values");
+      return;
+    }
+    List<String> wanted = split(params.getOrDefault("fields", ""));
+    if (wanted.isEmpty()) {
+      wanted = List.of("email", "updatedAt", "createdAt", "lastName", "firstName", "id");
+    }
+    List<Object> result = new ArrayList<>();
+    synchronized (this) {
+      Set<String> keys = new HashSet<>();
+      values.forEach(v -> keys.add(v.toLowerCase(Locale.ROOT)));
+      for (Map.Entry<String, Map<String, String>> e : leads.entrySet()) {
+        String v =
+            filter.name().equals("id")
+                ? String.valueOf(ids.get(e.getKey()))
+                : e.getValue().get(filter.name());
+        if (v == null || !keys.contains(v.toLowerCase(Locale.ROOT))) {
+          continue;
+        }
+        Map<String, Object> lead = new LinkedHashMap<>();
+        for (String name : wanted) {
+          if (name.equals("id")) {
+            lead.put("id", ids.get(e.getKey()));
+            continue;
+          }
+          Field f = field(name);
+          String stored = f == null ? null : e.getValue().get(f.name());
+          if (stored != null) {
+            lead.put(f.name(), typed(f, stored));
+          }
+        }
+        result.add(lead);
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("requestId", "l" + System.nanoTime() % 100000);
+    m.put("success", true);
+    m.put("result", result);
+    ex.json(200, m);
+  }
+
+  private static List<String> split(String csv) {
+    List<String> out = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      if (!s.isEmpty()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** A stored value as the Leads API gives it: numbers and booleans as JSON ones. */
+  private static Object typed(Field f, String stored) {
+    try {
+      switch (f.dataType()) {
+        case "integer":
+        case "score":
+        case "percent":
+          return Long.parseLong(stored.startsWith("+") ? stored.substring(1) : stored);
+        case "float":
+        case "currency":
+          return Double.parseDouble(stored);
+        case "boolean":
+          return stored.equalsIgnoreCase("true") || stored.equals("1");
+        default:
+          return stored;
+      }
+    } catch (NumberFormatException e) {
+      return stored;
     }
   }
 

@@ -21,6 +21,7 @@ final class MarketoRoutes {
       MarketoIdentity identity,
       MarketoLeadStore store,
       MarketoImportQueue queue,
+      MarketoQuota quota,
       long maxFileBytes,
       Clock clock,
       Sleeper sleeper) {
@@ -30,11 +31,18 @@ final class MarketoRoutes {
         .route(Endpoint.TOKEN, identity::token)
         .route(Endpoint.DESCRIBE, identity.gate(store::describe))
         .route(Endpoint.DESCRIBE_V1, identity.gate(store::describeV1))
-        .route(Endpoint.GET_LEADS, identity.gate(ex -> leads(ex, store, queue)))
         .route(Endpoint.UPLOAD, identity.gate(upload::upload))
         .route(Endpoint.STATUS, identity.gate(queue::status))
         .route(Endpoint.FAILURES, identity.gate(ex -> queue.rowsFile(ex, true)))
         .route(Endpoint.WARNINGS, identity.gate(ex -> queue.rowsFile(ex, false)))
+        .route(Endpoint.USAGE, identity.gate(quota::usage))
+        .route(
+            Endpoint.LEADS,
+            identity.gate(
+                ex -> {
+                  queue.advance(); // the imports that have ended by now are in the store
+                  store.query(ex);
+                }))
         .route(Endpoint.OTHER, identity.gate(MarketoRoutes::notFound))
         .faultAnswer(MarketoRoutes::injected)
         .jsonType(MarketoIdentity.JSON)
@@ -52,8 +60,11 @@ final class MarketoRoutes {
     if (path.equals("/rest/v1/leads/describe.json")) {
       return Endpoint.DESCRIBE_V1;
     }
+    if (path.equals("/rest/v1/stats/usage.json")) {
+      return Endpoint.USAGE;
+    }
     if (path.equals("/rest/v1/leads.json")) {
-      return Endpoint.GET_LEADS;
+      return Endpoint.LEADS;
     }
     if (method.equals("POST") && path.equals("/bulk/v1/leads.json")) {
       return Endpoint.UPLOAD;
@@ -73,13 +84,6 @@ final class MarketoRoutes {
   /** An unknown path: Marketo answers HTTP 200 with error 610, not HTTP 404. */
   private static void notFound(Exchange ex) throws IOException {
     MarketoIdentity.error(ex, "610", "Requested resource not found");
-  }
-
-  /** {@code GET /rest/v1/leads.json}: the leads imported so far, by the emulator's clock. */
-  private static void leads(Exchange ex, MarketoLeadStore store, MarketoImportQueue queue)
-      throws IOException {
-    queue.advance();
-    store.leadsByFilter(ex);
   }
 
   /** A status with no useful body, or an error code in an HTTP 200 body, as Marketo sends them. */
