@@ -5,6 +5,7 @@
  * io.leadbridge.core.sync.SyncState}.
  */
 module io.leadbridge.core {
+  requires java.net.http;
   requires tools.jackson.core;
   requires org.apache.commons.csv;
   requires org.slf4j;
@@ -30,4 +31,7 @@ module io.leadbridge.core {
       io.leadbridge.auth0,
       io.leadbridge.marketo,
       io.leadbridge.alterian;
+  exports io.leadbridge.core.internal.http to
+      io.leadbridge.auth0,
+      io.leadbridge.marketo;
 }

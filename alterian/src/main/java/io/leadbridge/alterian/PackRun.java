@@ -6,6 +6,7 @@ import io.leadbridge.core.internal.csv.CsvRows;
 import io.leadbridge.core.internal.csv.PartWriter;
 import io.leadbridge.core.internal.csv.RowEncoder;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
+import io.leadbridge.core.internal.files.TempFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +26,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +111,7 @@ final class PackRun {
         parts.discard();
       }
       if (!done && work != null) {
-        deleteTree(work);
+        TempFiles.deleteTree(work);
       }
     }
   }
@@ -443,7 +443,7 @@ final class PackRun {
         Files.move(old, outDir);
         throw e;
       }
-      deleteTree(old);
+      TempFiles.deleteTree(old);
     } else {
       Files.move(work, outDir);
     }
@@ -471,22 +471,6 @@ final class PackRun {
       for (Path p : (Iterable<Path>) files::iterator) {
         OwnerOnlyFiles.restrict(p);
       }
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  LOG.warn("Could not delete {}", p);
-                }
-              });
-    } catch (IOException e) {
-      LOG.warn("Could not delete {}", dir);
     }
   }
 

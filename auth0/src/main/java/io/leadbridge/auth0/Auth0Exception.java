@@ -3,12 +3,17 @@ package io.leadbridge.auth0;
 import io.leadbridge.core.LeadbridgeException;
 
 /**
- * The root of the exceptions the Auth0 source throws. Subclasses say whether Auth0 answered with an
- * error ({@link Auth0ServiceException}), gave no usable answer ({@link Auth0TransportException}),
- * ran a job that did not complete ({@link Auth0JobException}) or took too long ({@link
- * Auth0TimeoutException}).
+ * The root of the Auth0 source's own failures, those not about a remote answer: a job that did not
+ * complete ({@link Auth0JobException}), an export that took too long ({@link
+ * Auth0TimeoutException}), an unknown connection name, a download link that is not https, a
+ * temporary file that cannot be written. Remote failures are {@link
+ * io.leadbridge.core.remote.RemoteServiceException}s ({@link Auth0ServiceException}: Auth0 answered
+ * with an error) and {@link io.leadbridge.core.remote.RemoteTransportException}s ({@link
+ * Auth0TransportException}: no usable answer); catch {@link io.leadbridge.core.LeadbridgeException}
+ * for all of them.
  *
- * <p>Messages never contain the client secret, tokens or signed download links.
+ * <p>Messages never contain the client secret, tokens or signed download links. Immutable once
+ * thrown.
  */
 public class Auth0Exception extends LeadbridgeException {
   private static final long serialVersionUID = 1L;

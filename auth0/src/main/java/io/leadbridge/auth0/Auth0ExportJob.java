@@ -1,8 +1,12 @@
 package io.leadbridge.auth0;
 
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.SafeListener;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
+import io.leadbridge.core.internal.http.Endpoints;
+import io.leadbridge.core.internal.http.HttpEngine;
 import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.remote.RetryPolicy;
 import io.leadbridge.core.remote.Sleeper;
 import io.leadbridge.core.source.UserSource;
 import java.io.IOException;
@@ -24,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #open()} gets a client-credentials token, creates the job ({@code format: json}, with
  * the {@code fields} the mapping needs), polls it until it completes, downloads the gzipped NDJSON
  * at once to an owner-only temporary file and streams it from there; closing the source deletes the
- * file. Rate limits (HTTP 429) are waited out, server errors and dropped connections retried a
- * bounded number of times, and an expired download link is replaced by a fresh one.
+ * file. Rate limits (HTTP 429) are waited out until {@code x-ratelimit-reset}, server errors and
+ * dropped connections retried as the {@link Builder#retryPolicy(RetryPolicy) retry policy} allows,
+ * a refused token renewed once, and an expired download link replaced by a fresh one. The token is
+ * reused until a tenth of its lifetime, at most a minute, is left.
  *
  * <pre>{@code
  * Auth0ExportJob job = Auth0ExportJob.builder()
@@ -50,14 +57,18 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Instances are immutable and can be opened more than once; each {@link #open()} runs a new job.
- * {@link #toString()} never shows the client secret.
+ * <p>Immutable and thread-safe: instances can be shared and opened more than once, also at once;
+ * each {@link #open()} runs a new job with its own token. {@link #toString()} never shows the
+ * client secret.
  */
 public final class Auth0ExportJob {
   private static final Logger LOG = LoggerFactory.getLogger(Auth0ExportJob.class);
 
   /** The most fields Auth0 accepts in one export job. */
   public static final int MAX_FIELDS = 30;
+
+  private static final RetryPolicy DEFAULT_RETRY_POLICY =
+      new RetryPolicy(4, Duration.ofMillis(500), Duration.ofSeconds(30));
 
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   private static final int MAX_LINK_REFRESHES = 3;
@@ -81,8 +92,7 @@ public final class Auth0ExportJob {
   private final Duration pollInterval;
   private final Duration maxPollInterval;
   private final Duration requestTimeout;
-  private final Duration initialBackoff;
-  private final int maxRetries;
+  private final RetryPolicy retryPolicy;
   private final HttpClient httpClient;
   private final Path tempDirectory;
 
@@ -92,7 +102,7 @@ public final class Auth0ExportJob {
           "Set the tenant's domain with domain(\"tenant.eu.auth0.com\").");
     }
     this.domain = b.domain.trim();
-    this.base = Urls.tenantBase(domain);
+    this.base = ManagementApi.tenantBase(domain);
     this.audience = b.audience != null ? b.audience : base.toString() + "/api/v2/";
     if (b.clientId == null || b.clientId.isBlank()) {
       throw new IllegalArgumentException(
@@ -124,8 +134,7 @@ public final class Auth0ExportJob {
       throw new IllegalArgumentException("maxPollInterval must not be shorter than pollInterval.");
     }
     this.requestTimeout = positive(b.requestTimeout, "requestTimeout");
-    this.initialBackoff = positive(b.initialBackoff, "initialBackoff");
-    this.maxRetries = b.maxRetries;
+    this.retryPolicy = b.retryPolicy;
     this.httpClient = b.httpClient;
     this.tempDirectory = b.tempDirectory;
   }
@@ -216,11 +225,15 @@ public final class Auth0ExportJob {
    * @throws Auth0TransportException if Auth0 or the download link gives no usable answer
    * @throws Auth0JobException if the job fails or expires
    * @throws Auth0TimeoutException if the export does not finish within the timeout
+   * @throws Auth0Exception if the connection name is unknown, the download link is not https or the
+   *     temporary file cannot be written
    */
   public Auth0ExportSource open() {
     Instant started = clock.instant();
-    HttpClient http = httpClient != null ? httpClient : defaultHttpClient();
+    HttpClient http =
+        httpClient != null ? httpClient : HttpEngine.defaultClient(Duration.ofSeconds(20));
     ManagementApi api = new ManagementApi(this, http, started.plus(timeout));
+    Consumer<Auth0JobProgress> progress = SafeListener.of(listener::onProgress, "Auth0 export");
     String connection = connectionId != null ? connectionId : resolveConnection(api);
 
     Map<String, Object> body = new LinkedHashMap<>();
@@ -245,12 +258,13 @@ public final class Auth0ExportJob {
               + " domain is an Auth0 tenant.",
           200,
           null,
+          null,
           false);
     }
     api.jobId(jobId);
     LOG.info("Auth0 export job {} created for {} fields", jobId, fields.size());
 
-    job = awaitCompletion(api, jobId, job, started);
+    job = awaitCompletion(api, jobId, job, started, progress);
     Path file = createTempFile();
     try {
       long bytes = download(api, jobId, job, file, started);
@@ -293,18 +307,22 @@ public final class Auth0ExportJob {
   }
 
   private Map<String, Object> awaitCompletion(
-      ManagementApi api, String jobId, Map<String, Object> job, Instant started) {
+      ManagementApi api,
+      String jobId,
+      Map<String, Object> job,
+      Instant started,
+      Consumer<Auth0JobProgress> progress) {
     Duration wait = pollInterval;
     String path = "/api/v2/jobs/" + jobId;
     while (true) {
-      String status = Json.string(job, "status");
-      String normalized = status == null ? "" : status.toLowerCase(Locale.ROOT);
+      String status = Objects.requireNonNullElse(Json.string(job, "status"), "");
+      String normalized = status.toLowerCase(Locale.ROOT);
       int percent = (int) Math.max(0, Math.min(100, Json.number(job, "percentage_done", 0)));
       long timeLeft = Json.number(job, "time_left_seconds", -1);
       if (normalized.equals("completed")) {
         percent = 100;
       }
-      listener.progress(
+      progress.accept(
           new Auth0JobProgress(
               jobId, status, percent, timeLeft, Duration.between(started, clock.instant())));
       LOG.debug("Auth0 export job {} is {} ({}% done)", jobId, status, percent);
@@ -338,6 +356,7 @@ public final class Auth0ExportJob {
       throw new Auth0ServiceException(
           "Auth0's answer about export job " + jobId + " is not a JSON object; try again later.",
           200,
+          null,
           null,
           true);
     }
@@ -378,12 +397,12 @@ public final class Auth0ExportJob {
             "Auth0 export job " + jobId + " completed without a download location; run it again.",
             200,
             null,
+            null,
             true);
       }
       URI uri;
       try {
-        uri = URI.create(location.trim());
-        Urls.checkScheme(uri, "The download link of export job " + jobId);
+        uri = Endpoints.check(URI.create(location.trim()), "The download link of export job");
       } catch (IllegalArgumentException e) {
         throw new Auth0Exception(
             "The download link of export job "
@@ -409,11 +428,12 @@ public final class Auth0ExportJob {
                   + " and any proxy, then run the export again.",
               lastStatus,
               null,
+              null,
               false);
         }
         Object answer = api.get(path, "getting a fresh download link for job " + jobId, READ_USERS);
         job = asObject(answer, jobId);
-        String status = Json.string(job, "status");
+        String status = Objects.requireNonNullElse(Json.string(job, "status"), "");
         if (!"completed".equalsIgnoreCase(status)) {
           throw jobEnded(jobId, status, job);
         }
@@ -425,7 +445,7 @@ public final class Auth0ExportJob {
     try {
       Path dir =
           tempDirectory != null ? tempDirectory : Path.of(System.getProperty("java.io.tmpdir"));
-      return OwnerOnlyFiles.createTempFile(dir, "leadbridge-auth0-", ".json.gz");
+      return OwnerOnlyFiles.createProcessTempFile(dir, "leadbridge-auth0-", ".json.gz");
     } catch (IOException e) {
       throw new Auth0Exception(
           "Cannot create a temporary file for the Auth0 export ("
@@ -441,13 +461,6 @@ public final class Auth0ExportJob {
     } catch (IOException e) {
       failure.addSuppressed(e);
     }
-  }
-
-  private HttpClient defaultHttpClient() {
-    return HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(20))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
   }
 
   URI base() {
@@ -478,12 +491,8 @@ public final class Auth0ExportJob {
     return requestTimeout;
   }
 
-  Duration initialBackoff() {
-    return initialBackoff;
-  }
-
-  int maxRetries() {
-    return maxRetries;
+  RetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   @Override
@@ -502,6 +511,7 @@ public final class Auth0ExportJob {
 
   /**
    * Builds an {@link Auth0ExportJob}. Only the domain, the credentials and the fields are required.
+   * Not thread-safe: fill it on one thread.
    */
   public static final class Builder {
     private String domain;
@@ -513,15 +523,14 @@ public final class Auth0ExportJob {
     private Long limit;
     private FieldMapping mapping;
     private final List<String> fields = new ArrayList<>();
-    private Auth0JobListener listener = Auth0JobListener.NONE;
+    private Auth0JobListener listener = Auth0JobListener.none();
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
     private Duration timeout = Duration.ofHours(2);
     private Duration pollInterval = Duration.ofSeconds(2);
     private Duration maxPollInterval = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofSeconds(60);
-    private Duration initialBackoff = Duration.ofMillis(500);
-    private int maxRetries = 4;
+    private RetryPolicy retryPolicy = DEFAULT_RETRY_POLICY;
     private HttpClient httpClient;
     private Path tempDirectory;
 
@@ -544,8 +553,7 @@ public final class Auth0ExportJob {
       pollInterval = j.pollInterval;
       maxPollInterval = j.maxPollInterval;
       requestTimeout = j.requestTimeout;
-      initialBackoff = j.initialBackoff;
-      maxRetries = j.maxRetries;
+      retryPolicy = j.retryPolicy;
       httpClient = j.httpClient;
       tempDirectory = j.tempDirectory;
     }
@@ -684,9 +692,10 @@ public final class Auth0ExportJob {
     }
 
     /**
-     * Receives the job's progress.
+     * Receives the job's progress. A listener that throws is logged and ignored: it never stops the
+     * export.
      *
-     * @param listener the listener
+     * @param listener the listener; {@link Auth0JobListener#none()} by default
      * @return this builder
      */
     public Builder listener(Auth0JobListener listener) {
@@ -762,30 +771,16 @@ public final class Auth0ExportJob {
     }
 
     /**
-     * The first back-off after a server error or a dropped connection; it doubles per retry, up to
-     * 30 seconds, with jitter.
+     * How server errors (5xx) and dropped connections are retried: the back-off doubles per retry
+     * up to the policy's maximum, each wait drawn between half and all of it. Rate limits (HTTP
+     * 429) are waited out until they reset and do not count as retries; a refused token is renewed
+     * once.
      *
-     * @param initialBackoff the first back-off; 500 ms by default
+     * @param retryPolicy the policy; 4 retries from 500 ms up to 30 seconds by default
      * @return this builder
      */
-    public Builder initialBackoff(Duration initialBackoff) {
-      this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
-      return this;
-    }
-
-    /**
-     * How many times one request is retried after server errors or dropped connections. Rate limits
-     * are waited out separately.
-     *
-     * @param maxRetries retries per request, 0 or more; 4 by default
-     * @return this builder
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder maxRetries(int maxRetries) {
-      if (maxRetries < 0) {
-        throw new IllegalArgumentException("maxRetries must not be negative.");
-      }
-      this.maxRetries = maxRetries;
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
       return this;
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 /**
  * The users of a finished Auth0 export, read from its downloaded file. The file is a temporary,
  * owner-only copy of the gzipped NDJSON that Auth0 produced; closing the source deletes it.
+ *
+ * <p>Not thread-safe: read it on one thread, like any {@link UserSource}.
  */
 public final class Auth0ExportSource implements UserSource {
   private final String jobId;

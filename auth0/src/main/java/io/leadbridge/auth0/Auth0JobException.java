@@ -1,6 +1,9 @@
 package io.leadbridge.auth0;
 
-/** An Auth0 users-exports job ended without a usable result: it failed or expired. */
+/**
+ * An Auth0 users-exports job ended without a usable result: it failed or expired. Immutable once
+ * thrown.
+ */
 public class Auth0JobException extends Auth0Exception {
   private static final long serialVersionUID = 1L;
 

@@ -1,8 +1,10 @@
 package io.leadbridge.auth0;
 
+import java.util.Optional;
+
 /**
  * The export did not finish within the overall timeout set with {@link
- * Auth0ExportJob.Builder#timeout(java.time.Duration)}.
+ * Auth0ExportJob.Builder#timeout(java.time.Duration)}. Immutable once thrown.
  */
 public class Auth0TimeoutException extends Auth0Exception {
   private static final long serialVersionUID = 1L;
@@ -23,9 +25,9 @@ public class Auth0TimeoutException extends Auth0Exception {
   /**
    * The id of the job that was still running, if one was created.
    *
-   * @return the job id, or {@code null}
+   * @return the job id, or empty if the export timed out before creating its job
    */
-  public String jobId() {
-    return jobId;
+  public Optional<String> jobId() {
+    return Optional.ofNullable(jobId);
   }
 }

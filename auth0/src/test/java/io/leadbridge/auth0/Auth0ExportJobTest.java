@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.remote.RetryPolicy;
+import io.leadbridge.core.remote.Sleeper;
 import io.leadbridge.core.source.SourceEntry;
 import io.leadbridge.core.source.UserRecord;
+import io.leadbridge.testkit.ManualClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -14,10 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPOutputStream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -40,7 +45,16 @@ class Auth0ExportJobTest {
           .build();
 
   private final MockWebServer server = new MockWebServer();
-  private final TestTime time = new TestTime();
+  private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T10:00:00Z"));
+  private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+
+  /** Moves the clock, and remembers each wait for the tests that check them. */
+  private final Sleeper sleeper =
+      d -> {
+        sleeps.add(d);
+        clock.advance(d);
+      };
+
   @TempDir Path tmp;
 
   @BeforeEach
@@ -63,8 +77,8 @@ class Auth0ExportJobTest {
         .clientId("client-1")
         .clientSecret(SECRET)
         .mapping(MAPPING)
-        .clock(time)
-        .sleeper(time.sleeper)
+        .clock(clock)
+        .sleeper(sleeper)
         .tempDirectory(tmp);
   }
 
@@ -193,6 +207,24 @@ class Auth0ExportJobTest {
   }
 
   @Test
+  void aListenerThatThrowsIsIgnoredAndTheExportGoesOn() throws Exception {
+    server.enqueue(token(86400));
+    server.enqueue(jobStatus("pending", 0, null));
+    server.enqueue(jobStatus("completed", 100, domain() + "/exports/x.gz"));
+    server.enqueue(gzipped(TWO_USERS));
+    List<String> seen = new ArrayList<>();
+    Auth0JobListener broken =
+        p -> {
+          seen.add(p.status());
+          throw new IllegalStateException("a bug in the listener");
+        };
+    try (Auth0ExportSource source = job().listener(broken).build().open()) {
+      assertThat(readAll(source)).hasSize(2);
+    }
+    assertThat(seen).containsExactly("pending", "completed");
+  }
+
+  @Test
   void neverSendsTheTokenToAForeignDownloadHost() throws Exception {
     try (MockWebServer storage = new MockWebServer()) {
       storage.start();
@@ -225,6 +257,27 @@ class Auth0ExportJobTest {
     source.close();
     source.close();
     assertThat(files.get(0)).doesNotExist();
+  }
+
+  @Test
+  void aDownloadAKilledRunLeftIsDeletedByTheNextExportNotALiveOnesDownload() throws Exception {
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    Path orphan =
+        Files.writeString(tmp.resolve("leadbridge-auth0-" + dead.pid() + "-1.json.gz"), "x");
+    Path live =
+        Files.writeString(
+            tmp.resolve("leadbridge-auth0-" + ProcessHandle.current().pid() + "-2.json.gz"), "x");
+    Path unrelated = Files.writeString(tmp.resolve("other.json.gz"), "x");
+    server.enqueue(token(86400));
+    server.enqueue(jobStatus("completed", 100, domain() + "/exports/x.gz"));
+    server.enqueue(gzipped(TWO_USERS));
+    try (Auth0ExportSource source = job().build().open()) {
+      assertThat(readAll(source)).hasSize(2);
+    }
+    assertThat(orphan).doesNotExist();
+    assertThat(live).exists();
+    assertThat(unrelated).exists();
   }
 
   @Test
@@ -284,7 +337,7 @@ class Auth0ExportJobTest {
         .hasMessageContaining("HTTP 401 access_denied")
         .hasMessageContaining("client secret")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET))
-        .satisfies(e -> assertThat(((Auth0ServiceException) e).statusCode()).isEqualTo(401));
+        .satisfies(e -> assertThat(((Auth0ServiceException) e).status()).isEqualTo(401));
   }
 
   @Test
@@ -341,8 +394,8 @@ class Auth0ExportJobTest {
     try (Auth0ExportSource source = job().build().open()) {
       assertThat(readAll(source)).hasSize(2);
     }
-    assertThat(time.sleeps).hasSize(1);
-    assertThat(time.sleeps.get(0)).isBetween(Duration.ofSeconds(7), Duration.ofMillis(7300));
+    assertThat(sleeps).hasSize(1);
+    assertThat(sleeps.get(0)).isBetween(Duration.ofSeconds(7), Duration.ofMillis(7300));
   }
 
   @Test
@@ -358,7 +411,7 @@ class Auth0ExportJobTest {
     try (Auth0ExportSource source = job().build().open()) {
       assertThat(readAll(source)).hasSize(2);
     }
-    assertThat(time.sleeps).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(sleeps).hasSizeGreaterThanOrEqualTo(2);
   }
 
   @Test
@@ -367,7 +420,12 @@ class Auth0ExportJobTest {
     for (int i = 0; i < 3; i++) {
       server.enqueue(json(503, "{}"));
     }
-    assertThatThrownBy(() -> job().maxRetries(2).build().open())
+    assertThatThrownBy(
+            () ->
+                job()
+                    .retryPolicy(new RetryPolicy(2, Duration.ofMillis(500), Duration.ofSeconds(30)))
+                    .build()
+                    .open())
         .isInstanceOf(Auth0ServiceException.class)
         .hasMessageContaining("kept answering HTTP 503")
         .hasMessageContaining("after 3 attempts")

@@ -1,6 +1,7 @@
 package io.leadbridge.core;
 
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.internal.MappingAware;
 import io.leadbridge.core.internal.Projectable;
 import io.leadbridge.core.internal.SafeListener;
 import io.leadbridge.core.internal.csv.CsvRows;
@@ -360,6 +361,9 @@ final class ExportRun implements RowSink {
 
   private void run(boolean files) throws IOException {
     long limit = files ? exporter.maxFileBytes() : 0;
+    if (source instanceof MappingAware) {
+      ((MappingAware) source).checkMapping(mapping);
+    }
     if (source instanceof Projectable && !mapping.hasComputedColumns()) {
       Set<String> keep = new HashSet<>(mapping.rootProperties());
       keep.add("user_id");
@@ -391,7 +395,11 @@ final class ExportRun implements RowSink {
       values = mapping.apply(user);
       values = keyValues.check(user, values);
     } catch (RecordRejectedException e) {
-      reject(new Rejection(user.position(), user.userId(), e.reason(), e.getMessage()));
+      Rejection.Reason reason =
+          e.reason() == RecordRejectedException.Reason.MISSING_REQUIRED
+              ? Rejection.Reason.MISSING_REQUIRED
+              : Rejection.Reason.INVALID_VALUE;
+      reject(new Rejection(user.position(), user.userId(), reason, e.getMessage()));
       return;
     } catch (KeyValues.KeyRejected e) {
       reject(

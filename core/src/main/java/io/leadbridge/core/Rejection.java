@@ -1,7 +1,5 @@
 package io.leadbridge.core;
 
-import io.leadbridge.core.mapping.FieldMapping;
-import io.leadbridge.core.sync.SyncState;
 import java.util.Objects;
 
 /**
@@ -20,7 +18,7 @@ public record Rejection(long position, String userId, Reason reason, String deta
   public enum Reason {
     /** The input could not be read as a user: not JSON, not an object, not valid UTF-8. */
     MALFORMED_INPUT,
-    /** A value named in {@link FieldMapping.Builder#required(String...)} is missing or empty. */
+    /** A value the mapping requires is missing or empty. */
     MISSING_REQUIRED,
     /** A value could not be formatted, e.g. a date that does not parse. */
     INVALID_VALUE,
@@ -39,8 +37,8 @@ public record Rejection(long position, String userId, Reason reason, String deta
      */
     DUPLICATE_KEY,
     /**
-     * In a sync ({@link SyncState}), the {@code user_id} was read before in the same source; the
-     * first one read is kept.
+     * The {@code user_id} was read before in the same source (in a sync, or an export that merges);
+     * the first one read is kept.
      */
     DUPLICATE_USER_ID
   }

@@ -46,6 +46,18 @@ public final class Demo {
       boolean terminal,
       Clock clock,
       Sleeper sleeper) {
+    return run(args, env, System.in, out, err, terminal, clock, sleeper);
+  }
+
+  static int run(
+      String[] args,
+      Map<String, String> env,
+      java.io.InputStream in,
+      PrintStream out,
+      PrintStream err,
+      boolean terminal,
+      Clock clock,
+      Sleeper sleeper) {
     DemoOptions options;
     try {
       options = DemoOptions.parse(args);
@@ -60,6 +72,7 @@ public final class Demo {
       return 0;
     }
     try (DemoRun run = new DemoRun(options, env, out, err, terminal, clock, sleeper)) {
+      run.stdinStream = in;
       return run.execute();
     }
   }

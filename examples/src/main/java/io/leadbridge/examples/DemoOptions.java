@@ -15,7 +15,8 @@ final class DemoOptions {
           "With no settings it runs against loopback emulators of Auth0 and Marketo.",
           "",
           "Options:",
-          "  --input FILE         read users from an NDJSON or JSON-array export instead of Auth0",
+          "  --input FILE         read users from an NDJSON or JSON-array export instead of Auth0;",
+          "                       - reads NDJSON from standard input",
           "  --mapping FILE       the field mapping (table or JSON); default: Marketo REST names",
           "  --format csv|tsv|ssv the file format (default tsv)",
           "  --out DIR            where files are written (default ./leadbridge-out)",
@@ -29,15 +30,19 @@ final class DemoOptions {
           "  --partition NAME     Marketo lead partition",
           "  --no-marketo         do not import into Marketo",
           "  --no-alterian        do not build the Alterian package",
-          "  --dry-run            export and check headers only; upload nothing",
+          "  --dry-run            export and check headers and the lookup field; upload nothing",
+          "  --allow-mass-removal with --state, accept an input that would remove more than half",
+          "                       of the state's users (refused by default: a truncated or wrong",
+          "                       file would otherwise make the next run send everyone again)",
+          "  --formula-guard      prefix values a spreadsheet would run as formulas with '",
           "  --help               show this help",
           "",
           "Environment:",
           "  AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET          use a real Auth0 tenant",
           "  MARKETO_ENDPOINT, MARKETO_CLIENT_ID, MARKETO_CLIENT_SECRET  use a real Marketo instance",
           "",
-          "Exit status: 0 every eligible user imported; 1 malformed input or rows Marketo failed;",
-          "2 bad command line; 3 the run could not finish.");
+          "Exit status: 0 every eligible user imported; 1 malformed or refused input, or rows",
+          "Marketo failed; 2 bad command line; 3 the run could not finish.");
 
   Path input;
   Path mapping;
@@ -52,6 +57,8 @@ final class DemoOptions {
   boolean marketo = true;
   boolean alterian = true;
   boolean dryRun;
+  boolean allowMassRemoval;
+  boolean formulaGuard;
   boolean help;
 
   /** A command-line mistake: exit status 2 with a one-line message and the usage. */
@@ -86,6 +93,12 @@ final class DemoOptions {
           break;
         case "--dry-run":
           o.dryRun = true;
+          break;
+        case "--allow-mass-removal":
+          o.allowMassRemoval = true;
+          break;
+        case "--formula-guard":
+          o.formulaGuard = true;
           break;
         case "--input":
         case "--mapping":

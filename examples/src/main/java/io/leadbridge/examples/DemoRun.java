@@ -7,17 +7,19 @@ import io.leadbridge.auth0.Auth0ExportSource;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.ExportedFile;
 import io.leadbridge.core.LeadbridgeException;
-import io.leadbridge.core.Merge;
 import io.leadbridge.core.MergePolicy;
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.internal.files.FolderLock;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.mapping.MappingException;
 import io.leadbridge.core.remote.Sleeper;
 import io.leadbridge.core.source.SourceException;
 import io.leadbridge.core.source.UserSource;
 import io.leadbridge.core.sync.ImportConfirmation;
+import io.leadbridge.core.sync.MassRemovalException;
+import io.leadbridge.core.sync.RemovalGuard;
 import io.leadbridge.core.sync.SyncState;
 import io.leadbridge.core.sync.SyncSummary;
 import io.leadbridge.marketo.BatchStatus;
@@ -25,6 +27,7 @@ import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.ImportReport;
 import io.leadbridge.marketo.MarketoBulkLeadClient;
 import io.leadbridge.marketo.MarketoFields;
+import io.leadbridge.marketo.MarketoHeaderException;
 import io.leadbridge.testkit.Auth0Emulator;
 import io.leadbridge.testkit.MarketoEmulator;
 import io.leadbridge.testkit.SyntheticUsers;
@@ -37,7 +40,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -108,9 +110,34 @@ final class DemoRun implements AutoCloseable {
           options.format.equals("csv")
               ? CsvFormat.CSV
               : options.format.equals("ssv") ? CsvFormat.SSV : CsvFormat.TSV;
-      if (options.input != null && !Files.isRegularFile(options.input)) {
-        throw new DemoOptions.UsageException("--input " + options.input + ": no such file");
+      if (options.input != null && !stdin()) {
+        String problem =
+            Files.isDirectory(options.input)
+                ? "it is a folder, not a file"
+                : !Files.exists(options.input)
+                    ? "no such file"
+                    : !Files.isReadable(options.input) ? "permission denied" : null;
+        if (problem != null) {
+          throw new DemoOptions.UsageException("--input " + options.input + ": " + problem);
+        }
       }
+      if (Files.exists(options.out) && !Files.isDirectory(options.out)) {
+        throw new DemoOptions.UsageException(
+            "--out " + options.out + " is a file; give a folder (it is created if missing)");
+      }
+      if (options.state != null
+          && Files.exists(options.state)
+          && !Files.isDirectory(options.state)) {
+        throw new DemoOptions.UsageException(
+            "--state " + options.state + " is a file; give the sync state's folder");
+      }
+      if (options.allowMassRemoval && options.state == null) {
+        throw new DemoOptions.UsageException("--allow-mass-removal goes with --state");
+      }
+      if (options.formulaGuard) {
+        format = format.toBuilder().formulaGuard(true).build();
+      }
+      exporter = exporter(mapping, format);
       checkEnv("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET");
       checkEnv("MARKETO_ENDPOINT", "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET");
       if (options.change > 0 && (options.input != null || has("AUTH0_DOMAIN"))) {
@@ -126,16 +153,22 @@ final class DemoRun implements AutoCloseable {
     }
     try {
       Files.createDirectories(options.out);
+      // the whole run holds --out: a second run there would replace parts this one imports
+      folder = FolderLock.acquire(options.out, "run");
       if (options.state != null) {
         state = SyncState.open(options.state);
       }
+      stage = "export";
       exportUsers(mapping, format);
       if (options.marketo) {
+        stage = "marketo";
         importIntoMarketo();
       }
       if (options.alterian && export.rowsWritten() > 0) {
+        stage = "alterian";
         packageForAlterian();
       }
+      stage = "commit";
       commit();
     } catch (DemoOptions.UsageException e) {
       progress.finish();
@@ -147,21 +180,90 @@ final class DemoRun implements AutoCloseable {
       progress.finish();
       err.println("leadbridge-demo: the input cannot be read: " + e.getMessage());
       return 1;
+    } catch (LookupFieldException e) {
+      progress.finish();
+      err.println("leadbridge-demo: " + e.getMessage());
+      return 2;
+    } catch (MassRemovalException e) {
+      progress.finish();
+      err.println("leadbridge-demo: " + e.getMessage());
+      return 1;
+    } catch (MarketoHeaderException e) {
+      progress.finish();
+      err.println("leadbridge-demo: Marketo would refuse these columns: " + e.getMessage());
+      return 1;
     } catch (LeadbridgeException e) {
       progress.finish();
       err.println("leadbridge-demo: the run could not finish: " + e.getMessage());
-      err.println(
-          "Nothing accepted so far is lost: an import resumes from its journal when run again"
-              + " with the same --out.");
+      if (stage.equals("marketo")) {
+        err.println(
+            "Nothing accepted so far is lost: an import resumes from its journal when run again"
+                + " with the same --out.");
+      }
       return 3;
     } catch (IOException e) {
       progress.finish();
-      err.println("leadbridge-demo: cannot write to " + options.out + ": " + e.getMessage());
+      err.println("leadbridge-demo: cannot write to " + options.out + ": " + reason(e));
       return 3;
     }
     progress.finish();
-    summary(Duration.between(started, clock.instant()));
+    new DemoSummary(out, options, export, report, alterian, state, committed)
+        .print(Duration.between(started, clock.instant()));
     return exitStatus();
+  }
+
+  private String stage = "start";
+  private FolderLock folder;
+  InputStream stdinStream = System.in;
+  private UserExporter exporter;
+
+  private boolean stdin() {
+    return options.input != null && options.input.toString().equals("-");
+  }
+
+  /** The reason of a file failure in words; the JDK's message is often only the path. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException
+        && ((java.nio.file.FileSystemException) e).getReason() != null) {
+      return ((java.nio.file.FileSystemException) e).getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** The exporter, or a one-line explanation of why the mapping cannot make one. */
+  private UserExporter exporter(FieldMapping mapping, CsvFormat format)
+      throws DemoOptions.UsageException {
+    try {
+      return UserExporter.builder()
+          .mapping(mapping)
+          .format(format)
+          .maxFileBytes(9_500_000)
+          .mergePolicy(MergePolicy.MOST_RECENTLY_UPDATED)
+          .removalGuard(
+              options.allowMassRemoval
+                  ? RemovalGuard.allowingMassRemoval()
+                  : RemovalGuard.defaults())
+          .listener(
+              p ->
+                  progress.update(
+                      String.format(
+                          Locale.ROOT,
+                          "%,d users read, %,d rows written, %,d rejected, part %d%s",
+                          p.entriesRead(),
+                          p.rowsWritten(),
+                          p.rowsRejected(),
+                          p.part(),
+                          rate(p.entriesRead())),
+                      p.done()))
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw new DemoOptions.UsageException(
+          (options.mapping == null ? "the mapping: " : "--mapping " + options.mapping + ": ")
+              + e.getMessage());
+    }
   }
 
   private void checkEnv(String... names) throws DemoOptions.UsageException {
@@ -186,25 +288,6 @@ final class DemoRun implements AutoCloseable {
   private void exportUsers(FieldMapping mapping, CsvFormat format)
       throws IOException, DemoOptions.UsageException {
     Path file = options.out.resolve("export").resolve("users." + format.fileExtension());
-    UserExporter exporter =
-        UserExporter.builder()
-            .mapping(mapping)
-            .format(format)
-            .maxFileBytes(9_500_000)
-            .mergePolicy(MergePolicy.MOST_RECENTLY_UPDATED)
-            .listener(
-                p ->
-                    progress.update(
-                        String.format(
-                            Locale.ROOT,
-                            "%,d users read, %,d rows written, %,d rejected, part %d%s",
-                            p.entriesRead(),
-                            p.rowsWritten(),
-                            p.rowsRejected(),
-                            p.part(),
-                            rate(p.entriesRead())),
-                        p.done()))
-            .build();
     try (UserSource users = openSource(mapping)) {
       progress.stage(
           "export",
@@ -212,7 +295,38 @@ final class DemoRun implements AutoCloseable {
       exportStart = clock.instant();
       export = state == null ? exporter.export(users, file) : exporter.export(users, file, state);
     }
+    removeOtherFormat(file.getParent(), format.fileExtension().equals("tsv") ? "csv" : "tsv");
     export.sync().ifPresent(this::describeSync);
+  }
+
+  /**
+   * Removes the export an earlier run wrote in the other file format (users.csv beside a new
+   * users.tsv), with its parts and side files, so that no old file is taken for new.
+   */
+  private void removeOtherFormat(Path dir, String ext) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    java.util.regex.Pattern old =
+        java.util.regex.Pattern.compile("users(-\\d{3,})?\\." + ext + "(\\..+)?");
+    int removed = 0;
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (old.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p)) {
+          Files.delete(p);
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) {
+      progress.line(
+          String.format(
+              Locale.ROOT,
+              "removed %d file(s) of the %s export an earlier run left in %s",
+              removed,
+              ext,
+              dir));
+    }
   }
 
   private void describeSync(SyncSummary s) {
@@ -251,6 +365,10 @@ final class DemoRun implements AutoCloseable {
 
   private UserSource openSource(FieldMapping mapping)
       throws IOException, DemoOptions.UsageException {
+    if (stdin()) {
+      progress.stage("source", "Source: NDJSON from standard input");
+      return UserSource.ndjson(stdinStream, "standard input");
+    }
     if (options.input != null) {
       progress.stage("source", "Source: " + options.input);
       return isJsonArray(options.input)
@@ -369,7 +487,8 @@ final class DemoRun implements AutoCloseable {
           .endpoint(marketo.endpoint())
           .clientId(marketo.clientId())
           .clientSecret(marketo.clientSecret())
-          .pollInterval(Duration.ofMillis(500), Duration.ofSeconds(2));
+          .minPollInterval(Duration.ofMillis(500))
+          .maxPollInterval(Duration.ofSeconds(2));
     }
     MarketoBulkLeadClient client =
         builder
@@ -390,12 +509,15 @@ final class DemoRun implements AutoCloseable {
                                 : ""),
                         false))
             .build();
+    client.checkHeader(export.header());
+    checkLookupField(client);
     if (options.dryRun) {
-      client.checkHeader(export.header());
       progress.line(
           "dry run: the header "
               + export.header()
-              + " matches the instance's lead fields; nothing uploaded");
+              + " and the lookup field '"
+              + options.lookupField
+              + "' match the instance's lead fields; nothing uploaded");
       return;
     }
     ImportOptions.Builder importOptions =
@@ -418,6 +540,40 @@ final class DemoRun implements AutoCloseable {
               b.rowsFailed(),
               b.rowsWithWarning(),
               b.resumed() ? " (from an earlier run's journal)" : ""));
+    }
+  }
+
+  /**
+   * Refuses a lookup field that is not a column of the export or not a lead field of the instance:
+   * every row of the import would fail.
+   */
+  private void checkLookupField(MarketoBulkLeadClient client) {
+    String lookup = options.lookupField;
+    if (export.header().stream().noneMatch(c -> c.equalsIgnoreCase(lookup))) {
+      throw new LookupFieldException(
+          "--lookup-field "
+              + lookup
+              + " is not a column of the export (columns "
+              + export.header()
+              + "): every row would fail. Name one of them, or add it to the mapping.");
+    }
+    List<String> fields =
+        client.describeLeadFields().stream().map(io.leadbridge.marketo.LeadField::name).toList();
+    if (fields.stream().noneMatch(f -> f.equalsIgnoreCase(lookup))) {
+      throw new LookupFieldException(
+          "--lookup-field "
+              + lookup
+              + " is not a lead field of this Marketo instance: every row would fail. Use a"
+              + " field's REST API name, such as email.");
+    }
+  }
+
+  /** The lookup field cannot work: a command-line mistake. */
+  static final class LookupFieldException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LookupFieldException(String message) {
+      super(message);
     }
   }
 
@@ -456,8 +612,12 @@ final class DemoRun implements AutoCloseable {
 
   private void packageForAlterian() {
     progress.stage("alterian", "Alterian: Data Import package");
+    AlterianImportPackager.Builder packager = AlterianImportPackager.builder();
+    if (options.formulaGuard) {
+      packager.format(CsvFormat.CSV.toBuilder().formulaGuard(true).build());
+    }
     alterian =
-        AlterianImportPackager.builder()
+        packager
             .tableName("Auth0Users")
             .overwrite(true)
             .build()
@@ -469,169 +629,6 @@ final class DemoRun implements AutoCloseable {
             alterian.rows(),
             alterian.dataFiles().size(),
             alterian.settingsFile()));
-  }
-
-  // ------------------------------------------------------------------------------ summary
-
-  private void summary(Duration took) {
-    out.println();
-    out.println("== Summary");
-    line("users read", String.format(Locale.ROOT, "%,d", export.entriesRead()));
-    line(
-        "rows written",
-        String.format(
-            Locale.ROOT, "%,d in %d file(s)", export.rowsWritten(), export.files().size()));
-    line("rejected", String.format(Locale.ROOT, "%,d", export.rowsRejected()));
-    Map<Rejection.Reason, Long> counts = export.rejectionCounts();
-    counts.forEach(
-        (reason, n) ->
-            line(
-                "  " + describe(reason),
-                String.format(Locale.ROOT, "%,d", n)
-                    + (reason == Rejection.Reason.MISSING_REQUIRED
-                        ? " (users left out by the mapping, e.g. social logins without an email"
-                            + " cannot be leads; not a failure)"
-                        : "")));
-    for (Rejection r :
-        export.rejections().subList(0, Math.min(MAX_LISTED, export.rejections().size()))) {
-      out.println(
-          "      e.g. position "
-              + r.position()
-              + (r.userId() == null ? "" : " " + r.userId())
-              + ": "
-              + r.detail());
-    }
-    if (export.rowsMerged() > 0) {
-      line(
-          "merged",
-          String.format(Locale.ROOT, "%,d", export.rowsMerged())
-              + " (users sharing an email with another user: one row per email, the most"
-              + " recently updated; not a failure)");
-      for (Merge m : export.merges().subList(0, Math.min(MAX_LISTED, export.merges().size()))) {
-        out.println(
-            "      e.g. position " + m.position() + " " + m.userId() + " into " + m.keptUserId());
-      }
-    }
-    export
-        .sync()
-        .ifPresent(
-            s -> {
-              line(
-                  "unchanged",
-                  String.format(Locale.ROOT, "%,d (not sent again)", s.unchangedUsers()));
-              line(
-                  "sync",
-                  String.format(
-                      Locale.ROOT,
-                      "%,d new, %,d changed, %,d gone from the source",
-                      s.newUsers(),
-                      s.changedUsers(),
-                      s.absentUsers()));
-            });
-    if (!export.emptyColumns().isEmpty()) {
-      line(
-          "empty columns",
-          String.join(", ", export.emptyColumns()) + " (check the mapping's paths)");
-    }
-    if (report != null) {
-      Map<BatchStatus.State, Integer> states = new LinkedHashMap<>();
-      report.batches().forEach(b -> states.merge(b.state(), 1, Integer::sum));
-      line(
-          "Marketo batches",
-          report.batches().size()
-              + " "
-              + states.toString().toLowerCase(Locale.ROOT)
-              + (report.batches().isEmpty()
-                  ? ""
-                  : ", ids "
-                      + report.batches().stream().map(b -> String.valueOf(b.batchId())).toList()));
-      line("leads processed", String.format(Locale.ROOT, "%,d", report.leadsProcessed()));
-      line("rows failed", String.format(Locale.ROOT, "%,d", report.rowsFailed()));
-      listIssues(report.failures());
-      line("rows with warning", String.format(Locale.ROOT, "%,d", report.rowsWithWarning()));
-      listIssues(report.warnings());
-      if (!report.uncertainParts().isEmpty()) {
-        line(
-            "uncertain uploads",
-            report.uncertainParts()
-                + ": the answer was lost; check Marketo before importing them again");
-      }
-      line("Marketo API calls", String.format(Locale.ROOT, "%,d", report.calls()));
-    } else if (options.marketo && options.dryRun) {
-      line("Marketo", "dry run: header checked, nothing uploaded");
-    } else if (options.marketo && export.rowsWritten() == 0) {
-      line(
-          "Marketo",
-          state != null
-              ? "nothing sent: nothing changed since the last run"
-              : "nothing sent: no row was written");
-    }
-    if (committed != null) {
-      line(
-          "sync state",
-          String.format(
-              Locale.ROOT,
-              "generation %d, %,d users; %,d rows to send again next run",
-              committed.generation(),
-              committed.users(),
-              committed.rowsUnconfirmed()));
-    }
-    line("time taken", String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0));
-    out.println();
-    out.println("Files:");
-    for (ExportedFile f : export.files()) {
-      out.println("  " + f.path() + String.format(Locale.ROOT, "  (%,d rows)", f.rows()));
-    }
-    export.rowKeys().ifPresent(k -> out.println("  " + k.file() + "  (row -> user_id)"));
-    export.rejectionsFile().ifPresent(f -> out.println("  " + f + "  (every rejected user)"));
-    export.mergesFile().ifPresent(f -> out.println("  " + f + "  (every merged user)"));
-    export
-        .sync()
-        .flatMap(SyncSummary::absentFile)
-        .ifPresent(f -> out.println("  " + f + "  (users gone from the source)"));
-    if (alterian != null) {
-      out.println(
-          "  "
-              + alterian.directory()
-              + "  (Alterian package: start with "
-              + alterian.settingsFile().getFileName()
-              + ")");
-    }
-  }
-
-  private void listIssues(List<ImportReport.RowIssue> issues) {
-    for (ImportReport.RowIssue i : issues.subList(0, Math.min(MAX_LISTED, issues.size()))) {
-      out.println(
-          "      e.g. "
-              + (i.userIds().isEmpty() ? "(user unknown)" : String.join(", ", i.userIds()))
-              + ": "
-              + i.reason());
-    }
-  }
-
-  private static String describe(Rejection.Reason reason) {
-    switch (reason) {
-      case MISSING_REQUIRED:
-        return "no required value";
-      case MALFORMED_INPUT:
-        return "malformed input";
-      case INVALID_VALUE:
-        return "invalid value";
-      case INVALID_KEY:
-        return "email not one value";
-      case UNENCODABLE:
-        return "characters the charset cannot hold";
-      case DUPLICATE_KEY:
-        return "email shared, refused";
-      case DUPLICATE_USER_ID:
-        return "user_id read twice";
-      default:
-        return "row too large";
-    }
-  }
-
-  private void line(String label, String value) {
-    out.println(String.format(Locale.ROOT, "  %-20s %s", label, value));
   }
 
   private int exitStatus() {
@@ -653,6 +650,9 @@ final class DemoRun implements AutoCloseable {
 
   @Override
   public void close() {
+    if (folder != null) {
+      folder.close();
+    }
     if (auth0 != null) {
       auth0.close();
     }

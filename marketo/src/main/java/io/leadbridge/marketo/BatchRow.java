@@ -4,6 +4,7 @@ import java.util.List;
 
 /**
  * A row of a batch's failure or warning file: the values as uploaded and Marketo's reason.
+ * Immutable and thread-safe.
  *
  * @param values the row's values, in the order of the file's header
  * @param reason Marketo's {@code Import Failure Reason} or {@code Import Warning Reason}

@@ -12,7 +12,7 @@ import java.util.NoSuchElementException;
 
 /**
  * The failure or warning rows of a batch, read one at a time from a temporary owner-only file that
- * is deleted on {@link #close()}. Iterate once.
+ * is deleted on {@link #close()}. Iterate once. Not thread-safe: read it on one thread.
  *
  * <pre>{@code
  * try (BatchRows failures = client.failures(batchId, CsvFormat.TSV)) {

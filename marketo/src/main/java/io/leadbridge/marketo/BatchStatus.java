@@ -1,10 +1,14 @@
 package io.leadbridge.marketo;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
  * Where a bulk import batch stands, as {@code GET /bulk/v1/leads/batch/{batchId}.json} reports it.
+ * Immutable and thread-safe.
  *
  * @param batchId Marketo's id for the batch, readable for 7 days
- * @param importId Marketo's import id, or {@code null} when not given
+ * @param importId Marketo's import id, or empty when not given
  * @param state the batch's state
  * @param leadsProcessed leads processed so far
  * @param rowsFailed rows that failed so far
@@ -13,14 +17,31 @@ package io.leadbridge.marketo;
  */
 public record BatchStatus(
     long batchId,
-    String importId,
+    Optional<String> importId,
     State state,
     long leadsProcessed,
     long rowsFailed,
     long rowsWithWarning,
     String message) {
 
-  /** The states of a batch. */
+  /**
+   * Checks the fields.
+   *
+   * @param batchId Marketo's id for the batch
+   * @param importId Marketo's import id, or empty
+   * @param state the batch's state
+   * @param leadsProcessed leads processed so far
+   * @param rowsFailed rows that failed so far
+   * @param rowsWithWarning rows imported with a warning so far
+   * @param message Marketo's message; may be empty
+   */
+  public BatchStatus {
+    Objects.requireNonNull(importId, "importId");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(message, "message");
+  }
+
+  /** The states of a batch. Immutable and thread-safe. */
   public enum State {
     /** Waiting in the instance's import queue. */
     QUEUED,

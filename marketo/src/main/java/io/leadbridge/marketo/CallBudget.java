@@ -1,58 +1,39 @@
 package io.leadbridge.marketo;
 
-import io.leadbridge.core.remote.Sleeper;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.concurrent.Semaphore;
+import java.util.Objects;
 
 /**
- * Keeps this client under a share of the instance's limits: at most {@code maxCalls} calls started
- * in any {@code window}, and at most {@code maxConcurrent} at once. Waits through the injected
- * sleeper, so tests do not really sleep.
+ * A client's share of a Marketo instance's limits. Marketo allows 100 calls in 20 seconds and 10 at
+ * once per instance, shared by every integration; the client keeps under this budget, waiting
+ * (through its sleeper) for a free slot rather than getting 606 or 615. Immutable and thread-safe.
+ *
+ * @param maxCalls calls started within any {@code window}
+ * @param window the window
+ * @param maxConcurrentCalls calls at once
  */
-final class CallBudget {
-  private final int maxCalls;
-  private final Duration window;
-  private final Semaphore concurrent;
-  private final Clock clock;
-  private final Sleeper sleeper;
-  private final ArrayDeque<Instant> starts = new ArrayDeque<>();
-
-  CallBudget(int maxCalls, Duration window, int maxConcurrent, Clock clock, Sleeper sleeper) {
-    this.maxCalls = maxCalls;
-    this.window = window;
-    this.concurrent = new Semaphore(maxConcurrent, true);
-    this.clock = clock;
-    this.sleeper = sleeper;
-  }
-
-  void acquire() throws InterruptedException {
-    concurrent.acquire();
-    try {
-      while (true) {
-        Duration wait;
-        synchronized (starts) {
-          Instant now = clock.instant();
-          while (!starts.isEmpty() && !starts.peekFirst().plus(window).isAfter(now)) {
-            starts.pollFirst();
-          }
-          if (starts.size() < maxCalls) {
-            starts.addLast(now);
-            return;
-          }
-          wait = Duration.between(now, starts.peekFirst().plus(window));
-        }
-        sleeper.sleep(wait.isZero() ? Duration.ofMillis(1) : wait);
-      }
-    } catch (InterruptedException | RuntimeException e) {
-      concurrent.release();
-      throw e;
+public record CallBudget(int maxCalls, Duration window, int maxConcurrentCalls) {
+  /**
+   * Validates the fields.
+   *
+   * @param maxCalls calls started within any {@code window}, at least 1
+   * @param window the window, positive
+   * @param maxConcurrentCalls calls at once, at least 1
+   * @throws IllegalArgumentException if a value is not positive
+   */
+  public CallBudget {
+    Objects.requireNonNull(window, "window");
+    if (maxCalls < 1 || maxConcurrentCalls < 1 || window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("A call budget needs positive numbers.");
     }
   }
 
-  void release() {
-    concurrent.release();
+  /**
+   * Half of an instance's limits: 50 calls in 20 seconds, 5 at once.
+   *
+   * @return the default budget
+   */
+  public static CallBudget defaults() {
+    return new CallBudget(50, Duration.ofSeconds(20), 5);
   }
 }

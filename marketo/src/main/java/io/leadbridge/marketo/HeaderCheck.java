@@ -1,5 +1,10 @@
 package io.leadbridge.marketo;
 
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.csv.CsvReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +14,14 @@ import java.util.Map;
 /** Compares a header with the instance's lead fields. */
 final class HeaderCheck {
   private HeaderCheck() {}
+
+  static List<String> readHeader(Path file, CsvFormat format) {
+    try (CsvReader r = format.openReader(file)) {
+      return r.header();
+    } catch (IOException | UncheckedIOException e) {
+      throw new MarketoException("Cannot read the header of " + file + ": " + e.getMessage(), e);
+    }
+  }
 
   static void check(List<String> header, List<LeadField> fields) {
     Map<String, LeadField> byName = new HashMap<>();

@@ -1,7 +1,7 @@
 package io.leadbridge.marketo;
 
 /**
- * Where an import stands, given to an {@link ImportListener}.
+ * Where an import stands, given to an {@link ImportListener}. Immutable and thread-safe.
  *
  * @param parts parts to import in all
  * @param uploaded parts uploaded so far (including those found in the journal)

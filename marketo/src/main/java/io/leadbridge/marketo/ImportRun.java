@@ -2,80 +2,143 @@ package io.leadbridge.marketo;
 
 import io.leadbridge.core.RowKeys;
 import io.leadbridge.core.csv.CsvFormat;
-import io.leadbridge.core.csv.CsvReader;
-import io.leadbridge.core.internal.csv.PartWriter;
-import io.leadbridge.core.internal.csv.RowEncoder;
-import io.leadbridge.core.internal.files.OwnerOnlyFiles;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.leadbridge.core.internal.SafeListener;
+import io.leadbridge.core.internal.http.Deadline;
+import io.leadbridge.marketo.ImportParts.Part;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One run of {@link MarketoBulkLeadClient#importAndAwait}. */
+/**
+ * One run of {@link MarketoBulkLeadClient#importAndAwait}: checks the header and every value
+ * ({@link ValueScan}), splits and re-writes the parts ({@link ImportParts}), reads the quota,
+ * uploads, polls each batch near its predicted end ({@link BatchPolls}), settles lost answers
+ * ({@link UncertainResolver}), collects failed and warned rows ({@link RowIssues}), and keeps the
+ * journal. Reads only its {@link Settings} and calls Marketo only through its {@link Api}. Not
+ * thread-safe: one run, one thread.
+ */
 final class ImportRun {
   private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
 
-  private final MarketoBulkLeadClient client;
+  /** The calls a run makes. Every call and wait stops at the run's deadline. */
+  interface Api {
+    BatchStatus upload(
+        Path file, String name, CsvFormat format, ImportOptions options, Deadline deadline);
+
+    BatchStatus status(long batchId, Deadline deadline);
+
+    BatchRows failures(long batchId, CsvFormat format, Deadline deadline);
+
+    BatchRows warnings(long batchId, CsvFormat format, Deadline deadline);
+
+    /** The instance's lead fields, read once per client. */
+    List<LeadField> leadFields(Deadline deadline);
+
+    /** Leads whose filter field holds one of up to 300 values, with the fields named. */
+    List<Map<String, Object>> leads(
+        String filterType, List<String> values, List<String> fields, Deadline deadline);
+
+    /** Today's API calls of every integration, from {@code stats/usage.json}. */
+    long usageToday(Deadline deadline);
+
+    /** API calls made so far by the client, tokens included. */
+    long calls();
+
+    /** Of {@link #calls()}, those to the identity endpoint. */
+    long tokenCalls();
+
+    void pause(Duration wait, String what, Deadline deadline);
+  }
+
+  /**
+   * The client's settings for its runs.
+   *
+   * @param clock the client's clock
+   * @param minPollInterval the first wait between polls, and the wait after a change
+   * @param maxPollInterval the longest wait between polls
+   * @param maxQueuedBatches how many of the run's batches may be unfinished at once
+   * @param maxFileBytes the largest part uploaded; larger files are split
+   * @param timeout the longest a run may take
+   * @param headerCheck whether the header is checked before the first upload
+   * @param valueCheck whether every value is checked against its field before the first upload
+   */
+  record Settings(
+      Clock clock,
+      Duration minPollInterval,
+      Duration maxPollInterval,
+      int maxQueuedBatches,
+      long maxFileBytes,
+      Duration timeout,
+      boolean headerCheck,
+      boolean valueCheck) {
+    Settings {
+      if (minPollInterval.compareTo(maxPollInterval) > 0) {
+        throw new IllegalArgumentException("minPollInterval must not be above maxPollInterval.");
+      }
+      if (maxFileBytes <= 1024 || maxFileBytes > 10_000_000) {
+        throw new IllegalArgumentException(
+            "maxFileBytes must be above 1 KB and at most 10,000,000: Marketo refuses files of 10"
+                + " MB.");
+      }
+    }
+  }
+
+  private final Api api;
+  private final Settings settings;
+  private final SafeListener<ImportProgress> listener;
   private final List<Path> files;
   private final CsvFormat format;
   private final RowKeys rowKeys;
   private final ImportOptions options;
+  private final RowIssues issues;
 
-  private final List<Part> parts = new ArrayList<>();
-  private final List<Path> splitDirs = new ArrayList<>();
+  private List<Part> parts = List.of();
+  private ImportParts prepared;
   private Journal journal;
   private Instant start;
+  private Deadline deadline;
   private long callsBefore;
 
+  private final Deque<Part> pending = new ArrayDeque<>();
   private final List<Part> active = new ArrayList<>();
   private final List<Path> uncertain = new ArrayList<>();
-  private final List<PendingIssue> failures = new ArrayList<>();
-  private final List<PendingIssue> warnings = new ArrayList<>();
   private int uploaded;
   private int finished;
+  private ValueReport values = ValueReport.none();
+  private QuotaCheck quota;
+  private List<LeadField> fields;
+  private UncertainResolver resolver;
+  private BatchPolls polls;
+  private final Map<Path, String> sha = new HashMap<>();
+  private final Map<Path, List<ValueScan.LeftRow>> undecidedRows = new HashMap<>();
 
-  private static final class Part {
-    final Path file;
-    final Path source;
-    final String name;
-    final String sha256;
-    long rows = -1;
-    BatchStatus status;
-    boolean resumed;
-    ImportReport.Batch result;
-
-    Part(Path file, Path source, String name, String sha256) {
-      this.file = file;
-      this.source = source;
-      this.name = name;
-      this.sha256 = sha256;
-    }
-  }
-
-  private record PendingIssue(
-      Path file, Path source, long batchId, String lookupValue, String reason) {}
+  private static final int DESCRIBE = 0;
+  private static final int USAGE = 1;
+  private static final int UPLOAD = 2;
+  private static final int STATUS = 3;
+  private static final int FILES = 4;
+  private static final int LOOKUP = 5;
+  private final long[] counts = new long[6];
+  private long tokens;
 
   ImportRun(
-      MarketoBulkLeadClient client,
+      Api api,
+      Settings settings,
+      ImportListener listener,
       List<Path> files,
       CsvFormat format,
       RowKeys rowKeys,
@@ -83,156 +146,387 @@ final class ImportRun {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("No files to import.");
     }
-    this.client = client;
+    this.api = api;
+    this.settings = settings;
+    this.listener = SafeListener.of(listener::onProgress, "Marketo import");
     this.files = List.copyOf(files);
     this.format = format;
     this.rowKeys = rowKeys;
     this.options = options;
+    this.issues = new RowIssues(rowKeys, options.lookupField());
     ImportOptions.marketoFormat(format); // refuses delimiters Marketo cannot read
   }
 
+  /**
+   * Checks the values of files against the instance's lead fields as an import would, uploading
+   * nothing: the prediction a dry run prints.
+   */
+  static ValueReport checkValues(
+      Api api, List<Path> files, CsvFormat format, RowKeys keys, ImportOptions options) {
+    List<LeadField> fields = api.leadFields(Deadline.none());
+    HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
+    return ValueScan.scan(files, format, fields, options, keys, Map.of()).report();
+  }
+
   ImportReport run() {
-    start = client.clock.instant();
-    callsBefore = client.callsMade();
-    try {
-      prepareParts();
-      Path first = files.get(0).toAbsolutePath();
-      journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
-      Deque<Part> pending = new ArrayDeque<>();
-      for (Part p : parts) {
-        Journal.Entry e = journal.get(p.name, p.sha256);
-        if (e == null
-            || (e.state() == Journal.State.UNCERTAIN
-                && options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN)) {
-          pending.add(p);
-        } else if (e.state() == Journal.State.UNCERTAIN) {
-          uncertain.add(p.file);
-          uploaded++;
-        } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
-          BatchStatus r = e.result();
-          p.status = r;
-          p.resumed = true;
-          p.result =
-              new ImportReport.Batch(
-                  p.file,
-                  r.batchId(),
-                  r.state(),
-                  r.message(),
-                  r.leadsProcessed(),
-                  r.rowsFailed(),
-                  r.rowsWithWarning(),
-                  true);
-          uploaded++;
-          finished++;
-          LOG.info("{} was imported as batch {} by an earlier run (journal)", p.name, r.batchId());
-        } else {
-          p.resumed = true;
-          p.status = new BatchStatus(e.batchId(), null, BatchStatus.State.QUEUED, 0, 0, 0, "");
-          active.add(p);
-          uploaded++;
-          LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
-        }
+    start = settings.clock().instant();
+    deadline = Deadline.at(start.plus(settings.timeout()), this::timedOut);
+    callsBefore = api.calls();
+    Path first = files.get(0).toAbsolutePath();
+    journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
+    Map<Path, List<ValueScan.LeftRow>> decided = new HashMap<>();
+    boolean undecided = false;
+    for (Path f : files) {
+      String hash = ImportParts.sha256(f);
+      sha.put(f, hash);
+      List<ValueScan.LeftRow> d = journal.decision(f.getFileName().toString(), hash);
+      if (d != null) {
+        decided.put(f, d);
+      } else if (journal.hasParts(f.getFileName().toString())) {
+        decided.put(f, List.of()); // uploaded by a run that left nothing out: keep its parts
+      } else {
+        undecided = true; // never checked, so never uploaded: there is work to do
       }
-      if (client.headerCheck && !pending.isEmpty()) {
-        client.checkHeader(MarketoBulkLeadClient.readHeader(pending.peekFirst().file, format));
+    }
+    try {
+      if (!(settings.valueCheck() && undecided)) {
+        prepared =
+            ImportParts.prepare(
+                files, format, settings.maxFileBytes(), leftRows(decided), Map.of());
+        sort(prepared);
+      }
+      if (prepared == null || !pending.isEmpty()) {
+        if (settings.headerCheck() || settings.valueCheck()) {
+          fields = counted(DESCRIBE, () -> api.leadFields(deadline));
+        }
+        if (settings.headerCheck()) {
+          HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
+        }
+        if (settings.valueCheck()) {
+          ValueScan.Result scan = ValueScan.scan(files, format, fields, options, rowKeys, decided);
+          values = scan.report();
+          if (scan.stops() > 0) {
+            throw MarketoValueException.stopped(scan.report(), scan.stops());
+          }
+          for (Path f : files) {
+            if (!decided.containsKey(f)) {
+              undecidedRows.put(f, scan.leftOut().get(f)); // recorded with its first upload
+            }
+          }
+          if (prepared == null) {
+            prepared =
+                ImportParts.prepare(
+                    files, format, settings.maxFileBytes(), leftRows(scan.leftOut()), scan.rows());
+            sort(prepared);
+          }
+        }
+      } else if (!decided.isEmpty()) {
+        values = ValueScan.decided(files, rowKeys, decided);
+      }
+      if (!pending.isEmpty()) {
+        quota = checkQuota();
       }
       loop(pending);
       return report();
     } finally {
-      for (Path dir : splitDirs) {
-        deleteTree(dir);
+      if (prepared != null) {
+        prepared.close();
       }
     }
+  }
+
+  /** Makes a call of a kind, counting it and the token calls it made. */
+  private <T> T counted(int kind, Supplier<T> call) {
+    long calls = api.calls();
+    long tokenCalls = api.tokenCalls();
+    try {
+      return call.get();
+    } finally {
+      long t = api.tokenCalls() - tokenCalls;
+      tokens += t;
+      counts[kind] += api.calls() - calls - t;
+    }
+  }
+
+  private ImportCalls callsByKind() {
+    return new ImportCalls(
+        tokens,
+        counts[DESCRIBE],
+        counts[USAGE],
+        counts[UPLOAD],
+        counts[STATUS],
+        counts[FILES],
+        counts[LOOKUP]);
+  }
+
+  /**
+   * Reads today's usage and refuses to start when the quota left would not cover the calls this run
+   * is estimated to need (see {@link QuotaCheck} for the estimate).
+   */
+  private QuotaCheck checkQuota() {
+    boolean resolve = options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE;
+    long uploads = pending.size() + (resolve ? resolver.size() : 0); // uncertain: maybe again
+    long batches = uploads + active.size();
+    ImportCalls estimate =
+        new ImportCalls(
+            2,
+            counts[DESCRIBE] > 0 ? 1 : 0,
+            1,
+            uploads,
+            3 * batches,
+            2 * batches,
+            resolve ? (long) UncertainPart.MAX_LOOKS * (resolver.size() + 1) : 0);
+    long used;
+    try {
+      used = counted(USAGE, () -> api.usageToday(deadline));
+    } catch (MarketoServiceException e) {
+      if (e.serviceCode().filter("607"::equals).isPresent()) {
+        throw e;
+      }
+      LOG.warn(
+          "Today's API usage could not be read ({}); importing without checking the daily quota",
+          e.getMessage());
+      used = -1;
+    }
+    long needed = Math.max(0, estimate.total() - (api.calls() - callsBefore));
+    QuotaCheck q = new QuotaCheck(options.dailyQuota(), used, estimate, needed);
+    if (!q.sufficient()) {
+      throw MarketoQuotaException.refused(q);
+    }
+    LOG.info(
+        "About {} API calls needed; {} left of the daily quota of {}",
+        needed,
+        q.remaining(),
+        q.dailyQuota());
+    return q;
+  }
+
+  private static Map<Path, List<Long>> leftRows(Map<Path, List<ValueScan.LeftRow>> left) {
+    Map<Path, List<Long>> out = new HashMap<>();
+    left.forEach((f, rows) -> out.put(f, rows.stream().map(ValueScan.LeftRow::row).toList()));
+    return out;
+  }
+
+  /** Sorts the parts by the journal: to upload, to wait on, finished or uncertain. */
+  private void sort(ImportParts prepared) {
+    parts = prepared.parts();
+    pending.clear();
+    active.clear();
+    uncertain.clear();
+    resolver = resolver();
+    uploaded = 0;
+    finished = 0;
+    for (Part p : parts) {
+      if (p.rows == 0) {
+        continue; // every row of its file was left out: nothing to send
+      }
+      Journal.Entry e = journal.get(p.name, p.sha256);
+      p.seq = e == null ? Integer.MAX_VALUE : e.seq();
+      if (e == null
+          || (e.state() == Journal.State.UNCERTAIN
+              && options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN)) {
+        pending.add(p);
+      } else if (e.state() == Journal.State.UNCERTAIN
+          && options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE) {
+        resolver.lostEarlier(p, Instant.ofEpochMilli(e.at()));
+        uploaded++;
+      } else if (e.state() == Journal.State.UNCERTAIN) {
+        uncertain.add(p.file);
+        uploaded++;
+      } else if (e.state() == Journal.State.IMPORTED) {
+        p.confirmedByLookup = true;
+        p.finishedAt = Instant.EPOCH;
+        resolver.confirmedEarlier(p);
+        uploaded++;
+        finished++;
+      } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
+        p.finishedAt = Instant.EPOCH;
+        BatchStatus r = e.result();
+        p.status = r;
+        p.resumed = true;
+        p.result =
+            new ImportReport.Batch(
+                p.file,
+                r.batchId(),
+                r.state(),
+                r.message(),
+                r.leadsProcessed(),
+                r.rowsFailed(),
+                r.rowsWithWarning(),
+                true);
+        uploaded++;
+        finished++;
+        LOG.info("{} was imported as batch {} by an earlier run (journal)", p.name, r.batchId());
+      } else {
+        p.resumed = true;
+        p.status =
+            new BatchStatus(e.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
+        active.add(p);
+        uploaded++;
+        LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
+      }
+    }
+    resolver.placeEarlier(parts, active);
+  }
+
+  private UncertainResolver resolver() {
+    return new UncertainResolver(
+        options,
+        format,
+        journal,
+        settings.clock(),
+        settings.minPollInterval(),
+        this::fieldsByName,
+        (filter, values, columns) ->
+            counted(LOOKUP, () -> api.leads(filter, values, columns, deadline)));
+  }
+
+  /** The failure for a wait that would pass the run's deadline. */
+  private MarketoException timedOut(String what) {
+    return new MarketoException(
+        "The import did not finish within "
+            + settings.timeout()
+            + " (last step: "
+            + what
+            + "); batches still running: "
+            + active.stream().map(p -> String.valueOf(p.status.batchId())).toList()
+            + ". Run importAndAwait again with the same files"
+            + (journal == null
+                ? "."
+                : ": it resumes from the journal " + journal.file().getFileName() + "."));
   }
 
   private void loop(Deque<Part> pending) {
-    Duration interval = client.minPollInterval;
-    Instant deadline = start.plus(client.timeout);
-    while (!pending.isEmpty() || !active.isEmpty()) {
-      while (!pending.isEmpty() && countUnfinished() < client.maxQueuedBatches) {
-        upload(pending.pollFirst());
+    polls = new BatchPolls(settings.minPollInterval(), settings.maxPollInterval());
+    for (Part p : active) {
+      p.polls = polls.start(prepared.rows(p), start, true);
+    }
+    while (!pending.isEmpty() || !active.isEmpty() || resolver.waiting()) {
+      while (!pending.isEmpty() && countUnfinished() < settings.maxQueuedBatches()) {
+        Part p = pending.pollFirst();
+        if (upload(p)) {
+          p.polls = polls.start(prepared.rows(p), settings.clock().instant(), false);
+        }
       }
-      if (active.isEmpty()) {
+      List<Part> again = resolver.resolve(settings.clock().instant(), polls, prepared::rows);
+      if (!again.isEmpty()) {
+        again.forEach(pending::addFirst);
         continue;
       }
-      if (!client.clock.instant().plus(interval).isBefore(deadline)) {
-        throw new MarketoException(
-            "The import did not finish within "
-                + client.timeout
-                + "; batches still running: "
-                + active.stream().map(p -> String.valueOf(p.status.batchId())).toList()
-                + ". Run importAndAwait again with the same files: it resumes from the journal "
-                + journal.file().getFileName()
-                + ".");
+      Instant due = resolver.next(polls);
+      for (Part p : active) {
+        due = earlier(due, p.polls.next);
       }
-      client.sleep(interval);
-      boolean changed = false;
+      if (due == null) {
+        continue;
+      }
+      Duration wait = Duration.between(settings.clock().instant(), due);
+      if (!wait.isNegative() && !wait.isZero()) {
+        api.pause(wait, "polling the batches", deadline);
+      }
+      Instant now = settings.clock().instant();
       for (Part p : new ArrayList<>(active)) {
-        BatchStatus before = p.status;
-        BatchStatus now = client.status(before.batchId());
-        p.status = now;
-        if (!now.equals(before)) {
-          changed = true;
+        if (p.polls.next.isAfter(now)) {
+          continue;
         }
-        if (now.finished()) {
+        BatchStatus status = counted(STATUS, () -> api.status(p.status.batchId(), deadline));
+        p.status = status;
+        if (status.finished()) {
           finish(p);
+        } else {
+          polls.read(p.polls, now, status);
         }
       }
       progress();
-      interval =
-          changed
-              ? client.minPollInterval
-              : min(client.maxPollInterval, Duration.ofMillis(interval.toMillis() * 3 / 2));
     }
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || (b != null && b.isBefore(a)) ? b : a;
+  }
+
+  private Map<String, LeadField> fieldsByName() {
+    if (fields == null) {
+      fields = counted(DESCRIBE, () -> api.leadFields(deadline));
+    }
+    Map<String, LeadField> out = new HashMap<>();
+    for (LeadField f : fields) {
+      out.put(f.name().toLowerCase(Locale.ROOT), f);
+    }
+    return out;
   }
 
   private long countUnfinished() {
     return active.stream().filter(p -> !p.status.finished()).count();
   }
 
-  private void upload(Part p) {
-    while (true) {
-      try {
-        BatchStatus s = client.doUpload(p.file, p.name, format, options);
-        journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
-        p.status = s;
-        active.add(p);
-        uploaded++;
-        LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
-        progress();
-        return;
-      } catch (MarketoUncertainUploadException e) {
-        if (options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN) {
-          LOG.warn("The answer to the upload of {} was lost; uploading it again as asked", p.name);
-          continue;
+  /**
+   * Uploads a part; with UPLOAD_AGAIN the engine retries a lost answer like any other.
+   *
+   * @return whether Marketo accepted it as a batch to wait on
+   */
+  private boolean upload(Part p) {
+    List<ValueScan.LeftRow> decision = undecidedRows.remove(p.source);
+    if (decision != null) {
+      // before any part of the file goes out, so that a resumed run rebuilds the same parts
+      journal.recordDecision(p.source.getFileName().toString(), sha.get(p.source), decision);
+    }
+    try {
+      BatchStatus s = counted(UPLOAD, () -> api.upload(p.file, p.name, format, options, deadline));
+      journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
+      p.status = s;
+      active.add(p);
+      if (!p.uploadedAgain) {
+        uploaded++; // a part uploaded again was counted when its first answer was lost
+      }
+      LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
+      resolver.accepted(p, s.batchId());
+      progress();
+      return true;
+    } catch (MarketoUncertainUploadException e) {
+      Instant now = settings.clock().instant();
+      journal.uncertain(p.name, p.sha256, now.toEpochMilli());
+      if (options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE
+          && !p.uploadedAgain) {
+        Set<Part> ahead = new HashSet<>();
+        for (Part q : active) {
+          if (!q.status.finished()) {
+            ahead.add(q);
+          }
         }
-        journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
-        uncertain.add(p.file);
+        resolver.lost(p, now, ahead);
         uploaded++;
         LOG.warn(
-            "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
-                + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
-                + " it was not imported.",
+            "The answer to the upload of {} was lost; Marketo may have accepted it. Its leads"
+                + " will be looked up once the batches around it have finished.",
             p.name);
-        return;
+        return false;
       }
+      resolver.lostAgain(p);
+      uncertain.add(p.file);
+      if (!p.uploadedAgain) {
+        uploaded++;
+      }
+      LOG.warn(
+          "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
+              + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
+              + " it was not imported.",
+          p.name);
+      return false;
     }
   }
 
   private void finish(Part p) {
     active.remove(p);
+    p.finishedAt = settings.clock().instant();
     finished++;
     BatchStatus s = p.status;
     if (s.state() == BatchStatus.State.COMPLETE) {
       if (s.rowsFailed() > 0) {
-        collect(p, client.failures(s.batchId(), format), failures);
+        issues.failures(p, counted(FILES, () -> api.failures(s.batchId(), format, deadline)));
       }
       if (s.rowsWithWarning() > 0) {
-        collect(p, client.warnings(s.batchId(), format), warnings);
+        issues.warnings(p, counted(FILES, () -> api.warnings(s.batchId(), format, deadline)));
       }
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
@@ -248,22 +542,6 @@ final class ImportRun {
             s.rowsFailed(),
             s.rowsWithWarning(),
             p.resumed);
-  }
-
-  private void collect(Part p, BatchRows rows, List<PendingIssue> into) {
-    try (rows) {
-      int lookup = -1;
-      List<String> header = rows.header();
-      for (int i = 0; i < header.size(); i++) {
-        if (header.get(i).equalsIgnoreCase(options.lookupField())) {
-          lookup = i;
-        }
-      }
-      for (BatchRow row : rows) {
-        String value = lookup >= 0 && lookup < row.values().size() ? row.values().get(lookup) : "";
-        into.add(new PendingIssue(p.file, p.source, p.status.batchId(), value, row.reason()));
-      }
-    }
   }
 
   private void progress() {
@@ -288,180 +566,38 @@ final class ImportRun {
         }
       }
     }
-    client.listener.onProgress(
-        new ImportProgress(parts.size(), uploaded, queued, importing, finished, processed, total));
+    listener.accept(
+        new ImportProgress(
+            parts.size(),
+            uploaded,
+            queued,
+            importing,
+            finished + resolver.confirmed(),
+            processed,
+            total));
   }
 
   private ImportReport report() {
-    Map<String, List<String>> users = Map.of();
-    if (rowKeys != null && rowKeys.keyColumn().equalsIgnoreCase(options.lookupField())) {
-      Set<String> keys = new HashSet<>();
-      failures.forEach(f -> keys.add(f.lookupValue()));
-      warnings.forEach(w -> keys.add(w.lookupValue()));
-      keys.remove("");
-      if (!keys.isEmpty()) {
-        users = rowKeys.userIdsByKey(keys);
-      }
-    }
     List<ImportReport.Batch> batches = new ArrayList<>();
     for (Part p : parts) {
       if (p.result != null) {
         batches.add(p.result);
       }
     }
-    List<ImportReport.RowIssue> traced = trace(failures, users);
+    List<Path> stillUncertain = new ArrayList<>(uncertain);
+    stillUncertain.addAll(resolver.stillUncertain());
+    RowIssues.Traced traced = issues.trace();
     return new ImportReport(
         batches,
-        uncertain,
-        traced,
-        trace(warnings, users),
-        Duration.between(start, client.clock.instant()),
-        client.callsMade() - callsBefore,
-        confirmations(traced));
-  }
-
-  /**
-   * What Marketo confirmed of each file given: a file whose batches all completed, with every
-   * failed row traced to its users, is confirmed but for those users; any other file not at all.
-   */
-  private Map<Path, ImportReport.FileOutcome> confirmations(List<ImportReport.RowIssue> traced) {
-    Map<Path, ImportReport.FileOutcome> out = new HashMap<>();
-    Map<Path, Long> failedRows = new HashMap<>();
-    Map<Path, Boolean> whole = new HashMap<>();
-    for (Part p : parts) {
-      boolean ok =
-          p.result != null
-              && p.result.state() == BatchStatus.State.COMPLETE
-              && !uncertain.contains(p.file);
-      whole.merge(p.source, ok, Boolean::logicalAnd);
-      failedRows.merge(p.source, p.result == null ? 0 : p.result.rowsFailed(), Long::sum);
-    }
-    Map<Path, Set<String>> failedUsers = new HashMap<>();
-    Map<Path, Long> tracedRows = new HashMap<>();
-    for (int i = 0; i < failures.size(); i++) {
-      Path source = failures.get(i).source();
-      List<String> ids = traced.get(i).userIds();
-      if (ids.isEmpty()) {
-        whole.put(source, false); // a failed row we cannot name: trust nothing in its file
-      }
-      failedUsers.computeIfAbsent(source, k -> new HashSet<>()).addAll(ids);
-      tracedRows.merge(source, 1L, Long::sum);
-    }
-    for (Map.Entry<Path, Boolean> e : whole.entrySet()) {
-      Path source = e.getKey();
-      boolean complete =
-          e.getValue() && tracedRows.getOrDefault(source, 0L).equals(failedRows.get(source));
-      out.put(
-          ImportReport.key(source),
-          new ImportReport.FileOutcome(
-              complete, complete ? failedUsers.getOrDefault(source, Set.of()) : Set.of()));
-    }
-    return out;
-  }
-
-  private static List<ImportReport.RowIssue> trace(
-      List<PendingIssue> issues, Map<String, List<String>> users) {
-    List<ImportReport.RowIssue> out = new ArrayList<>(issues.size());
-    for (PendingIssue i : issues) {
-      out.add(
-          new ImportReport.RowIssue(
-              i.file(),
-              i.batchId(),
-              i.lookupValue(),
-              users.getOrDefault(i.lookupValue(), List.of()),
-              i.reason()));
-    }
-    return out;
-  }
-
-  // ------------------------------------------------------------------------------ parts
-
-  private void prepareParts() {
-    for (Path file : files) {
-      long size;
-      try {
-        size = Files.size(file);
-      } catch (IOException e) {
-        throw new MarketoException("Cannot read " + file + ": " + e.getMessage(), e);
-      }
-      String name = file.getFileName().toString();
-      if (size <= client.maxFileBytes) {
-        parts.add(new Part(file, file, name, sha256(file)));
-      } else {
-        split(file, name);
-      }
-    }
-  }
-
-  /** Splits a file over the limit at record boundaries, each piece with the header. */
-  private void split(Path file, String name) {
-    Path dir = file.toAbsolutePath().resolveSibling("." + name + ".marketo-parts");
-    splitDirs.add(dir);
-    int dot = name.lastIndexOf('.');
-    String stem = dot > 0 ? name.substring(0, dot) : name;
-    String ext = dot > 0 ? name.substring(dot) : "";
-    RowEncoder rows = new RowEncoder(format);
-    try (CsvReader reader = format.openReader(file)) {
-      deleteTree(dir);
-      OwnerOnlyFiles.createDirectories(dir);
-      try (PartWriter pieces =
-          new PartWriter(dir, name, rows.head(reader.header()), client.maxFileBytes)) {
-        for (List<String> row; (row = reader.next()) != null; ) {
-          rows.encode(row); // read in the same charset, so it encodes
-          if (!pieces.fits(rows.length())) {
-            throw new MarketoException(
-                name
-                    + " has a row of "
-                    + rows.length()
-                    + " bytes, too large for a part of at most "
-                    + client.maxFileBytes
-                    + " bytes.");
-          }
-          pieces.write(rows.bytes(), rows.length());
-        }
-        List<Path> names = new ArrayList<>();
-        for (int i = 1; i <= pieces.parts(); i++) {
-          names.add(dir.resolve(String.format(Locale.ROOT, "%s-p%03d%s", stem, i, ext)));
-        }
-        int number = 0;
-        for (PartWriter.Part piece : pieces.publish(names)) {
-          addPiece(piece.file(), file, name, ++number, piece.rows());
-        }
-      }
-    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-      throw new MarketoException("Cannot split " + file + " into parts: " + e.getMessage(), e);
-    }
-  }
-
-  private void addPiece(Path piece, Path source, String name, int number, long rows) {
-    Part p = new Part(piece, source, name + "#" + number, sha256(piece));
-    p.rows = rows;
-    parts.add(p);
-  }
-
-  static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (IOException e) {
-      throw new MarketoException("Cannot read " + file + ": " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("Could not delete {}", dir);
-    }
+        stillUncertain,
+        traced.failures(),
+        traced.warnings(),
+        Duration.between(start, settings.clock().instant()),
+        api.calls() - callsBefore,
+        issues.confirmations(parts, stillUncertain, traced.failures()),
+        values,
+        callsByKind(),
+        quota,
+        resolver.report());
   }
 }

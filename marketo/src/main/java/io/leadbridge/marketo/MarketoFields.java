@@ -2,7 +2,10 @@ package io.leadbridge.marketo;
 
 import io.leadbridge.core.mapping.FieldMapping;
 
-/** Ready-made field mappings from identity platforms to Marketo lead fields' REST names. */
+/**
+ * Ready-made field mappings from identity platforms to Marketo lead fields' REST names. Stateless
+ * and thread-safe; each call returns a new, immutable mapping.
+ */
 public final class MarketoFields {
   private MarketoFields() {}
 

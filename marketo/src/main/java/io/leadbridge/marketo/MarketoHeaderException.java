@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A file's header names columns Marketo would refuse: not the REST name of a lead field, or a field
- * the API may not write. The message lists each with the closest REST name.
+ * the API may not write. The message lists each with the closest REST name. Immutable once thrown.
  */
 public class MarketoHeaderException extends MarketoException {
   private static final long serialVersionUID = 1L;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.remote.RetryPolicy;
 import io.leadbridge.core.source.UserSource;
 import io.leadbridge.testkit.ManualClock;
 import io.leadbridge.testkit.MarketoEmulator;
@@ -13,6 +14,7 @@ import io.leadbridge.testkit.MarketoEmulator.Endpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -92,8 +94,14 @@ class ImportAndAwaitTest {
     List<ImportProgress> progress = new ArrayList<>();
     MarketoBulkLeadClient client = client().maxFileBytes(2_500_000).listener(progress::add).build();
 
+    // rows Marketo fails are sent, so that its failure files are read and traced
     ImportReport report =
-        client.importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+        client.importAndAwait(
+            export,
+            ImportOptions.builder()
+                .format(CsvFormat.TSV)
+                .rejectedRows(ImportOptions.RowPolicy.SEND)
+                .build());
 
     assertThat(report.batches()).hasSizeGreaterThanOrEqualTo(4);
     assertThat(report.batches()).allMatch(b -> b.state() == BatchStatus.State.COMPLETE);
@@ -140,8 +148,14 @@ class ImportAndAwaitTest {
     ExportResult export = export(20_000);
     MarketoBulkLeadClient client = client().maxFileBytes(300_000).build();
 
+    // rows Marketo fails are sent, so that its failure files are read under faults too
     ImportReport report =
-        client.importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+        client.importAndAwait(
+            export,
+            ImportOptions.builder()
+                .format(CsvFormat.TSV)
+                .rejectedRows(ImportOptions.RowPolicy.SEND)
+                .build());
 
     assertThat(report.batches()).allMatch(b -> b.state() == BatchStatus.State.COMPLETE);
     assertThat(marketo.leads().keySet()).isEqualTo(validEmails(20_000));
@@ -174,7 +188,7 @@ class ImportAndAwaitTest {
     assertThat(marketo.acceptedUploads()).isEqualTo(1);
     assertThat(marketo.maxImportCount()).isEqualTo(1);
     assertStoreMatchesInput(10_000);
-    List<java.time.Instant> uploads =
+    List<Instant> uploads =
         marketo.requests(Endpoint.UPLOAD).stream().map(MarketoEmulator.Request::at).toList();
     assertThat(uploads).hasSize(7);
     // waits of about 1, 2, 4, 8, 16, 30 s (with jitter): each at least the half of its back-off
@@ -185,6 +199,84 @@ class ImportAndAwaitTest {
           .isGreaterThanOrEqualTo(Math.min(30_000L, 1000L << (i - 1)) / 2);
     }
     assertThat(marketo.requests(Endpoint.STATUS)).hasSizeGreaterThan(6);
+  }
+
+  @Test
+  void aListenerThatThrowsIsIgnoredAndTheImportGoesOn() {
+    start(MarketoEmulator.builder().rowsPerSecond(10_000));
+    ExportResult export = export(2_000);
+    List<ImportProgress> seen = new ArrayList<>();
+    ImportListener broken =
+        p -> {
+          seen.add(p);
+          throw new IllegalStateException("a bug in the listener");
+        };
+
+    ImportReport report =
+        client()
+            .listener(broken)
+            .build()
+            .importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+
+    assertThat(report.allImported()).isFalse(); // rows 7 and 11 fail and warn by design
+    assertThat(report.batches())
+        .singleElement()
+        .matches(b -> b.state() == BatchStatus.State.COMPLETE);
+    assertThat(marketo.leads().keySet()).isEqualTo(validEmails(2_000));
+    assertThat(seen).hasSizeGreaterThan(1);
+    assertThat(seen.get(seen.size() - 1).finished()).isEqualTo(1);
+  }
+
+  @Test
+  void anImportsOwnListenerReplacesTheClientsDefaultForThatImportOnly() {
+    start(MarketoEmulator.builder().rowsPerSecond(10_000));
+    ExportResult export = export(1_000);
+    List<ImportProgress> shared = new ArrayList<>();
+    List<ImportProgress> own = new ArrayList<>();
+    MarketoBulkLeadClient client = client().listener(shared::add).build();
+    ImportOptions options = ImportOptions.builder().format(CsvFormat.TSV).build();
+
+    client.importAndAwait(export, options.toBuilder().listener(own::add).build());
+
+    assertThat(own).isNotEmpty();
+    assertThat(own.get(own.size() - 1).finished()).isEqualTo(1);
+    assertThat(shared).isEmpty();
+
+    Path again = dir.resolve("again.tsv");
+    ExportResult second =
+        UserExporter.builder()
+            .mapping(MarketoFields.auth0Defaults())
+            .format(CsvFormat.TSV)
+            .build()
+            .export(UserSource.of(users(500)), again);
+    int ownBefore = own.size();
+    client.importAndAwait(second, options);
+
+    assertThat(shared).isNotEmpty();
+    assertThat(own).hasSize(ownBefore);
+    assertThat(options.listener()).isEmpty();
+  }
+
+  @Test
+  void noRetryBackOffPassesTheImportsTimeout() {
+    start(MarketoEmulator.builder().rowsPerSecond(10_000));
+    for (int n = 1; n <= 10; n++) {
+      marketo.failWithCode(Endpoint.UPLOAD, n, "1016");
+    }
+    ExportResult export = export(1_000);
+    MarketoBulkLeadClient client = client().timeout(Duration.ofSeconds(20)).build();
+    Instant began = clock.instant();
+
+    assertThatThrownBy(
+            () ->
+                client.importAndAwait(
+                    export, ImportOptions.builder().format(CsvFormat.TSV).build()))
+        .isInstanceOf(MarketoException.class)
+        .hasMessageContaining("did not finish within PT20S")
+        .hasMessageContaining("resumes from the journal");
+    assertThat(Duration.between(began, clock.instant()))
+        .isLessThanOrEqualTo(Duration.ofSeconds(20));
+    assertThat(marketo.acceptedUploads()).isZero();
   }
 
   /** Row by row: every valid user's lead holds exactly the values exported for it. */
@@ -301,20 +393,21 @@ class ImportAndAwaitTest {
     start(MarketoEmulator.builder().rowsPerSecond(10_000));
     marketo.dropAfterAccept(1);
     ExportResult export = export(2_000);
-    ImportReport report =
-        client()
-            .build()
-            .importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+    // the part as exported (no row left out) whose upload is reported, not looked up
+    ImportOptions options =
+        ImportOptions.builder()
+            .format(CsvFormat.TSV)
+            .rejectedRows(ImportOptions.RowPolicy.SEND)
+            .uncertainUploads(ImportOptions.UncertainUploads.REPORT)
+            .build();
+    ImportReport report = client().build().importAndAwait(export, options);
     assertThat(report.uncertainParts()).containsExactly(export.files().get(0).path());
     assertThat(report.allImported()).isFalse();
     assertThat(marketo.acceptedUploads()).isEqualTo(1);
     clock.advance(Duration.ofMinutes(1));
     assertThat(marketo.maxImportCount()).isEqualTo(1);
 
-    ImportReport rerun =
-        client()
-            .build()
-            .importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+    ImportReport rerun = client().build().importAndAwait(export, options);
     assertThat(rerun.uncertainParts()).hasSize(1);
     assertThat(marketo.acceptedUploads()).isEqualTo(1);
   }
@@ -337,7 +430,7 @@ class ImportAndAwaitTest {
     ExportResult export = export(10_000);
     ImportReport report =
         client()
-            .callBudget(10, Duration.ofSeconds(20), 2)
+            .callBudget(new CallBudget(10, Duration.ofSeconds(20), 2))
             .maxFileBytes(100_000)
             .build()
             .importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());

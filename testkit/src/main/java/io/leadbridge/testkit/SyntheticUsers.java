@@ -1,5 +1,6 @@
 package io.leadbridge.testkit;
 
+import io.leadbridge.core.internal.Json;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,6 +41,9 @@ import tools.jackson.core.JsonGenerator;
  * email of a database user at a lower index, in lower case as social providers report it, as when
  * one person signs up twice: the two users keep their own {@code user_id} and {@code updated_at}.
  * The default, 0, shares no email.
+ *
+ * <p>Immutable and thread-safe: each iterator, stream or file write it starts is independent, and
+ * each iterator is for one thread.
  *
  * <pre>{@code
  * SyntheticUsers users = SyntheticUsers.builder().count(10_000).seed(7).build();
@@ -273,9 +277,9 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
             flush();
           }
         };
-    try (JsonGenerator g = JsonValues.generator(shield)) {
+    try (JsonGenerator g = Json.generator(shield)) {
       for (Map<String, ?> user : users) {
-        JsonValues.write(g, user);
+        Json.write(g, user);
         g.flush();
         shield.write('\n');
       }
@@ -465,7 +469,7 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
   }
 
   private static String iso(long epochSecond, SplittableRandom r) {
-    return Instant.ofEpochSecond(epochSecond, r.nextInt(1000) * 1_000_000L).toString();
+    return Auth0Times.format(Instant.ofEpochSecond(epochSecond, r.nextInt(1000) * 1_000_000L));
   }
 
   private static String hex(SplittableRandom r, int length) {
@@ -495,7 +499,7 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
         + "]";
   }
 
-  /** Builds {@link SyntheticUsers}. */
+  /** Builds {@link SyntheticUsers}. Not thread-safe. */
   public static final class Builder {
     private long count = 1000;
     private long seed = 1;

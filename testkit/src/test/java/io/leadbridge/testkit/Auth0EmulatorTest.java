@@ -2,6 +2,7 @@ package io.leadbridge.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.leadbridge.core.internal.Json;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -49,7 +50,7 @@ class Auth0EmulatorTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
     assertThat(r.statusCode()).isEqualTo(200);
-    Map<?, ?> answer = (Map<?, ?>) JsonValues.parse(r.body());
+    Map<?, ?> answer = (Map<?, ?>) Json.parse(r.body());
     assertThat(answer.get("expires_in")).isEqualTo(86400L);
     return (String) answer.get("access_token");
   }
@@ -90,15 +91,15 @@ class Auth0EmulatorTest {
                     HttpRequest.BodyPublishers.ofString(
                         "{\"format\":\"json\",\"fields\":[{\"name\":\"user_id\"}]}")));
     assertThat(created.statusCode()).isEqualTo(201);
-    String id = (String) ((Map<?, ?>) JsonValues.parse(created.body())).get("id");
+    String id = (String) ((Map<?, ?>) Json.parse(created.body())).get("id");
     assertThat(created.body()).contains("\"status\":\"pending\"");
     clock.advance(Duration.ofSeconds(10));
-    Map<?, ?> half = (Map<?, ?>) JsonValues.parse(get("/api/v2/jobs/" + id, token).body());
+    Map<?, ?> half = (Map<?, ?>) Json.parse(get("/api/v2/jobs/" + id, token).body());
     assertThat(half.get("status")).isEqualTo("processing");
     assertThat(half.get("percentage_done")).isEqualTo(50L);
     assertThat(half.get("time_left_seconds")).isEqualTo(10L);
     clock.advance(Duration.ofSeconds(10));
-    Map<?, ?> done = (Map<?, ?>) JsonValues.parse(get("/api/v2/jobs/" + id, token).body());
+    Map<?, ?> done = (Map<?, ?>) Json.parse(get("/api/v2/jobs/" + id, token).body());
     assertThat(done.get("status")).isEqualTo("completed");
     String location = (String) done.get("location");
 
@@ -138,5 +139,66 @@ class Auth0EmulatorTest {
     assertThat(auth0.requests())
         .extracting(Auth0Emulator.Request::endpoint)
         .containsExactly(Auth0Emulator.Endpoint.TOKEN, Auth0Emulator.Endpoint.GET_JOB);
+  }
+
+  @Test
+  void acceptsTheAudienceSdksDeriveFromTheDomainInBothSchemesForTheHostUsed() throws Exception {
+    String host = "127.0.0.1:" + auth0.port();
+    for (String audience :
+        List.of("https://" + host + "/api/v2/", "http://" + host + "/api/v2/", auth0.audience())) {
+      HttpResponse<String> r = tokenFor(audience);
+      assertThat(r.statusCode()).as(audience).isEqualTo(200);
+    }
+    HttpResponse<String> other = tokenFor("https://tenant.eu.auth0.com/api/v2/");
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(other.body()).contains("Service not enabled within domain");
+  }
+
+  private HttpResponse<String> tokenFor(String audience) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(auth0.domain() + "/oauth/token"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    Json.write(
+                        Map.of(
+                            "grant_type",
+                            "client_credentials",
+                            "client_id",
+                            auth0.clientId(),
+                            "client_secret",
+                            auth0.clientSecret(),
+                            "audience",
+                            audience)))));
+  }
+
+  @Test
+  void servesHttpsWithTheCertificateItsClientsAreGiven() throws Exception {
+    EmulatorTls tls = EmulatorTls.selfSigned();
+    try (Auth0Emulator secure = Auth0Emulator.builder().tls(tls).clock(clock).start()) {
+      assertThat(secure.domain()).startsWith("https://127.0.0.1:");
+      assertThat(secure.audience()).isEqualTo(secure.domain() + "/api/v2/");
+      HttpClient trusting = HttpClient.newBuilder().sslContext(tls.sslContext()).build();
+      HttpResponse<String> r =
+          trusting.send(
+              HttpRequest.newBuilder(URI.create(secure.domain() + "/oauth/token"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Json.write(
+                              Map.of(
+                                  "grant_type", "client_credentials",
+                                  "client_id", secure.clientId(),
+                                  "client_secret", secure.clientSecret(),
+                                  "audience", secure.audience()))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(tls.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----\n");
+      assertThat(tls.certificate().getSubjectAlternativeNames().toString())
+          .contains("127.0.0.1")
+          .contains("localhost");
+      assertThat(tls.toString()).doesNotContain("PRIVATE");
+    }
   }
 }

@@ -1,6 +1,5 @@
 package io.leadbridge.core.csv;
 
-import io.leadbridge.core.internal.csv.CsvRows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -304,7 +303,9 @@ public final class CsvFormat {
   public CsvWriter openWriter(Path file) throws IOException {
     var out = Files.newOutputStream(file);
     try {
-      out.write(CsvRows.preamble(this));
+      if (byteOrderMark) {
+        out.write("\uFEFF".getBytes(charset));
+      }
       CharsetEncoder encoder =
           charset
               .newEncoder()

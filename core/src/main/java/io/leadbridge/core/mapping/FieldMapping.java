@@ -1,6 +1,5 @@
 package io.leadbridge.core.mapping;
 
-import io.leadbridge.core.Rejection;
 import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.source.UserRecord;
 import java.io.IOException;
@@ -284,7 +283,8 @@ public final class FieldMapping {
     for (FieldPath p : required) {
       if (isEmpty(record.get(p))) {
         throw new RecordRejectedException(
-            Rejection.Reason.MISSING_REQUIRED, "required value '" + p + "' is missing or empty");
+            RecordRejectedException.Reason.MISSING_REQUIRED,
+            "required value '" + p + "' is missing or empty");
       }
     }
     String[] values = new String[columns.size()];
@@ -295,10 +295,11 @@ public final class FieldMapping {
         values[i] = v == null ? "" : v;
       } catch (ValueFormatException e) {
         throw new RecordRejectedException(
-            Rejection.Reason.INVALID_VALUE, "column '" + c.name + "': " + e.getMessage());
+            RecordRejectedException.Reason.INVALID_VALUE,
+            "column '" + c.name + "': " + e.getMessage());
       } catch (RuntimeException e) {
         throw new RecordRejectedException(
-            Rejection.Reason.INVALID_VALUE,
+            RecordRejectedException.Reason.INVALID_VALUE,
             "column '"
                 + c.name
                 + "': the value could not be computed ("

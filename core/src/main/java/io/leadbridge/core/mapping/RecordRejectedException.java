@@ -1,21 +1,28 @@
 package io.leadbridge.core.mapping;
 
 import io.leadbridge.core.LeadbridgeException;
-import io.leadbridge.core.Rejection;
 import io.leadbridge.core.source.UserRecord;
 import java.util.Objects;
 
 /**
  * A user record cannot become a row: a required value is missing or a value cannot be formatted.
- * Thrown by {@link FieldMapping#apply(UserRecord)}; during an export it becomes a {@link
- * Rejection}. The message names the column or path, never the value.
+ * Thrown by {@link FieldMapping#apply(UserRecord)}; during an export it becomes a {@code Rejection}
+ * with the matching reason. The message names the column or path, never the value.
  *
  * <p>Immutable once thrown.
  */
 public final class RecordRejectedException extends LeadbridgeException {
   private static final long serialVersionUID = 1L;
 
-  private final Rejection.Reason reason;
+  /** Why a record cannot become a row. */
+  public enum Reason {
+    /** A value named in {@link FieldMapping.Builder#required(String...)} is missing or empty. */
+    MISSING_REQUIRED,
+    /** A value cannot be formatted, e.g. a date that does not parse. */
+    INVALID_VALUE
+  }
+
+  private final Reason reason;
 
   /**
    * Creates the exception.
@@ -23,7 +30,7 @@ public final class RecordRejectedException extends LeadbridgeException {
    * @param reason the kind of rejection
    * @param message what is wrong, without the value
    */
-  public RecordRejectedException(Rejection.Reason reason, String message) {
+  public RecordRejectedException(Reason reason, String message) {
     super(message, null, false);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
@@ -33,7 +40,7 @@ public final class RecordRejectedException extends LeadbridgeException {
    *
    * @return the reason
    */
-  public Rejection.Reason reason() {
+  public Reason reason() {
     return reason;
   }
 }

@@ -3,7 +3,6 @@ package io.leadbridge.core.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.leadbridge.core.Rejection;
 import io.leadbridge.core.source.UserRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +85,7 @@ class FieldMappingTest {
         .isInstanceOf(RecordRejectedException.class)
         .hasMessageContaining("'email'")
         .extracting(e -> ((RecordRejectedException) e).reason())
-        .isEqualTo(Rejection.Reason.MISSING_REQUIRED);
+        .isEqualTo(RecordRejectedException.Reason.MISSING_REQUIRED);
     assertThatThrownBy(() -> mapping.apply(user(Map.of("email", "a@b.c"))))
         .hasMessageContaining("'user_id'");
     assertThat(mapping.apply(user(Map.of("email", "a@b.c", "user_id", "x"))))

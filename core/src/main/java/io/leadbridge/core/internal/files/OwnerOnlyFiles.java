@@ -55,6 +55,48 @@ public final class OwnerOnlyFiles {
     return file;
   }
 
+  /**
+   * A new owner-only temporary file in a shared folder such as the system's temporary folder, named
+   * {@code <prefix><pid>-<random><suffix>} so that a later run can tell it from a live one's. Files
+   * of the same prefix left by processes that are gone (killed before their shutdown hook ran) are
+   * deleted first.
+   */
+  public static Path createProcessTempFile(Path dir, String prefix, String suffix)
+      throws IOException {
+    deleteOrphans(dir, prefix, suffix);
+    return createTempFile(dir, prefix + ProcessHandle.current().pid() + "-", suffix);
+  }
+
+  /** Deletes {@code <prefix><pid>-…<suffix>} files in {@code dir} whose process has ended. */
+  static int deleteOrphans(Path dir, String prefix, String suffix) throws IOException {
+    int n = 0;
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (java.nio.file.DirectoryStream<Path> entries =
+        Files.newDirectoryStream(dir, prefix + "*" + suffix)) {
+      for (Path p : entries) {
+        String rest = p.getFileName().toString().substring(prefix.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+          pid = dash > 0 ? Long.parseLong(rest.substring(0, dash)) : -1;
+        } catch (NumberFormatException e) {
+          pid = -1;
+        }
+        if (pid > 0 && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          try {
+            Files.deleteIfExists(p);
+            n++;
+          } catch (IOException e) {
+            // another user's file, or gone already: not ours to worry about
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   /** A new owner-only folder in {@code dir} with a random name after the prefix. */
   public static Path createTempDirectory(Path dir, String prefix) throws IOException {
     return TempFiles.register(Files.createTempDirectory(dir, prefix, mode(dir, "rwx------")));

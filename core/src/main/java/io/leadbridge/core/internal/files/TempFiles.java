@@ -49,12 +49,12 @@ public final class TempFiles {
   static void deleteAll() {
     for (Path p : LIVE.toArray(new Path[0])) {
       deleteTree(p);
-      LIVE.remove(p);
     }
   }
 
-  /** Deletes a file, or a folder and everything in it, ignoring failures. */
+  /** Deletes a file, or a folder and everything in it, ignoring failures; forgets it. */
   public static void deleteTree(Path path) {
+    forget(path);
     if (!Files.exists(path)) {
       return;
     }

@@ -1,4 +1,4 @@
-package io.leadbridge.auth0;
+package io.leadbridge.core.internal.http;
 
 import io.leadbridge.core.remote.Sleeper;
 import java.time.Clock;
@@ -9,16 +9,20 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A clock that moves only when the code under test sleeps. */
-final class TestTime extends Clock {
+/** A clock that moves only when the code under test sleeps; records every sleep. */
+final class TestClock extends Clock {
   private volatile Instant now = Instant.parse("2026-03-01T10:00:00Z");
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
   final Sleeper sleeper =
       d -> {
         sleeps.add(d);
-        now = now.plus(d);
+        advance(d);
       };
+
+  synchronized void advance(Duration d) {
+    now = now.plus(d);
+  }
 
   @Override
   public ZoneId getZone() {
