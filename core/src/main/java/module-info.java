@@ -11,6 +11,7 @@ module io.leadbridge.core {
   requires org.slf4j;
   requires transitive java.sql;
   requires com.h2database;
+  requires static org.postgresql.jdbc; // COPY, when the state is in PostgreSQL
 
   exports io.leadbridge.core;
   exports io.leadbridge.core.source;

@@ -341,6 +341,38 @@ abstract class SyncStateTest {
   }
 
   @Test
+  void idsAndKeyValuesWithBackslashesTabsAndNonAsciiAreKeptExactly() throws IOException {
+    SyncState state = openState("state");
+    String[] ids = {"auth0|back\\slash", "auth0|tab\there", "auth0|line\nbreak", "auth0|é😀"};
+    String[] emails = {"a\\b@example.com", "tab@example.com", "ünï@example.com", "😀@example.com"};
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < ids.length; i++) {
+      users.add(user(ids[i], emails[i], "Given" + i, null));
+    }
+    users.addAll(users(30_000)); // many users: the commit takes its bulk path
+    state.commit(export(users, state), ImportConfirmation.all());
+    assertThat(export(users, state).rowsWritten()).isZero();
+
+    List<Map<String, Object>> without = new ArrayList<>(users.subList(ids.length, users.size()));
+    without.add(user(ids[0], "changed\\@example.com", "Given0", null)); // a lookup change
+    ExportResult export = export(without, state);
+    SyncSummary s = export.sync().orElseThrow();
+    assertThat(rows(s.lookupChangesFile().orElseThrow(), CsvFormat.TSV))
+        .containsExactly(
+            List.of("user_id", "before", "now"),
+            List.of(ids[0], emails[0], "changed\\@example.com"));
+    assertThat(rows(s.absentFile().orElseThrow(), CsvFormat.TSV))
+        .containsExactlyInAnyOrder(
+            List.of("user_id", "email"),
+            List.of(ids[1], emails[1]),
+            List.of(ids[2], emails[2]),
+            List.of(ids[3], emails[3]));
+    state.commit(export, ImportConfirmation.all());
+    assertThat(state.users()).isEqualTo(30_001);
+    assertThat(export(without, state).rowsWritten()).isZero();
+  }
+
+  @Test
   void aUserRejectedThisRunKeepsItsStateAndIsNotCalledAbsent() {
     SyncState state = openState("state");
     List<Map<String, Object>> users = users(5);

@@ -632,52 +632,46 @@ public final class JdbcSyncState implements SyncState {
         }
       };
 
-  /** Above this many staged users, a commit writes them in {@code user_id} order. */
-  private static final int SORT_FROM = 20_000;
+  /** What to do with each staged user as the commit reads them. */
+  private interface RowWork {
+    void row(Row r) throws SQLException, IOException;
+  }
 
   /**
-   * Writes every staged user: new ones inserted, changed ones updated, confirmed if written and
-   * confirmed by the target. Many users are written in {@code user_id} order, the primary key's: an
-   * embedded B-tree takes keys in order several times faster than at random. Returns {confirmed,
-   * unconfirmed, inserted}.
+   * Reads the staged users in order as the commit writes them: whether each was confirmed by the
+   * target (asked once per user, on the first pass, and kept in {@code confirmedBits} for the
+   * next), and whether it is inserted or updated. On the first pass, adds to {@code counts}:
+   * confirmed, unconfirmed, inserted.
    */
-  private long[] applyStaged(Connection c, Comparison sync, ImportConfirmation confirmation)
+  private static void readStaged(
+      Comparison sync,
+      ImportConfirmation confirmation,
+      java.util.BitSet confirmedBits,
+      long[] counts,
+      RowWork work)
       throws SQLException, IOException {
-    long confirmed = 0;
-    long unconfirmed = 0;
-    long inserted = 0;
-    if (sync.stagedCount == 0) {
-      return new long[] {0, 0, 0};
-    }
-    Path dir = sync.stagedFile.getParent();
-    try (StagedUsers.Reader in = new StagedUsers.Reader(sync.stagedFile, sync.stagedCount);
-        ExternalSorter<Row> sorter =
-            new ExternalSorter<>(
-                dir,
-                sync.stagedFile.getFileName().toString(),
-                java.util.Comparator.comparing(Row::userId),
-                ROW_CODEC,
-                16L << 20);
-        Writer out = new Writer(c)) {
-      boolean sort = sync.stagedCount > SORT_FROM;
+    try (StagedUsers.Reader in = new StagedUsers.Reader(sync.stagedFile, sync.stagedCount)) {
       for (StagedUsers.Staged s; (s = in.next()) != null; ) {
         boolean ok;
-        if (sync.notSent.get(s.index())) {
-          ok = false;
+        if (counts == null) {
+          ok = confirmedBits.get(s.index());
         } else {
-          Path file = sync.fileOf(s.index());
-          ok = file != null && confirmation.confirmed(file, s.userId());
-          if (ok) {
-            confirmed++;
+          if (sync.notSent.get(s.index())) {
+            ok = false;
           } else {
-            unconfirmed++;
+            Path file = sync.fileOf(s.index());
+            ok = file != null && confirmation.confirmed(file, s.userId());
+            counts[ok ? 0 : 1]++;
+          }
+          if (ok) {
+            confirmedBits.set(s.index());
           }
         }
         boolean insert = s.cls() == StateComparison.NEW;
-        if (insert) {
-          inserted++;
+        if (insert && counts != null) {
+          counts[2]++;
         }
-        Row row =
+        work.row(
             new Row(
                 s.userId(),
                 s.uidHi(),
@@ -686,13 +680,62 @@ public final class JdbcSyncState implements SyncState {
                 s.key(),
                 s.keyHash(),
                 ok,
-                insert);
-        if (sort) {
-          sorter.add(row);
-        } else {
-          out.write(row);
-        }
+                insert));
       }
+    }
+  }
+
+  /** Above this many staged users, a commit to the embedded store writes them in key order. */
+  private static final int SORT_FROM = 20_000;
+
+  private static final String USER_COLUMNS =
+      "user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed";
+
+  /**
+   * Writes every staged user: new ones inserted, changed ones updated, confirmed if written and
+   * confirmed by the target. Returns {confirmed, unconfirmed, inserted}.
+   *
+   * <p>PostgreSQL takes them through {@code COPY} ({@link PostgresCopy}): new users straight into
+   * the table, changed ones into a temporary table that one {@code UPDATE} then applies. The
+   * embedded store takes batches of statements, and many users in {@code user_id} order, the
+   * primary key's: an embedded B-tree takes keys in order several times faster than at random.
+   */
+  private long[] applyStaged(Connection c, Comparison sync, ImportConfirmation confirmation)
+      throws SQLException, IOException {
+    long[] counts = new long[3];
+    if (sync.stagedCount == 0) {
+      return counts;
+    }
+    java.util.BitSet confirmedBits = new java.util.BitSet();
+    if (store.dialect == StateStore.Dialect.POSTGRESQL) {
+      PostgresCopy copy = PostgresCopy.of(c);
+      if (copy != null) {
+        copyStaged(c, copy, sync, confirmation, confirmedBits, counts);
+        return counts;
+      }
+    }
+    Path dir = sync.stagedFile.getParent();
+    try (ExternalSorter<Row> sorter =
+            new ExternalSorter<>(
+                dir,
+                sync.stagedFile.getFileName().toString(),
+                java.util.Comparator.comparing(Row::userId),
+                ROW_CODEC,
+                16L << 20);
+        Writer out = new Writer(c)) {
+      boolean sort = store.dialect == StateStore.Dialect.H2 && sync.stagedCount > SORT_FROM;
+      readStaged(
+          sync,
+          confirmation,
+          confirmedBits,
+          counts,
+          r -> {
+            if (sort) {
+              sorter.add(r);
+            } else {
+              out.write(r);
+            }
+          });
       if (sort) {
         try (ExternalSorter.Cursor<Row> rows = sorter.sorted()) {
           for (Row r; (r = rows.next()) != null; ) {
@@ -701,7 +744,78 @@ public final class JdbcSyncState implements SyncState {
         }
       }
     }
-    return new long[] {confirmed, unconfirmed, inserted};
+    return counts;
+  }
+
+  private void copyStaged(
+      Connection c,
+      PostgresCopy copy,
+      Comparison sync,
+      ImportConfirmation confirmation,
+      java.util.BitSet confirmedBits,
+      long[] counts)
+      throws SQLException, IOException {
+    boolean[] updates = {false};
+    try {
+      copy.begin(store.users, USER_COLUMNS);
+      readStaged(
+          sync,
+          confirmation,
+          confirmedBits,
+          counts,
+          r -> {
+            if (r.insert()) {
+              copy.text(r.userId())
+                  .number(r.uidHi())
+                  .number(r.uidLo())
+                  .number(r.fingerprint())
+                  .text(r.key())
+                  .number(r.keyHash())
+                  .bool(r.confirmed())
+                  .endRow();
+            } else {
+              updates[0] = true;
+            }
+          });
+      copy.end();
+      if (!updates[0]) {
+        return;
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute(
+            "CREATE TEMPORARY TABLE leadbridge_changed (user_id VARCHAR, fingerprint BIGINT,"
+                + " key_value VARCHAR, key_hash BIGINT, confirmed BOOLEAN) ON COMMIT DROP");
+      }
+      copy.begin("leadbridge_changed", "user_id, fingerprint, key_value, key_hash, confirmed");
+      readStaged(
+          sync,
+          confirmation,
+          confirmedBits,
+          null,
+          r -> {
+            if (!r.insert()) {
+              copy.text(r.userId())
+                  .number(r.fingerprint())
+                  .text(r.key())
+                  .number(r.keyHash())
+                  .bool(r.confirmed())
+                  .endRow();
+            }
+          });
+      copy.end();
+      try (Statement s = c.createStatement()) {
+        s.execute("ANALYZE leadbridge_changed"); // so that a few changes are applied by the index
+        s.executeUpdate(
+            "UPDATE "
+                + store.users
+                + " AS u SET fingerprint = v.fingerprint, key_value = v.key_value, key_hash ="
+                + " v.key_hash, confirmed = v.confirmed FROM leadbridge_changed AS v"
+                + " WHERE u.user_id = v.user_id");
+        s.execute("DROP TABLE leadbridge_changed");
+      }
+    } finally {
+      copy.cancel();
+    }
   }
 
   /**
