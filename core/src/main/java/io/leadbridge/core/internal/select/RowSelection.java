@@ -15,8 +15,6 @@ import io.leadbridge.core.sync.SyncSummary;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.BitSet;
 import java.util.List;
 
@@ -229,14 +227,7 @@ public final class RowSelection implements Closeable {
 
   private static long updatedAt(UserRecord user) {
     Object v = user.get(UPDATED_AT);
-    if (v instanceof String) {
-      try {
-        return Instant.parse((String) v).toEpochMilli();
-      } catch (DateTimeParseException | ArithmeticException e) {
-        return KeyMerge.NO_TIME;
-      }
-    }
-    return KeyMerge.NO_TIME;
+    return v instanceof String ? UpdatedAt.parse((String) v, KeyMerge.NO_TIME) : KeyMerge.NO_TIME;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.leadbridge.core.internal.table;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.LongBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -39,7 +40,9 @@ public final class MappedLongs implements Closeable {
         long first = (long) s << SEGMENT_SHIFT;
         long n = Math.min(length - first, 1L << SEGMENT_SHIFT);
         segments[s] =
-            ch.map(FileChannel.MapMode.READ_WRITE, first * 8, Math.max(n, 1) * 8).asLongBuffer();
+            ch.map(FileChannel.MapMode.READ_WRITE, first * 8, Math.max(n, 1) * 8)
+                .order(ByteOrder.nativeOrder()) // the file is private: no swapping of bytes
+                .asLongBuffer();
       }
     } catch (IOException | RuntimeException e) {
       OwnerOnlyFiles.deleteQuietly(file);
