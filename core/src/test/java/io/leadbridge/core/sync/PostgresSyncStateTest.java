@@ -194,6 +194,51 @@ class PostgresSyncStateTest extends SyncStateTest {
   }
 
   @Test
+  void aLargeFirstCommitRebuildsThePrimaryKeyAndAFailedOneLeavesItAsItWas() throws Exception {
+    String prefix = prefix(run, "large");
+    SyncState state = SyncState.open(server().dataSource(), prefix);
+    List<Map<String, Object>> many = users(120_000);
+    ExportResult first = export(many, state, "large");
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                state.commit(
+                    first,
+                    (file, userId) -> {
+                      if (calls.incrementAndGet() == 100_000) {
+                        throw new IllegalStateException("the import report broke");
+                      }
+                      return true;
+                    }))
+        .hasMessage("the import report broke");
+    assertThat(state.users()).isZero();
+    assertThat(primaryKeyColumns(prefix)).containsExactly("user_id");
+    assertThat(contents(state)).hasSize(1); // the meta row alone
+
+    ExportResult again = export(many, state, "large");
+    assertThat(state.commit(again, ImportConfirmation.all()).users()).isEqualTo(120_000);
+    assertThat(primaryKeyColumns(prefix)).containsExactly("user_id");
+    assertThat(export(many, state, "large").rowsWritten()).isZero();
+  }
+
+  private static List<String> primaryKeyColumns(String prefix) throws Exception {
+    List<String> columns = new ArrayList<>();
+    try (Connection c = server().dataSource().getConnection();
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT a.attname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid ="
+                    + " k.conrelid AND a.attnum = ANY (k.conkey) WHERE k.conrelid = '"
+                    + prefix
+                    + "users'::regclass AND k.contype = 'p'")) {
+      while (rs.next()) {
+        columns.add(rs.getString(1));
+      }
+    }
+    return columns;
+  }
+
+  @Test
   void passwordsNeverShowInToStringOrMessages() throws Exception {
     String secret = "s3cr3t-pw";
     String url = server().url() + "?user=postgres&password=" + secret;
