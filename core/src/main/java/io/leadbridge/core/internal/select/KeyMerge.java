@@ -103,7 +103,8 @@ final class KeyMerge {
             sortBufferBytes);
     this.mergesOut =
         new SideFile(dir, outputName + ".merges", "position", "user_id", "kept_user_id", "policy");
-    this.firsts = new HashTable(dir, outputName, 8, Math.max(1 << 16, expectedUsers));
+    this.firsts =
+        new HashTable(dir, outputName, 8, Math.max(1 << 16, expectedUsers + expectedUsers / 4));
   }
 
   /** Whether the policy needs each user's {@code updated_at}. */

@@ -6,10 +6,11 @@ import java.nio.file.Path;
 
 /**
  * An open-addressing hash table of fixed-width records in {@link MappedLongs}, keyed by 128 bits
- * (two longs), with linear probing; it doubles when it is 70% full. Each record is {@code width}
- * longs: the key's two longs, then the caller's. A record whose first word after the key is 0 and
- * whose key is 0 is free, so keys are stored with their low bit set in the high word. Not
- * thread-safe.
+ * (two longs), with linear probing; it doubles when it is 70% full. Its capacity is sized to what
+ * is expected rather than rounded up to a power of two, which would leave up to half the file
+ * unused. Each record is {@code width} longs: the key's two longs, then the caller's. A record
+ * whose first word after the key is 0 and whose key is 0 is free, so keys are stored with their low
+ * bit set in the high word. Not thread-safe.
  */
 public final class HashTable implements Closeable {
   private final Path dir;
@@ -17,7 +18,6 @@ public final class HashTable implements Closeable {
   private final int width;
   private MappedLongs slots;
   private long capacity;
-  private long mask;
   private long size;
 
   /**
@@ -32,16 +32,11 @@ public final class HashTable implements Closeable {
     this.dir = dir;
     this.name = name;
     this.width = width;
-    long cap = 1024;
-    while (cap * 7 / 10 < expected) {
-      cap <<= 1;
-    }
-    allocate(cap);
+    allocate(Math.max(1024, expected * 10 / 7 + 1));
   }
 
   private void allocate(long cap) throws IOException {
     this.capacity = cap;
-    this.mask = cap - 1;
     this.slots = new MappedLongs(dir, name, cap * width);
   }
 
@@ -59,6 +54,14 @@ public final class HashTable implements Closeable {
     return hi | 1L;
   }
 
+  private long home(long hi, long lo) {
+    return ((lo ^ (hi >>> 17)) >>> 1) % capacity;
+  }
+
+  private long next(long i) {
+    return i + 1 == capacity ? 0 : i + 1;
+  }
+
   /**
    * The record of a key, or -1.
    *
@@ -67,7 +70,7 @@ public final class HashTable implements Closeable {
    */
   public long find(long hi, long lo) {
     long h = stored(hi);
-    long i = (lo ^ (hi >>> 17)) & mask;
+    long i = home(hi, lo);
     while (true) {
       long base = i * width;
       long k = slots.get(base);
@@ -77,7 +80,7 @@ public final class HashTable implements Closeable {
       if (k == h && slots.get(base + 1) == lo) {
         return i;
       }
-      i = (i + 1) & mask;
+      i = next(i);
     }
   }
 
@@ -90,7 +93,7 @@ public final class HashTable implements Closeable {
       grow();
     }
     long h = stored(hi);
-    long i = (lo ^ (hi >>> 17)) & mask;
+    long i = home(hi, lo);
     while (true) {
       long base = i * width;
       long k = slots.get(base);
@@ -105,7 +108,7 @@ public final class HashTable implements Closeable {
         added = false;
         return i;
       }
-      i = (i + 1) & mask;
+      i = next(i);
     }
   }
 
@@ -142,9 +145,9 @@ public final class HashTable implements Closeable {
         continue;
       }
       long lo = old.get(base + 1);
-      long j = (lo ^ (k >>> 17)) & mask;
+      long j = home(k, lo);
       while (slots.get(j * width) != 0) {
-        j = (j + 1) & mask;
+        j = next(j);
       }
       for (int w = 0; w < width; w++) {
         slots.set(j * width + w, old.get(base + w));
