@@ -857,9 +857,10 @@ public final class JdbcSyncState implements SyncState {
   }
 
   /**
-   * Batches of inserts and updates of users. On PostgreSQL each batch is one statement over arrays
-   * ({@code unnest}), one round trip for thousands of rows; the embedded database, with no round
-   * trips, takes JDBC batches of single rows.
+   * Batches of inserts and updates of users, for the embedded database (JDBC batches of single
+   * rows: there are no round trips) and for a PostgreSQL connection that cannot be unwrapped to the
+   * driver's own for {@code COPY} (each batch one statement over arrays, {@code unnest}: one round
+   * trip for thousands of rows).
    */
   private final class Writer implements AutoCloseable {
     private static final int ARRAY_BATCH = 5000;
