@@ -221,6 +221,60 @@ class PostgresSyncStateTest extends SyncStateTest {
     assertThat(export(many, state, "large").rowsWritten()).isZero();
   }
 
+  @Test
+  void aPoolWhoseConnectionsCannotBeUnwrappedCommitsWithStatementsInstead() {
+    DataSource real = server().dataSource();
+    DataSource wrapped =
+        (DataSource)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                (proxy, method, args) ->
+                    method.getName().equals("getConnection")
+                        ? opaque((Connection) invoke(method, real, args))
+                        : invoke(method, real, args));
+    SyncState state = SyncState.open(wrapped, prefix(run, "opaque"));
+    List<Map<String, Object>> users = users(6000);
+    assertThat(state.commit(export(users, state, "opaque"), ImportConfirmation.all()).users())
+        .isEqualTo(6000);
+    List<Map<String, Object>> changed = new ArrayList<>(users);
+    for (int i = 0; i < 6000; i += 3) {
+      changed.set(i, user("auth0|" + i, "user" + i + "@example.com", "Changed", null));
+    }
+    ExportResult second = export(changed, state, "opaque");
+    assertThat(second.rowsWritten()).isEqualTo(2000);
+    state.commit(second, ImportConfirmation.all());
+    assertThat(export(changed, state, "opaque").rowsWritten()).isZero();
+    assertThat(contents(state)).isEqualTo(contents(SyncState.open(real, prefix(run, "opaque"))));
+  }
+
+  /** A connection as a pool may hand it out: it does not unwrap to the driver's own. */
+  private static Connection opaque(Connection c) {
+    return (Connection)
+        java.lang.reflect.Proxy.newProxyInstance(
+            PostgresSyncStateTest.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) -> {
+              switch (method.getName()) {
+                case "isWrapperFor":
+                  return false;
+                case "unwrap":
+                  throw new java.sql.SQLException("not a wrapper");
+                default:
+                  return invoke(method, c, args);
+              }
+            });
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args)
+      throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
   private static List<String> primaryKeyColumns(String prefix) throws Exception {
     List<String> columns = new ArrayList<>();
     try (Connection c = server().dataSource().getConnection();
