@@ -138,6 +138,7 @@ final class MarketoCustomObjects {
       }
     }
     int link = t.linkField() == null ? -1 : indexOf(header, t.linkField());
+    upload.advance(); // leads whose import has ended by now can be linked to
     Job job =
         MarketoUpload.job(
             header, parsed.delimiter(), parsed.rows(), columns, t.dedupeFields().get(0));

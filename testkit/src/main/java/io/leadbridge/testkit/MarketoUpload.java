@@ -74,6 +74,11 @@ final class MarketoUpload {
     queue(ex, job);
   }
 
+  /** Brings the lead store up to the imports that have ended by now. */
+  void advance() {
+    queue.advance();
+  }
+
   /** Queues a job and answers with its batch, or 1016 when the queue is full. */
   void queue(Exchange ex, Job job) throws IOException {
     if (!queue.accept(job)) {
