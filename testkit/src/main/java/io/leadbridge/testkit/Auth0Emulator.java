@@ -128,7 +128,7 @@ public final class Auth0Emulator implements AutoCloseable {
     this.userEdits = new Auth0UserEdits(b.users, b.clock);
     this.jobs =
         new Auth0JobStore(b.users, connections, userEdits, b.jobDuration, b.linkTtl, b.clock);
-    this.server = Auth0Routes.start(tenant, jobs, b.clock, b.sleeper);
+    this.server = Auth0Routes.start(tenant, jobs, b.clock, b.sleeper).port(b.port).start();
   }
 
   /**
@@ -345,6 +345,7 @@ public final class Auth0Emulator implements AutoCloseable {
     private int rateLimit;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
+    private int port;
 
     private Builder() {
       connections.put("con_db0000000000001", SyntheticUsers.DATABASE);
@@ -484,7 +485,22 @@ public final class Auth0Emulator implements AutoCloseable {
     }
 
     /**
-     * Starts the emulator on a free port of 127.0.0.1.
+     * The port to listen on, on 127.0.0.1.
+     *
+     * @param port 0 (the default) for a free port
+     * @return this builder
+     * @throws IllegalArgumentException if outside 0 to 65535
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Starts the emulator on 127.0.0.1, on a free port unless {@link #port} says otherwise.
      *
      * @return the running emulator; close it when done
      * @throws UncheckedIOException if the server cannot start

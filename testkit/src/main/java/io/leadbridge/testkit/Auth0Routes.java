@@ -13,8 +13,8 @@ import java.time.Clock;
 final class Auth0Routes {
   private Auth0Routes() {}
 
-  /** Starts the server of one emulator on its parts. */
-  static EmulatorServer<Endpoint> start(
+  /** The server of one emulator on its parts, ready to start once its transport is set. */
+  static EmulatorServer.Builder<Endpoint> start(
       Auth0Tenant tenant, Auth0JobStore jobs, Clock clock, Sleeper sleeper) {
     return EmulatorServer.builder("Auth0", Endpoint.class)
         .classifier(Auth0Routes::classify)
@@ -30,8 +30,7 @@ final class Auth0Routes {
         .jsonType("application/json; charset=utf-8")
         .keepBodies(true)
         .clock(clock)
-        .sleeper(sleeper)
-        .start();
+        .sleeper(sleeper);
   }
 
   private static Endpoint classify(String method, String path) {

@@ -140,7 +140,10 @@ public final class MarketoEmulator implements AutoCloseable {
     this.store = new MarketoLeadStore(b.fields);
     this.queue =
         new MarketoImportQueue(b.rowsPerSecond, b.importSlots, b.queueLimit, store, b.clock);
-    this.server = MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper);
+    this.server =
+        MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper)
+            .port(b.port)
+            .start();
   }
 
   /**
@@ -377,6 +380,7 @@ public final class MarketoEmulator implements AutoCloseable {
     private long maxFileBytes = 10_000_000;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
+    private int port;
 
     private Builder() {}
 
@@ -510,7 +514,22 @@ public final class MarketoEmulator implements AutoCloseable {
     }
 
     /**
-     * Starts the emulator on a free loopback port.
+     * The port to listen on, on 127.0.0.1.
+     *
+     * @param port 0 (the default) for a free port
+     * @return this builder
+     * @throws IllegalArgumentException if outside 0 to 65535
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Starts the emulator on 127.0.0.1, on a free port unless {@link #port} says otherwise.
      *
      * @return the running emulator; close it when done
      * @throws UncheckedIOException if the server cannot start

@@ -19,8 +19,8 @@ import java.util.Map;
 final class MarketoRoutes {
   private MarketoRoutes() {}
 
-  /** Starts the server of one emulator on its parts. */
-  static EmulatorServer<Endpoint> start(
+  /** The server of one emulator on its parts, ready to start once its transport is set. */
+  static EmulatorServer.Builder<Endpoint> start(
       MarketoIdentity identity,
       MarketoLeadStore store,
       MarketoImportQueue queue,
@@ -40,8 +40,7 @@ final class MarketoRoutes {
         .faultAnswer(MarketoRoutes::injected)
         .jsonType(MarketoIdentity.JSON)
         .clock(clock)
-        .sleeper(sleeper)
-        .start();
+        .sleeper(sleeper);
   }
 
   private static Endpoint classify(String method, String path) {

@@ -123,7 +123,7 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.faults = new FaultRules<>(b.endpoints);
-    this.server = bind();
+    this.server = bind(b.port);
     this.executor =
         Executors.newCachedThreadPool(
             r -> {
@@ -137,9 +137,10 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     this.baseUri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** Binds the transport: plain HTTP on a free port of the loopback address. */
-  private static HttpServer bind() throws IOException {
-    return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
+  /** Binds the transport: plain HTTP on a port of the loopback address. */
+  private static HttpServer bind(int port) throws IOException {
+    return HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
   }
 
   /**
@@ -288,6 +289,7 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     private boolean keepBodies;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
+    private int port;
 
     private Builder(String name, Class<E> endpoints) {
       this.name = Objects.requireNonNull(name, "name");
@@ -371,6 +373,21 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
      */
     public Builder<E> sleeper(Sleeper sleeper) {
       this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * The port to listen on, on the loopback address.
+     *
+     * @param port 0 (the default) for a free port
+     * @return this builder
+     * @throws IllegalArgumentException if outside 0 to 65535
+     */
+    public Builder<E> port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
+      }
+      this.port = port;
       return this;
     }
 
