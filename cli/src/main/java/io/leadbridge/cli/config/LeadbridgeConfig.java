@@ -1,0 +1,623 @@
+package io.leadbridge.cli.config;
+
+import io.leadbridge.alterian.AlterianImportPackager;
+import io.leadbridge.core.MergePolicy;
+import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.mapping.MappingException;
+import io.leadbridge.core.mapping.ValueFormat;
+import io.leadbridge.marketo.ImportOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration file of a scheduled run, such as {@code nightly.yaml}: where users come from,
+ * the mapping, the files, the sync state, Marketo, the policies and the Alterian package. Read once
+ * with {@link #read(Path, String)}; every key is checked for its name and type, and any mistake is
+ * a {@link ConfigException} naming the file, line and column. Secrets are never written in it:
+ * {@code clientSecretEnv} names an environment variable and {@code clientSecretFile} a file.
+ * Relative paths are relative to the file's folder. Immutable.
+ *
+ * <pre>
+ * source:
+ *   auth0:
+ *     domain: tenant.eu.auth0.com
+ *     clientIdEnv: AUTH0_CLIENT_ID
+ *     clientSecretEnv: AUTH0_CLIENT_SECRET
+ * output: /var/lib/leadbridge/out
+ * state:
+ *   folder: /var/lib/leadbridge/state
+ * marketo:
+ *   endpoint: https://123-ABC-456.mktorest.com
+ *   clientIdEnv: MARKETO_CLIENT_ID
+ *   clientSecretFile: /run/secrets/marketo
+ * </pre>
+ */
+public final class LeadbridgeConfig {
+  /** The formats of an input file. */
+  public enum InputFormat {
+    /** Told apart by the first character: {@code [} for a JSON array, else NDJSON. */
+    AUTO,
+    /** One JSON object per line, as Auth0's export job writes. */
+    NDJSON,
+    /** One JSON array of objects. */
+    JSON_ARRAY
+  }
+
+  /**
+   * An Auth0 tenant to export from.
+   *
+   * @param at where the section starts
+   * @param domain the tenant's domain, such as {@code tenant.eu.auth0.com}
+   * @param clientId the machine-to-machine application's client id
+   * @param clientSecret its secret
+   * @param connection only this connection's users, or {@code null} for all
+   * @param pollInterval the first wait between job status reads, or {@code null}
+   * @param maxPollInterval the longest wait between them, or {@code null}
+   * @param timeout how long the job may take, or {@code null}
+   */
+  public record Auth0(
+      Position at,
+      String domain,
+      Credential clientId,
+      Credential clientSecret,
+      String connection,
+      Duration pollInterval,
+      Duration maxPollInterval,
+      Duration timeout) {}
+
+  /**
+   * A file of users to read instead of a tenant.
+   *
+   * @param at where its path is given
+   * @param path the file
+   * @param format its format
+   */
+  public record InputFile(Position at, Path path, InputFormat format) {}
+
+  /**
+   * A Marketo instance.
+   *
+   * @param at where the endpoint is given
+   * @param endpoint the REST endpoint, such as {@code https://123-ABC-456.mktorest.com}
+   * @param clientId the LaunchPoint service's client id
+   * @param clientSecret its secret
+   * @param lookupField the lookup field, or {@code null}
+   * @param listId the static list to add leads to, or {@code null}
+   * @param partition the lead partition, or {@code null}
+   * @param pollInterval the shortest wait between batch status reads, or {@code null}
+   * @param maxPollInterval the longest, or {@code null}
+   * @param timeout how long an import may take, or {@code null}
+   */
+  public record Marketo(
+      Position at,
+      URI endpoint,
+      Credential clientId,
+      Credential clientSecret,
+      String lookupField,
+      Integer listId,
+      String partition,
+      Duration pollInterval,
+      Duration maxPollInterval,
+      Duration timeout) {}
+
+  /**
+   * The Alterian package a sync also builds.
+   *
+   * @param folder where, or {@code null} for {@code alterian/} in the output folder
+   * @param tableName the table name, or {@code null}
+   * @param importMode the import mode, or {@code null}
+   * @param keyColumn the key column for updates, or {@code null}
+   * @param zip whether to put it all in one archive, or {@code null}
+   */
+  public record Alterian(
+      Path folder,
+      String tableName,
+      AlterianImportPackager.ImportMode importMode,
+      String keyColumn,
+      Boolean zip) {}
+
+  private static final Map<String, CsvFormat> FORMATS = new LinkedHashMap<>();
+  private static final Map<String, InputFormat> INPUT_FORMATS = new LinkedHashMap<>();
+  private static final Map<String, MergePolicy> MERGE_POLICIES = new LinkedHashMap<>();
+  private static final Map<String, ImportOptions.UncertainUploads> UNCERTAIN =
+      new LinkedHashMap<>();
+  private static final Map<String, AlterianImportPackager.ImportMode> IMPORT_MODES =
+      new LinkedHashMap<>();
+
+  static {
+    FORMATS.put("csv", CsvFormat.CSV);
+    FORMATS.put("tsv", CsvFormat.TSV);
+    FORMATS.put("ssv", CsvFormat.SSV);
+    INPUT_FORMATS.put("auto", InputFormat.AUTO);
+    INPUT_FORMATS.put("ndjson", InputFormat.NDJSON);
+    INPUT_FORMATS.put("json-array", InputFormat.JSON_ARRAY);
+    MERGE_POLICIES.put("most-recently-updated", MergePolicy.MOST_RECENTLY_UPDATED);
+    MERGE_POLICIES.put("first", MergePolicy.FIRST);
+    MERGE_POLICIES.put("refuse", MergePolicy.REFUSE);
+    UNCERTAIN.put("report", ImportOptions.UncertainUploads.REPORT);
+    UNCERTAIN.put("upload-again", ImportOptions.UncertainUploads.UPLOAD_AGAIN);
+    IMPORT_MODES.put("append", AlterianImportPackager.ImportMode.APPEND);
+    IMPORT_MODES.put("replace", AlterianImportPackager.ImportMode.REPLACE);
+    IMPORT_MODES.put("update", AlterianImportPackager.ImportMode.UPDATE);
+  }
+
+  private static final String SECRET_INLINE =
+      "a secret is never written in the configuration, which is copied, shared and kept in"
+          + " version control. Name an environment variable (%1$sEnv: %2$s) or a file"
+          + " (%1$sFile: /run/secrets/%3$s) instead.";
+
+  private final String name;
+  private final Auth0 auth0;
+  private final InputFile input;
+  private final FieldMapping inlineMapping;
+  private final Path mappingFile;
+  private final Position mappingAt;
+  private final CsvFormat format;
+  private final Boolean formulaGuard;
+  private final Path output;
+  private final Long maxFileBytes;
+  private final Path stateFolder;
+  private final Marketo marketo;
+  private final MergePolicy mergePolicy;
+  private final Boolean allowMassRemoval;
+  private final ImportOptions.UncertainUploads uncertainUploads;
+  private final Alterian alterian;
+
+  private LeadbridgeConfig(String name, Section root) {
+    this.name = name;
+    Section source = root.section("source", "auth0", "file");
+    if (source != null) {
+      source.atMostOne("auth0", "file");
+      if (!source.has("auth0") && !source.has("file")) {
+        throw new ConfigException(
+            source.at(), "source needs auth0 (a tenant) or file (a users export).");
+      }
+    }
+    this.auth0 = source == null ? null : auth0(source);
+    this.input = source == null ? null : input(source);
+    Section mapping = root.section("mapping", "file", "columns");
+    if (mapping != null) {
+      mapping.atMostOne("file", "columns");
+      if (!mapping.has("file") && !mapping.has("columns")) {
+        throw new ConfigException(
+            mapping.at(), "mapping needs file (a mapping file) or columns (the mapping itself).");
+      }
+      this.mappingFile = mapping.path("file");
+      this.mappingAt = mapping.where(mapping.has("file") ? "file" : "columns");
+      this.inlineMapping = mapping.has("columns") ? inlineMapping(mapping) : null;
+    } else {
+      this.mappingFile = null;
+      this.mappingAt = null;
+      this.inlineMapping = null;
+    }
+    this.format = root.choice("format", FORMATS);
+    this.formulaGuard = root.bool("formulaGuard");
+    this.output = root.path("output");
+    this.maxFileBytes = root.number("maxFileBytes", 1_000, Long.MAX_VALUE);
+    Section state = root.section("state", "folder", "jdbcUrl");
+    if (state != null) {
+      state.refuse(
+          "jdbcUrl",
+          "a sync state in a database is not available in this version of leadbridge; keep the"
+              + " state in a folder (state.folder) for now.");
+      if (!state.has("folder")) {
+        throw new ConfigException(state.at(), "state needs folder: the sync state's folder.");
+      }
+    }
+    this.stateFolder = state == null ? null : state.path("folder");
+    this.marketo = marketo(root);
+    Section policies =
+        root.section("policies", "mergePolicy", "allowMassRemoval", "uncertainUploads");
+    this.mergePolicy = policies == null ? null : policies.choice("mergePolicy", MERGE_POLICIES);
+    this.allowMassRemoval = policies == null ? null : policies.bool("allowMassRemoval");
+    this.uncertainUploads =
+        policies == null ? null : policies.choice("uncertainUploads", UNCERTAIN);
+    Section alt = root.section("alterian", "folder", "tableName", "importMode", "keyColumn", "zip");
+    this.alterian =
+        alt == null
+            ? null
+            : new Alterian(
+                alt.path("folder"),
+                alt.string("tableName"),
+                alt.choice("importMode", IMPORT_MODES),
+                alt.string("keyColumn"),
+                alt.bool("zip"));
+  }
+
+  /**
+   * Reads and checks a configuration file.
+   *
+   * @param file the file
+   * @param name the file as the user named it, for messages
+   * @return the configuration
+   * @throws ConfigException on the first mistake, naming the file, line and column
+   */
+  public static LeadbridgeConfig read(Path file, String name) {
+    Node.Mapping root = YamlTree.read(file, name);
+    Path dir = file.toAbsolutePath().getParent();
+    return new LeadbridgeConfig(
+        name,
+        Section.root(
+            root,
+            dir,
+            "source",
+            "mapping",
+            "format",
+            "formulaGuard",
+            "output",
+            "maxFileBytes",
+            "state",
+            "marketo",
+            "policies",
+            "alterian"));
+  }
+
+  /**
+   * No configuration file: every setting from the command line, the environment or the defaults.
+   *
+   * @return an empty configuration
+   */
+  public static LeadbridgeConfig none() {
+    return new LeadbridgeConfig(
+        "(no configuration)",
+        Section.root(new Node.Mapping(new Position("(none)", 1, 1), Map.of()), Path.of("")));
+  }
+
+  private static Auth0 auth0(Section source) {
+    Section s =
+        source.section(
+            "auth0",
+            "domain",
+            "clientId",
+            "clientIdEnv",
+            "clientIdFile",
+            "clientSecret",
+            "clientSecretEnv",
+            "clientSecretFile",
+            "connection",
+            "pollInterval",
+            "maxPollInterval",
+            "timeout");
+    if (s == null) {
+      return null;
+    }
+    String domain = s.string("domain");
+    if (domain == null) {
+      throw new ConfigException(s.at(), s.name("domain") + " is missing: the tenant's domain.");
+    }
+    return new Auth0(
+        s.where("domain"),
+        domain,
+        credential(s, "clientId", false, "AUTH0_CLIENT_ID", "auth0-client-id"),
+        credential(s, "clientSecret", true, "AUTH0_CLIENT_SECRET", "auth0"),
+        s.string("connection"),
+        s.duration("pollInterval"),
+        s.duration("maxPollInterval"),
+        s.duration("timeout"));
+  }
+
+  private static InputFile input(Section source) {
+    Section s = source.section("file", "path", "format");
+    if (s == null) {
+      return null;
+    }
+    Path path = s.path("path");
+    if (path == null) {
+      throw new ConfigException(s.at(), s.name("path") + " is missing: the users file.");
+    }
+    InputFormat f = s.choice("format", INPUT_FORMATS);
+    return new InputFile(s.where("path"), path, f == null ? InputFormat.AUTO : f);
+  }
+
+  private static Marketo marketo(Section root) {
+    Section s =
+        root.section(
+            "marketo",
+            "endpoint",
+            "clientId",
+            "clientIdEnv",
+            "clientIdFile",
+            "clientSecret",
+            "clientSecretEnv",
+            "clientSecretFile",
+            "lookupField",
+            "listId",
+            "partition",
+            "pollInterval",
+            "maxPollInterval",
+            "timeout");
+    if (s == null) {
+      return null;
+    }
+    String endpoint = s.string("endpoint");
+    if (endpoint == null) {
+      throw new ConfigException(
+          s.at(),
+          s.name("endpoint")
+              + " is missing: the instance's REST endpoint, such as"
+              + " https://123-ABC-456.mktorest.com.");
+    }
+    Long listId = s.number("listId", 1, Integer.MAX_VALUE);
+    return new Marketo(
+        s.where("endpoint"),
+        endpoint(s, endpoint),
+        credential(s, "clientId", false, "MARKETO_CLIENT_ID", "marketo-client-id"),
+        credential(s, "clientSecret", true, "MARKETO_CLIENT_SECRET", "marketo"),
+        s.string("lookupField"),
+        listId == null ? null : listId.intValue(),
+        s.string("partition"),
+        s.duration("pollInterval"),
+        s.duration("maxPollInterval"),
+        s.duration("timeout"));
+  }
+
+  private static URI endpoint(Section s, String text) {
+    URI uri;
+    try {
+      uri = new URI(text.strip());
+    } catch (URISyntaxException e) {
+      throw new ConfigException(
+          s.where("endpoint"), s.name("endpoint") + " is not a URL: " + e.getReason() + ".");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+      throw new ConfigException(
+          s.where("endpoint"),
+          s.name("endpoint")
+              + " must be an https:// URL, such as https://123-ABC-456.mktorest.com.");
+    }
+    return uri;
+  }
+
+  /**
+   * A credential from {@code key} (only when not secret), {@code keyEnv} or {@code keyFile}.
+   *
+   * @param fallbackEnv the variable to suggest in the message about an inline secret
+   */
+  private static Credential credential(
+      Section s, String key, boolean secret, String fallbackEnv, String fileHint) {
+    if (secret) {
+      s.refuse(key, String.format(Locale.ROOT, SECRET_INLINE, key, fallbackEnv, fileHint));
+    }
+    s.atMostOne(key, key + "Env", key + "File");
+    if (s.has(key + "Env")) {
+      String env = s.string(key + "Env");
+      if (!env.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new ConfigException(
+            s.where(key + "Env"),
+            s.name(key + "Env")
+                + " must be the name of an environment variable, such as "
+                + fallbackEnv
+                + (secret ? ", not the secret itself." : "."));
+      }
+      return new Credential(s.name(key), s.where(key + "Env"), env, null, null);
+    }
+    if (s.has(key + "File")) {
+      return new Credential(s.name(key), s.where(key + "File"), null, s.path(key + "File"), null);
+    }
+    if (s.has(key)) {
+      return new Credential(s.name(key), s.where(key), null, null, s.string(key));
+    }
+    throw new ConfigException(
+        s.at(),
+        s.name(key)
+            + " is missing: give "
+            + (secret ? "" : key + ", ")
+            + key
+            + "Env (an environment variable) or "
+            + key
+            + "File (a file).");
+  }
+
+  private static FieldMapping inlineMapping(Section mapping) {
+    Node.Sequence columns = mapping.list("columns");
+    if (columns.items().isEmpty()) {
+      throw new ConfigException(
+          columns.at(), "mapping.columns is empty: list at least one column.");
+    }
+    FieldMapping.Builder b = FieldMapping.builder();
+    int i = 0;
+    for (Node item : columns.items()) {
+      String where = "mapping.columns[" + i++ + "]";
+      if (!(item instanceof Node.Mapping)) {
+        throw new ConfigException(
+            item.at(),
+            where
+                + " must be a set of keys such as {field: email, column: email}, not "
+                + item.describe()
+                + ".");
+      }
+      Section c =
+          Section.root(
+              (Node.Mapping) item, Path.of(""), "field", "column", "format", "required", "value");
+      String column = c.string("column");
+      if (column == null) {
+        throw new ConfigException(item.at(), where + " has no column: the column's name.");
+      }
+      try {
+        if (c.has("value")) {
+          if (c.has("field") || c.has("format") || c.has("required")) {
+            throw new ConfigException(
+                c.where("value"),
+                where + ": a constant (value) takes no field, format or required.");
+          }
+          b.constant(column, c.text("value"));
+          continue;
+        }
+        String field = c.string("field");
+        if (field == null) {
+          throw new ConfigException(
+              item.at(), where + " has no field (a user field path) or value (a constant).");
+        }
+        String format = c.string("format");
+        b.column(field, column, ValueFormat.parse(format));
+        if (Boolean.TRUE.equals(c.bool("required"))) {
+          b.required(field);
+        }
+      } catch (MappingException | IllegalArgumentException e) {
+        throw new ConfigException(item.at(), where + ": " + e.getMessage());
+      }
+    }
+    try {
+      return b.build();
+    } catch (MappingException | IllegalArgumentException e) {
+      throw new ConfigException(columns.at(), "mapping.columns: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The file as the user named it.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The Auth0 tenant to export from.
+   *
+   * @return the tenant, or empty
+   */
+  public Optional<Auth0> auth0() {
+    return Optional.ofNullable(auth0);
+  }
+
+  /**
+   * The users file to read instead of a tenant.
+   *
+   * @return the file, or empty
+   */
+  public Optional<InputFile> input() {
+    return Optional.ofNullable(input);
+  }
+
+  /**
+   * The mapping written in the configuration.
+   *
+   * @return the mapping, or empty
+   */
+  public Optional<FieldMapping> inlineMapping() {
+    return Optional.ofNullable(inlineMapping);
+  }
+
+  /**
+   * The mapping file the configuration names.
+   *
+   * @return the file, or empty
+   */
+  public Optional<Path> mappingFile() {
+    return Optional.ofNullable(mappingFile);
+  }
+
+  /**
+   * Where the mapping is given, for messages about it.
+   *
+   * @return the position, or {@code null} when none is given
+   */
+  public Position mappingAt() {
+    return mappingAt;
+  }
+
+  /**
+   * The file format.
+   *
+   * @return the format, or empty
+   */
+  public Optional<CsvFormat> format() {
+    return Optional.ofNullable(format);
+  }
+
+  /**
+   * Whether values a spreadsheet would run as formulas are prefixed with {@code '}.
+   *
+   * @return the setting, or empty
+   */
+  public Optional<Boolean> formulaGuard() {
+    return Optional.ofNullable(formulaGuard);
+  }
+
+  /**
+   * The output folder.
+   *
+   * @return the folder, or empty
+   */
+  public Optional<Path> output() {
+    return Optional.ofNullable(output);
+  }
+
+  /**
+   * The largest export file before it is split.
+   *
+   * @return the size in bytes, or empty
+   */
+  public Optional<Long> maxFileBytes() {
+    return Optional.ofNullable(maxFileBytes);
+  }
+
+  /**
+   * The sync state's folder.
+   *
+   * @return the folder, or empty
+   */
+  public Optional<Path> stateFolder() {
+    return Optional.ofNullable(stateFolder);
+  }
+
+  /**
+   * The Marketo instance.
+   *
+   * @return the instance, or empty
+   */
+  public Optional<Marketo> marketo() {
+    return Optional.ofNullable(marketo);
+  }
+
+  /**
+   * How users sharing an email are merged.
+   *
+   * @return the policy, or empty
+   */
+  public Optional<MergePolicy> mergePolicy() {
+    return Optional.ofNullable(mergePolicy);
+  }
+
+  /**
+   * Whether an input may remove most users from the sync state.
+   *
+   * @return the setting, or empty
+   */
+  public Optional<Boolean> allowMassRemoval() {
+    return Optional.ofNullable(allowMassRemoval);
+  }
+
+  /**
+   * What to do about uploads whose answer was lost.
+   *
+   * @return the policy, or empty
+   */
+  public Optional<ImportOptions.UncertainUploads> uncertainUploads() {
+    return Optional.ofNullable(uncertainUploads);
+  }
+
+  /**
+   * The Alterian package a sync also builds.
+   *
+   * @return its settings, or empty when a sync builds none
+   */
+  public Optional<Alterian> alterian() {
+    return Optional.ofNullable(alterian);
+  }
+
+  @Override
+  public String toString() {
+    return "LeadbridgeConfig[" + name + "]";
+  }
+}
