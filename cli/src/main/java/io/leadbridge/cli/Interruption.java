@@ -75,6 +75,8 @@ final class Interruption {
   private Stage stage = Stage.STARTING;
   private Thread worker;
   private volatile Supplier<String> advice = () -> "";
+  private volatile Runnable lastWords;
+  private volatile Duration graceOverride;
 
   /** Names the thread that runs the command, to interrupt where that is safe. */
   void worker(Thread thread) {
@@ -144,8 +146,42 @@ final class Interruption {
    * 30 s), short elsewhere.
    */
   Duration grace() {
+    Duration override = graceOverride;
+    if (override != null) {
+      return override;
+    }
     Stage s = stage();
     return s == Stage.IMPORT || s == Stage.COMMIT ? Duration.ofSeconds(25) : Duration.ofSeconds(5);
+  }
+
+  /**
+   * What to print if the process must exit before the run reached a safe point: the run's own
+   * ending (its line and its JSON document).
+   */
+  void lastWords(Runnable lastWords) {
+    this.lastWords = lastWords;
+  }
+
+  /** Prints the run's ending, or else what the next run will do; for a forced exit. */
+  void sayLastWords(java.io.PrintStream err) {
+    Runnable r = lastWords;
+    if (r == null) {
+      String next = advice();
+      if (!next.isEmpty()) {
+        err.println(next);
+      }
+      return;
+    }
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      // exiting anyway
+    }
+  }
+
+  /** Sets the grace of every stage, for a scheduler that kills sooner than the defaults. */
+  void grace(Duration grace) {
+    this.graceOverride = grace;
   }
 
   /** Sets what the next run will do if this one stops now, in a sentence or two. */

@@ -19,7 +19,14 @@ import picocli.CommandLine.ParameterException;
  * SIGTERM.
  */
 public final class Main {
+  /** Set when the run has ended or the process exits anyway: then the hook waits for nothing. */
   private static volatile boolean finished;
+
+  /**
+   * The environment variable that sets how long a signalled run may take to reach a safe point
+   * before the process exits anyway, in seconds (by default 25 during the import, 5 elsewhere).
+   */
+  static final String GRACE = "LEADBRIDGE_STOP_GRACE_SECONDS";
 
   private Main() {}
 
@@ -157,6 +164,14 @@ public final class Main {
    * shutdown hook does the same with the JVM's own exit status.
    */
   private static void handleSignals(CliContext ctx) {
+    String grace = ctx.env(GRACE);
+    if (grace != null) {
+      try {
+        ctx.interruption.grace(Duration.ofSeconds(Math.max(0, Long.parseLong(grace.strip()))));
+      } catch (NumberFormatException e) {
+        ctx.err.println("leadbridge: " + GRACE + " is not a number of seconds; it is ignored.");
+      }
+    }
     boolean term = Signals.handle("TERM", () -> signalled(ctx, Interruption.Signal.TERM));
     boolean intr = Signals.handle("INT", () -> signalled(ctx, Interruption.Signal.INT));
     if (!term || !intr) {
@@ -183,6 +198,8 @@ public final class Main {
     if (!ctx.interruption.trigger(signal)) {
       ctx.err.println("leadbridge: " + signal.label + " again: stopping now.");
       ctx.err.flush();
+      finished = true;
+      ctx.interruption.sayLastWords(ctx.err);
       System.exit(signal.exitCode);
       return;
     }
@@ -203,13 +220,14 @@ public final class Main {
                 return;
               }
               if (!finished) {
+                finished = true;
                 ctx.err.println(
                     "leadbridge: did not stop within "
                         + grace.toSeconds()
                         + " s "
                         + ctx.interruption.stage().words
-                        + "; exiting now. "
-                        + ctx.interruption.advice());
+                        + "; exiting now.");
+                ctx.interruption.sayLastWords(ctx.err);
                 ctx.err.flush();
                 System.exit(signal.exitCode);
               }

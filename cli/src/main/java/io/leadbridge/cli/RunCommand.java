@@ -24,6 +24,7 @@ abstract class RunCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     Output output = new Output(ctx, spec.name(), common.json);
+    ctx.interruption.lastWords(output::stopped);
     try {
       Settings settings = new Settings(ctx, common.load());
       return output.finish(run(settings, output));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leadbridge.core.internal.Json;
 import io.leadbridge.core.internal.files.FolderLock;
 import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.testkit.MarketoEmulator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -168,6 +169,44 @@ class SignalsTest {
         assertThat(Json.object(doc.get("export"))).containsEntry("usersRead", 1500L);
       }
       assertThat(f.marketo.leads().keySet()).isEqualTo(emails(f.users));
+      assertThat(f.marketo.maxImportCount()).isEqualTo(1);
+      assertThat(SyncState.open(dir.resolve("state")).generation()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRunStuckInACallExitsAfterTheGraceWithItsDocumentAndTheNextRunResumes() throws Exception {
+    try (Fixture f = new Fixture(dir, 300, 100_000, Clock.systemUTC(), Duration.ofMillis(300))) {
+      Path config = f.config("");
+      f.marketo.delay(MarketoEmulator.Endpoint.STATUS, 1, Duration.ofSeconds(30));
+      Map<String, String> env = new java.util.HashMap<>(f.env());
+      env.put(Main.GRACE, "1");
+      try (ChildCli run =
+          ChildCli.start(dir, env, "sync", "--config", config.toString(), "--json")) {
+        run.await("uploaded its part", RUN, () -> f.marketo.acceptedUploads() == 1);
+        Thread.sleep(500); // now waiting for the batch's status, which takes 30 s to come
+        run.signal("TERM");
+        assertThat(run.exit(STOPS_WITHIN)).as(run.err()).isEqualTo(143);
+        assertThat(run.err())
+            .contains("leadbridge: did not stop within 1 s during the Marketo import; exiting now.")
+            .contains("leadbridge: stopped by SIGTERM during the Marketo import.");
+        Map<String, Object> doc = Json.object(Json.parse(run.out()));
+        assertThat(doc).containsEntry("status", "interrupted").containsEntry("exitCode", 143L);
+        assertThat(Json.object(doc.get("interrupted")))
+            .containsEntry("signal", "SIGTERM")
+            .containsEntry("stage", "import");
+        assertThat((String) Json.object(doc.get("interrupted")).get("next"))
+            .startsWith("Marketo had accepted 1 of 1 part(s)");
+      }
+      assertThat(SyncState.open(dir.resolve("state")).generation()).isZero();
+      assertThat(names(dir.resolve("out").resolve("export")))
+          .noneMatch(n -> n.endsWith(".tmp") || n.equals(FolderLock.NAME));
+
+      try (ChildCli rerun = ChildCli.start(dir, f.env(), "sync", "--config", config.toString())) {
+        assertThat(rerun.exit(RUN)).as(rerun.err()).isZero();
+        assertThat(rerun.out()).contains("(from an earlier run's journal)");
+      }
+      assertThat(f.marketo.acceptedUploads()).isEqualTo(1);
       assertThat(f.marketo.maxImportCount()).isEqualTo(1);
       assertThat(SyncState.open(dir.resolve("state")).generation()).isEqualTo(1);
     }
