@@ -551,6 +551,13 @@ final class DemoRun implements AutoCloseable {
       return;
     }
     committed = state.commit(export, report != null ? report : ImportConfirmation.all());
+    if (report == null || report.uncertainParts().isEmpty()) {
+      try {
+        ExportFolder.retireJournals(options.out.resolve("export"));
+      } catch (IOException e) {
+        // a journal left in place only makes a later identical part count as imported
+      }
+    }
     progress.line(
         String.format(
             Locale.ROOT,

@@ -73,6 +73,31 @@ final class ExportFolder {
     return removed;
   }
 
+  /**
+   * Deletes the Marketo import journals beside an export once a sync has committed what they
+   * record. A journal resumes an import that stopped; kept after the commit, it would take a later
+   * night's part with the same bytes (a value changed and changed back) for one already imported,
+   * and skip it.
+   *
+   * @return how many journals were deleted
+   */
+  static int retireJournals(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    Pattern journal = Pattern.compile("users(-\\d{3,})?\\.(tsv|csv)\\.marketo-journal");
+    int deleted = 0;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (journal.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p)) {
+          Files.delete(p);
+          deleted++;
+        }
+      }
+    }
+    return deleted;
+  }
+
   /** Whether a users file holds a JSON array rather than NDJSON, by its first character. */
   static boolean isJsonArray(Path file) throws IOException {
     try (InputStream raw = Files.newInputStream(file)) {

@@ -135,6 +135,10 @@ final class SyncCommand extends RunCommand {
         }
         ctx.interruption.enter(Interruption.Stage.COMMIT);
         committed = syncState.commit(export, report != null ? report : ImportConfirmation.all());
+        if (report == null || report.uncertainParts().isEmpty()) {
+          // an uncertain part's journal entry keeps it from being uploaded twice: kept until known
+          ExportFolder.retireJournals(ExportFolder.exportFile(out, exporting.format).getParent());
+        }
         output
             .progress()
             .line(

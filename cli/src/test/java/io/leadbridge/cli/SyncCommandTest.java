@@ -206,4 +206,25 @@ class SyncCommandTest {
     assertThat(fixture.auth0.jobIds()).isEmpty();
     assertThat(Files.exists(dir.resolve("out").resolve("export"))).isFalse();
   }
+
+  @Test
+  void aValueChangedBackIsSentAgainNotTakenForTheFirstNightsImport() throws Exception {
+    Path config = fixture.config("");
+    Cli cli = fixture.cli();
+    Path input = dir.resolve("users.ndjson");
+    for (String[] night :
+        new String[][] {{"Ann", "2026-01-01"}, {"Anna", "2026-01-02"}, {"Ann", "2026-01-03"}}) {
+      Files.writeString(
+          input,
+          "{\"user_id\":\"auth0|1\",\"email\":\"a@x.com\",\"given_name\":\""
+              + night[0]
+              + "\",\"updated_at\":\""
+              + night[1]
+              + "T00:00:00Z\"}\n");
+      Map<String, Object> doc = sync(cli, config, "--input", input.toString());
+      assertThat(map(doc.get("export"))).containsEntry("rowsWritten", 1L);
+      assertThat(fixture.marketo.leads().get("a@x.com")).containsEntry("firstName", night[0]);
+    }
+    assertThat(fixture.marketo.importCount("a@x.com")).isEqualTo(3);
+  }
 }
