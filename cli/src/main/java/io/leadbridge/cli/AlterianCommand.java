@@ -24,6 +24,7 @@ import picocli.CommandLine.Parameters;
       "Package exported files for Alterian Campaign Manager's Data Import: the data with column"
           + " names a table accepts, IMPORT-SETTINGS.txt (every setting of the import window"
           + " filled in), columns.json and SHA256SUMS.",
+      "",
       "Without FILE, packages the last export in DIR/export into DIR/alterian."
     })
 final class AlterianCommand extends RunCommand {
@@ -32,7 +33,7 @@ final class AlterianCommand extends RunCommand {
       paramLabel = "DIR",
       description =
           "The output folder whose export/ is packaged when no FILE is given (default: the"
-              + " configuration's, else ./leadbridge-out).")
+              + " configuration's, else leadbridge-out in the current folder).")
   Path out;
 
   @Option(

@@ -16,6 +16,7 @@ import picocli.CommandLine.Mixin;
       "",
       "Export users from the Auth0 tenant (or a file) to CSV/TSV files through the mapping, split"
           + " below Marketo's 10 MB limit, every rejected user listed with the reason.",
+      "",
       "Writes DIR/export/users.tsv (or its parts users-001.tsv, …), users.tsv.rowkeys and"
           + " users.tsv.rejections."
     })

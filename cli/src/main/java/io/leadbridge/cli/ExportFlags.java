@@ -38,7 +38,7 @@ final class ExportFlags {
       paramLabel = "DIR",
       description =
           "The output folder: the export goes to DIR/export, the Alterian package to"
-              + " DIR/alterian (default: ./leadbridge-out).")
+              + " DIR/alterian (default: leadbridge-out in the current folder).")
   Path out;
 
   @Option(

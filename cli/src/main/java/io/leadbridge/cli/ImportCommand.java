@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
       "Import files into Marketo with the Bulk Lead Import API and wait for every batch: the"
           + " header and the lookup field are checked against the instance first, files over"
           + " the limit are split, failed and warned rows are reported.",
+      "",
       "Without FILE, imports the last export in DIR/export. Every accepted batch is recorded in a"
           + " journal beside the files: run the same import again after a failure or a stop and"
           + " it waits on those batches instead of importing them twice."
@@ -37,7 +38,7 @@ final class ImportCommand extends RunCommand {
       paramLabel = "DIR",
       description =
           "The output folder whose export/ is imported when no FILE is given (default: the"
-              + " configuration's, else ./leadbridge-out).")
+              + " configuration's, else leadbridge-out in the current folder).")
   Path out;
 
   @Option(

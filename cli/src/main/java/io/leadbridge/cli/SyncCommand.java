@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
           + " with the sync state), import them into Marketo and wait, then move the state on for"
           + " the rows Marketo took. With an alterian section in the configuration, also build"
           + " the Alterian package.",
+      "",
       "A run stopped or failed half-way never moves the state: the next run sends the same users,"
           + " and the import journal finds the batches Marketo already accepted instead of"
           + " importing them twice."
