@@ -164,7 +164,7 @@ class Auth0EmulatorUpdateUsersTest {
       assertThat(is.get("email")).isEqualTo(was.get("email"));
       assertThat(is.get("given_name")).isNotNull().isNotEqualTo(was.get("given_name"));
       assertThat(is.get("family_name")).isNotNull().isNotEqualTo(was.get("family_name"));
-      assertThat(is.get("updated_at")).isEqualTo(editedAt.toString());
+      assertThat(is.get("updated_at")).isEqualTo(auth0Time(editedAt));
       assertThat(Instant.parse((String) is.get("updated_at")))
           .isAfter(Instant.parse((String) was.get("updated_at")));
       assertThat(without(is, EDITED)).isEqualTo(without(was, EDITED));
@@ -187,12 +187,12 @@ class Auth0EmulatorUpdateUsersTest {
   @Test
   void aSecondUpdatePicksOtherUsersAndChangesOnlyThem() {
     Auth0Emulator auth0 = emulator(SyntheticUsers.builder().count(1000).seed(2).build());
-    String firstEdit = clock.instant().toString();
+    String firstEdit = auth0Time(clock.instant());
     List<String> firstPick = auth0.updateUsers(5);
     Export afterFirst = export(auth0);
 
     clock.advance(Duration.ofMinutes(10));
-    String secondEdit = clock.instant().toString();
+    String secondEdit = auth0Time(clock.instant());
     List<String> secondPick = auth0.updateUsers(3);
     Export afterSecond = export(auth0);
 
@@ -299,5 +299,12 @@ class Auth0EmulatorUpdateUsersTest {
     assertThat(changed).allSatisfy(id -> only(exported, id));
     assertThatThrownBy(() -> tenant.updateUsers(unique + 1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** A timestamp as Auth0 writes it: milliseconds, always three digits. */
+  private static String auth0Time(Instant instant) {
+    return java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC)
+        .format(instant);
   }
 }

@@ -61,6 +61,27 @@ class BenchmarkSmokeTest {
     assertThat(r.leads()).isEqualTo(20_000);
     assertThat(r.ratio()).isGreaterThan(0.5);
     assertThat(r.calls()).isGreaterThanOrEqualTo(r.minimumCalls());
+    assertThat(r.byKind().total()).isEqualTo(r.calls());
+    assertThat(BenchmarkReport.marketoRow(BenchmarkReport.Settings.quick(), r))
+        .contains("API calls against a minimum of " + r.minimumCalls());
+  }
+
+  @Test
+  void thePredictionOfFailuresAndWarningsIsWhatTheEmulatorDoes() {
+    ValuePredictionProbe.Result r = ValuePredictionProbe.run(5_000, dir);
+    assertThat(r.predictedRejected()).isPositive();
+    assertThat(r.predictedWarned()).isPositive();
+    assertThat(r.exact()).isTrue();
+    assertThat(ValuePredictionProbe.row(r)).endsWith("| met |");
+  }
+
+  @Test
+  void pollsOfALargeImportStayNearTheMinimumWithoutDelayingIt() {
+    // 200,000 users in parts of about 1.3 MB, 5,000 rows/s: the figure's shape, at a fifth
+    MarketoImportProbe.Result r = MarketoImportProbe.run(200_000, 5_000, 1_300_000, dir);
+    assertThat(r.leads()).isEqualTo(200_000);
+    assertThat(r.callRatio()).isLessThanOrEqualTo(1.5);
+    assertThat(r.ratio()).isLessThanOrEqualTo(1.05);
   }
 
   @Test

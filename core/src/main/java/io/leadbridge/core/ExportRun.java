@@ -1,6 +1,7 @@
 package io.leadbridge.core;
 
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.internal.MappingAware;
 import io.leadbridge.core.internal.Projectable;
 import io.leadbridge.core.internal.SafeListener;
 import io.leadbridge.core.internal.csv.CsvRows;
@@ -360,6 +361,9 @@ final class ExportRun implements RowSink {
 
   private void run(boolean files) throws IOException {
     long limit = files ? exporter.maxFileBytes() : 0;
+    if (source instanceof MappingAware) {
+      ((MappingAware) source).checkMapping(mapping);
+    }
     if (source instanceof Projectable && !mapping.hasComputedColumns()) {
       Set<String> keep = new HashSet<>(mapping.rootProperties());
       keep.add("user_id");

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * How files are imported: the lookup field that decides which lead a row updates, an optional
- * static list and partition, the format of files passed by path, and optionally a listener for this
- * import alone.
+ * static list and partition, the format of files passed by path, what to do with rows whose values
+ * Marketo would refuse or change, and optionally a listener for this import alone.
  *
  * <pre>{@code
  * ImportOptions options = ImportOptions.builder().lookupField("email").listId(1234).build();
@@ -23,9 +23,35 @@ public final class ImportOptions {
    */
   public enum UncertainUploads {
     /**
-     * Do not upload the part again: Marketo may have accepted it, and a second import of the same
-     * rows duplicates lead activity. The part is reported as uncertain and recorded in the journal
-     * so that a later run does not upload it either until told to. The default.
+     * Settle it from facts, the default. Once every batch of ours that was ahead of the part in
+     * Marketo's queue and the first accepted after it have finished (the queue is first in, first
+     * out), and the time the part's rows take at the run's import rate has passed, up to 300 of its
+     * rows (its first and last, and rows evenly between) are looked up in one call of the Leads API
+     * by the lookup field (<a
+     * href="https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/leads">Get
+     * Leads by Filter Type</a>) and compared with the part's values as Marketo would have stored
+     * them. Then:
+     *
+     * <ul>
+     *   <li>every sampled lead holds the part's values, or the part's last row does (Marketo ran
+     *       its import to the end): the part is confirmed as imported and not uploaded again;
+     *       sampled rows that differ are not confirmed to a sync state;
+     *   <li>none does, and a batch accepted after it has completed (or the answer was lost more
+     *       than 6 hours ago): Marketo never took it, and it is uploaded again, once;
+     *   <li>otherwise the rows not yet matched are looked up again when the rest of the part should
+     *       be in, up to 3 lookups in all; then the part stays uncertain, is not uploaded again or
+     *       confirmed, and the next run looks again.
+     * </ul>
+     *
+     * <p>Cost: at most 3 lookup calls and one upload per uncertain part and run. An API user that
+     * may not read leads (Marketo answers 603; the role needs Read-Only Lead) falls back to {@link
+     * #REPORT}, and the report says why. Outcomes are in {@link ImportReport#uncertainUploads()}.
+     */
+    RESOLVE,
+    /**
+     * Do not upload the part again and do not look it up: Marketo may have accepted it, and a
+     * second import of the same rows duplicates lead activity. The part is reported as uncertain
+     * and recorded in the journal so that a later run does not upload it either until told to.
      */
     REPORT,
     /**
@@ -36,11 +62,30 @@ public final class ImportOptions {
     UPLOAD_AGAIN
   }
 
+  /**
+   * What an import does with a row whose values break a {@link ValueRule}, found before the upload.
+   * Immutable and thread-safe.
+   */
+  public enum RowPolicy {
+    /** Report the row and upload it anyway: Marketo decides. The default for warnings. */
+    SEND,
+    /**
+     * Report the row and leave it out of the upload; it is not confirmed to a sync state, so a
+     * later sync sends it again once it is fixed. The default for rejections.
+     */
+    LEAVE_OUT,
+    /** Upload nothing: the import stops with a {@link MarketoValueException} listing the rows. */
+    STOP
+  }
+
   private final String lookupField;
   private final Integer listId;
   private final String partitionName;
   private final CsvFormat format;
   private final UncertainUploads uncertainUploads;
+  private final RowPolicy rejectedRows;
+  private final RowPolicy warnedRows;
+  private final int dailyQuota;
   private final ImportListener listener;
 
   private ImportOptions(Builder b) {
@@ -52,6 +97,9 @@ public final class ImportOptions {
     this.partitionName = b.partitionName;
     this.format = b.format;
     this.uncertainUploads = b.uncertainUploads;
+    this.rejectedRows = b.rejectedRows;
+    this.warnedRows = b.warnedRows;
+    this.dailyQuota = b.dailyQuota;
     this.listener = b.listener;
   }
 
@@ -85,6 +133,9 @@ public final class ImportOptions {
     b.partitionName = partitionName;
     b.format = format;
     b.uncertainUploads = uncertainUploads;
+    b.rejectedRows = rejectedRows;
+    b.warnedRows = warnedRows;
+    b.dailyQuota = dailyQuota;
     b.listener = listener;
     return b;
   }
@@ -135,6 +186,39 @@ public final class ImportOptions {
   }
 
   /**
+   * What happens to a row with a value Marketo would refuse (the row would fail).
+   *
+   * @return the policy
+   */
+  public RowPolicy rejectedRows() {
+    return rejectedRows;
+  }
+
+  /**
+   * What happens to a row with a value Marketo would truncate or change, and none it would refuse.
+   *
+   * @return the policy
+   */
+  public RowPolicy warnedRows() {
+    return warnedRows;
+  }
+
+  /**
+   * The instance's daily API quota, which Marketo does not report: an import reads today's usage
+   * and does not start when the calls left would not cover it (see {@link QuotaCheck}).
+   *
+   * @return the quota, shared by every integration of the instance
+   */
+  public int dailyQuota() {
+    return dailyQuota;
+  }
+
+  /** The policy for a row whose worst finding has this severity. */
+  RowPolicy policy(ValueRule.Severity severity) {
+    return severity == ValueRule.Severity.REJECTION ? rejectedRows : warnedRows;
+  }
+
+  /**
    * The listener of the imports made with these options, which replaces the client's listener for
    * them.
    *
@@ -154,6 +238,12 @@ public final class ImportOptions {
         + format
         + ", uncertainUploads="
         + uncertainUploads
+        + ", rejectedRows="
+        + rejectedRows
+        + ", warnedRows="
+        + warnedRows
+        + ", dailyQuota="
+        + dailyQuota
         + "]";
   }
 
@@ -163,7 +253,10 @@ public final class ImportOptions {
     private Integer listId;
     private String partitionName;
     private CsvFormat format = CsvFormat.CSV;
-    private UncertainUploads uncertainUploads = UncertainUploads.REPORT;
+    private UncertainUploads uncertainUploads = UncertainUploads.RESOLVE;
+    private RowPolicy rejectedRows = RowPolicy.LEAVE_OUT;
+    private RowPolicy warnedRows = RowPolicy.SEND;
+    private int dailyQuota = 50_000;
     private ImportListener listener;
 
     private Builder() {}
@@ -219,11 +312,52 @@ public final class ImportOptions {
     /**
      * What to do about a part whose upload answer was lost.
      *
-     * @param uncertainUploads {@link UncertainUploads#REPORT} by default
+     * @param uncertainUploads {@link UncertainUploads#RESOLVE} by default
      * @return this builder
      */
     public Builder uncertainUploads(UncertainUploads uncertainUploads) {
       this.uncertainUploads = Objects.requireNonNull(uncertainUploads, "uncertainUploads");
+      return this;
+    }
+
+    /**
+     * What to do with a row that has a value Marketo would refuse ({@link
+     * ValueRule.Severity#REJECTION}): Marketo would fail the row.
+     *
+     * @param rejectedRows {@link RowPolicy#LEAVE_OUT} by default
+     * @return this builder
+     */
+    public Builder rejectedRows(RowPolicy rejectedRows) {
+      this.rejectedRows = Objects.requireNonNull(rejectedRows, "rejectedRows");
+      return this;
+    }
+
+    /**
+     * What to do with a row that has a value Marketo would truncate or change ({@link
+     * ValueRule.Severity#WARNING}) and none it would refuse.
+     *
+     * @param warnedRows {@link RowPolicy#SEND} by default
+     * @return this builder
+     */
+    public Builder warnedRows(RowPolicy warnedRows) {
+      this.warnedRows = Objects.requireNonNull(warnedRows, "warnedRows");
+      return this;
+    }
+
+    /**
+     * The instance's daily API quota, shared by every integration: 50,000 calls unless Adobe set
+     * another (Admin &gt; Web Services shows it). Before its first upload an import reads today's
+     * calls and refuses to start with a {@link MarketoQuotaException} when the calls left would not
+     * cover its estimate.
+     *
+     * @param dailyQuota 50,000 by default
+     * @return this builder
+     */
+    public Builder dailyQuota(int dailyQuota) {
+      if (dailyQuota <= 0) {
+        throw new IllegalArgumentException("The daily quota is a positive number of calls.");
+      }
+      this.dailyQuota = dailyQuota;
       return this;
     }
 

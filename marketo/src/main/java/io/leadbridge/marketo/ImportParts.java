@@ -14,17 +14,22 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parts of an import: each given file that Marketo takes as it is, and the pieces of each file
- * over the size limit, split at record boundaries with the header in each, in a hidden folder
- * beside it that {@link #close()} deletes. Each part is named and hashed for the journal. Not
- * thread-safe: one per run.
+ * The parts of an import: each given file that Marketo takes as it is, and, in a hidden folder
+ * beside it that {@link #close()} deletes, the pieces of each file over the size limit, split at
+ * record boundaries with the header in each, and the copies of files whose rows are left out,
+ * re-written without them (split too when over the limit). Each part is named and hashed for the
+ * journal. Not thread-safe: one per run.
  */
 final class ImportParts implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
@@ -38,7 +43,13 @@ final class ImportParts implements AutoCloseable {
     long rows = -1;
     BatchStatus status;
     boolean resumed;
+    BatchPolls.Track polls;
     ImportReport.Batch result;
+    java.time.Instant finishedAt;
+    boolean uploadedAgain;
+    boolean confirmedByLookup;
+    List<String> unmatched = List.of();
+    int seq;
 
     Part(Path file, Path source, String name, String sha256) {
       this.file = file;
@@ -64,10 +75,28 @@ final class ImportParts implements AutoCloseable {
    * @throws MarketoException if a file cannot be read or split; nothing is left behind
    */
   static ImportParts prepare(List<Path> files, CsvFormat format, long maxFileBytes) {
+    return prepare(files, format, maxFileBytes, Map.of(), Map.of());
+  }
+
+  /**
+   * Prepares the parts of files, splitting those over {@code maxFileBytes} and re-writing those
+   * with rows to leave out.
+   *
+   * @param leaveOut per file, the 1-based data row numbers to leave out
+   * @param rows per file, its data rows when known
+   * @throws MarketoException if a file cannot be read or written; nothing is left behind
+   */
+  static ImportParts prepare(
+      List<Path> files,
+      CsvFormat format,
+      long maxFileBytes,
+      Map<Path, ? extends Collection<Long>> leaveOut,
+      Map<Path, Long> rows) {
     ImportParts prepared = new ImportParts(format, maxFileBytes);
     try {
       for (Path file : files) {
-        prepared.add(file);
+        Collection<Long> left = leaveOut.get(file);
+        prepared.add(file, left == null ? Set.of() : new HashSet<>(left), rows.get(file));
       }
       return prepared;
     } catch (RuntimeException e) {
@@ -80,7 +109,7 @@ final class ImportParts implements AutoCloseable {
     return List.copyOf(parts);
   }
 
-  private void add(Path file) {
+  private void add(Path file, Set<Long> leaveOut, Long rows) {
     long size;
     try {
       size = Files.size(file);
@@ -88,15 +117,36 @@ final class ImportParts implements AutoCloseable {
       throw new MarketoException("Cannot read " + file + ": " + e.getMessage(), e);
     }
     String name = file.getFileName().toString();
-    if (size <= maxFileBytes) {
-      parts.add(new Part(file, file, name, sha256(file)));
+    if (size <= maxFileBytes && leaveOut.isEmpty()) {
+      Part p = new Part(file, file, name, sha256(file));
+      p.rows = rows == null ? -1 : rows;
+      parts.add(p);
     } else {
-      split(file, name);
+      split(file, name, leaveOut);
     }
   }
 
-  /** Splits a file over the limit at record boundaries, each piece with the header. */
-  private void split(Path file, String name) {
+  /** The data rows of a part, read when not known yet. */
+  long rows(Part p) {
+    if (p.rows < 0) {
+      long n = 0;
+      try (CsvReader reader = format.openReader(p.file)) {
+        while (reader.next() != null) {
+          n++;
+        }
+      } catch (IOException | UncheckedIOException | IllegalStateException e) {
+        throw new MarketoException("Cannot read " + p.file + ": " + e.getMessage(), e);
+      }
+      p.rows = n;
+    }
+    return p.rows;
+  }
+
+  /**
+   * Re-writes a file at record boundaries, each piece with the header and at most the size limit,
+   * leaving out the rows given; a file that fits keeps its name as one part.
+   */
+  private void split(Path file, String name, Set<Long> leaveOut) {
     Path dir = file.toAbsolutePath().resolveSibling("." + name + ".marketo-parts");
     splitDirs.add(dir);
     int dot = name.lastIndexOf('.');
@@ -109,7 +159,11 @@ final class ImportParts implements AutoCloseable {
       TempFiles.register(dir);
       try (PartWriter pieces =
           new PartWriter(dir, name, rows.head(reader.header()), maxFileBytes)) {
+        long n = 0;
         for (List<String> row; (row = reader.next()) != null; ) {
+          if (leaveOut.contains(++n)) {
+            continue;
+          }
           rows.encode(row); // read in the same charset, so it encodes
           if (!pieces.fits(rows.length())) {
             throw new MarketoException(
@@ -122,13 +176,18 @@ final class ImportParts implements AutoCloseable {
           }
           pieces.write(rows.bytes(), rows.length());
         }
+        if (pieces.parts() == 0) {
+          pieces.newPart(); // every row left out: a part of the header alone, never uploaded
+        }
         List<Path> names = new ArrayList<>();
         for (int i = 1; i <= pieces.parts(); i++) {
           names.add(dir.resolve(String.format(Locale.ROOT, "%s-p%03d%s", stem, i, ext)));
         }
         int number = 0;
+        boolean one = pieces.parts() == 1;
         for (PartWriter.Part piece : pieces.publish(names)) {
-          Part p = new Part(piece.file(), file, name + "#" + ++number, sha256(piece.file()));
+          String partName = one ? name : name + "#" + ++number;
+          Part p = new Part(piece.file(), file, partName, sha256(piece.file()));
           p.rows = piece.rows();
           parts.add(p);
         }

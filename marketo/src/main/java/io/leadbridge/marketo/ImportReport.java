@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +95,10 @@ public final class ImportReport implements ImportConfirmation {
   private final Duration elapsed;
   private final long calls;
   private final Map<Path, FileOutcome> outcomes;
+  private final ValueReport valueCheck;
+  private final ImportCalls callsByKind;
+  private final QuotaCheck quota;
+  private final List<UncertainUpload> uncertainUploads;
   private Looked lastLooked;
 
   ImportReport(
@@ -103,7 +108,11 @@ public final class ImportReport implements ImportConfirmation {
       List<RowIssue> warnings,
       Duration elapsed,
       long calls,
-      Map<Path, FileOutcome> outcomes) {
+      Map<Path, FileOutcome> outcomes,
+      ValueReport valueCheck,
+      ImportCalls callsByKind,
+      QuotaCheck quota,
+      List<UncertainUpload> uncertainUploads) {
     this.batches = List.copyOf(batches);
     this.uncertainParts = List.copyOf(uncertainParts);
     this.failures = List.copyOf(failures);
@@ -111,12 +120,27 @@ public final class ImportReport implements ImportConfirmation {
     this.elapsed = Objects.requireNonNull(elapsed);
     this.calls = calls;
     this.outcomes = Map.copyOf(outcomes);
+    this.valueCheck = Objects.requireNonNull(valueCheck);
+    this.callsByKind = Objects.requireNonNull(callsByKind);
+    this.quota = quota;
+    this.uncertainUploads = List.copyOf(uncertainUploads);
   }
 
   /** The report of an import with nothing to send: no call was made. */
   static ImportReport nothingToImport() {
     LOG.info("The export has no rows: nothing to import");
-    return new ImportReport(List.of(), List.of(), List.of(), List.of(), Duration.ZERO, 0, Map.of());
+    return new ImportReport(
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        Duration.ZERO,
+        0,
+        Map.of(),
+        ValueReport.none(),
+        ImportCalls.NONE,
+        null,
+        List.of());
   }
 
   /** How files are compared: absolute and normalized. */
@@ -126,10 +150,12 @@ public final class ImportReport implements ImportConfirmation {
 
   /**
    * Whether Marketo took one row of a file given to {@code importAndAwait}: every batch of the file
-   * completed, and the row is not among the failed rows. When a failed row cannot be traced to its
-   * user (the lookup field is not the export's key column, or the batch was finished by an earlier
-   * run), no row of its file is confirmed. Rows of uncertain uploads, failed batches and files not
-   * in this import are not confirmed. Rows with a warning are confirmed: Marketo imported them.
+   * completed or was {@link UncertainUpload.Outcome#CONFIRMED confirmed by a lookup}, and the row
+   * is not among the failed rows nor the sampled rows a lookup found different. When a failed row
+   * cannot be traced to its user (the lookup field is not the export's key column, or the batch was
+   * finished by an earlier run), no row of its file is confirmed. Rows of uncertain uploads, failed
+   * batches and files not in this import are not confirmed, nor rows the value check left out of
+   * the upload. Rows with a warning are confirmed: Marketo imported them.
    *
    * @param file a file given to the import, as in {@code ExportResult.paths()}
    * @param userId the row's {@code user_id}
@@ -143,7 +169,10 @@ public final class ImportReport implements ImportConfirmation {
       lastLooked = l;
     }
     FileOutcome outcome = l.outcome();
-    return outcome != null && outcome.confirmed() && !outcome.failedUserIds().contains(userId);
+    return outcome != null
+        && outcome.confirmed()
+        && !outcome.failedUserIds().contains(userId)
+        && !valueCheck.leftOut(file, userId);
   }
 
   /** The last file looked up; immutable, so sharing it between threads is harmless. */
@@ -159,13 +188,26 @@ public final class ImportReport implements ImportConfirmation {
   }
 
   /**
-   * Parts whose upload answer was lost and that were not uploaded again (see {@link
-   * ImportOptions.UncertainUploads}): check Marketo before importing them again.
+   * Parts whose upload answer was lost and that are still uncertain: not confirmed as imported by a
+   * lookup and not uploaded again (see {@link ImportOptions.UncertainUploads}). The next run looks
+   * them up again; with {@link ImportOptions.UncertainUploads#REPORT}, check Marketo before
+   * importing them again.
    *
    * @return an unmodifiable list, usually empty
    */
   public List<Path> uncertainParts() {
     return uncertainParts;
+  }
+
+  /**
+   * Every part whose upload answer was lost, in this run or an earlier one, and what was decided
+   * about it from a lookup of its leads: confirmed as imported, uploaded again, or still uncertain
+   * and why, with the lookups it took.
+   *
+   * @return an unmodifiable list, usually empty
+   */
+  public List<UncertainUpload> uncertainUploads() {
+    return uncertainUploads;
   }
 
   /**
@@ -214,12 +256,23 @@ public final class ImportReport implements ImportConfirmation {
   }
 
   /**
-   * Whether every batch completed, no row failed and no part is uncertain.
+   * What the check of every value before the upload found, and which rows it left out.
+   *
+   * @return the check; {@link ValueReport#checked()} is false when the check was off, and an import
+   *     that only waited on batches of an earlier run reports the rows that run left out
+   */
+  public ValueReport valueCheck() {
+    return valueCheck;
+  }
+
+  /**
+   * Whether every batch completed, no row failed or was left out, and no part is uncertain.
    *
    * @return true when everything was imported
    */
   public boolean allImported() {
     return uncertainParts.isEmpty()
+        && valueCheck.rowsLeftOut() == 0
         && batches.stream()
             .allMatch(b -> b.state() == BatchStatus.State.COMPLETE && b.rowsFailed() == 0);
   }
@@ -243,6 +296,27 @@ public final class ImportReport implements ImportConfirmation {
     return calls;
   }
 
+  /**
+   * The API calls this import made, by kind; their {@link ImportCalls#total() total} is {@link
+   * #calls()}. Counts the client's calls during the import: imports running at once on one client
+   * count each other's calls.
+   *
+   * @return the counts
+   */
+  public ImportCalls callsByKind() {
+    return callsByKind;
+  }
+
+  /**
+   * The check of the daily quota made before the first upload: today's usage, the quota and the
+   * estimate of the calls the import needs.
+   *
+   * @return the check, or empty when nothing was uploaded (a finished import run again)
+   */
+  public Optional<QuotaCheck> quota() {
+    return Optional.ofNullable(quota);
+  }
+
   @Override
   public String toString() {
     return "ImportReport[batches="
@@ -253,6 +327,7 @@ public final class ImportReport implements ImportConfirmation {
         + rowsFailed()
         + ", warned="
         + rowsWithWarning()
+        + (valueCheck.rowsLeftOut() > 0 ? ", leftOut=" + valueCheck.rowsLeftOut() : "")
         + ", uncertain="
         + uncertainParts.size()
         + ", calls="

@@ -15,16 +15,21 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of {@link MarketoBulkLeadClient#importAndAwait}: splits, uploads, polls, collects failed
- * and warned rows, and keeps the journal. Reads only its {@link Settings} and calls Marketo only
- * through its {@link Api}. Not thread-safe: one run, one thread.
+ * One run of {@link MarketoBulkLeadClient#importAndAwait}: checks the header and every value
+ * ({@link ValueScan}), splits and re-writes the parts ({@link ImportParts}), reads the quota,
+ * uploads, polls each batch near its predicted end ({@link BatchPolls}), settles lost answers
+ * ({@link UncertainResolver}), collects failed and warned rows ({@link RowIssues}), and keeps the
+ * journal. Reads only its {@link Settings} and calls Marketo only through its {@link Api}. Not
+ * thread-safe: one run, one thread.
  */
 final class ImportRun {
   private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
@@ -40,10 +45,21 @@ final class ImportRun {
 
     BatchRows warnings(long batchId, CsvFormat format, Deadline deadline);
 
-    void checkHeader(List<String> header, Deadline deadline);
+    /** The instance's lead fields, read once per client. */
+    List<LeadField> leadFields(Deadline deadline);
+
+    /** Leads whose filter field holds one of up to 300 values, with the fields named. */
+    List<Map<String, Object>> leads(
+        String filterType, List<String> values, List<String> fields, Deadline deadline);
+
+    /** Today's API calls of every integration, from {@code stats/usage.json}. */
+    long usageToday(Deadline deadline);
 
     /** API calls made so far by the client, tokens included. */
     long calls();
+
+    /** Of {@link #calls()}, those to the identity endpoint. */
+    long tokenCalls();
 
     void pause(Duration wait, String what, Deadline deadline);
   }
@@ -58,6 +74,7 @@ final class ImportRun {
    * @param maxFileBytes the largest part uploaded; larger files are split
    * @param timeout the longest a run may take
    * @param headerCheck whether the header is checked before the first upload
+   * @param valueCheck whether every value is checked against its field before the first upload
    */
   record Settings(
       Clock clock,
@@ -66,7 +83,8 @@ final class ImportRun {
       int maxQueuedBatches,
       long maxFileBytes,
       Duration timeout,
-      boolean headerCheck) {
+      boolean headerCheck,
+      boolean valueCheck) {
     Settings {
       if (minPollInterval.compareTo(maxPollInterval) > 0) {
         throw new IllegalArgumentException("minPollInterval must not be above maxPollInterval.");
@@ -86,22 +104,36 @@ final class ImportRun {
   private final CsvFormat format;
   private final RowKeys rowKeys;
   private final ImportOptions options;
+  private final RowIssues issues;
 
   private List<Part> parts = List.of();
+  private ImportParts prepared;
   private Journal journal;
   private Instant start;
   private Deadline deadline;
   private long callsBefore;
 
+  private final Deque<Part> pending = new ArrayDeque<>();
   private final List<Part> active = new ArrayList<>();
   private final List<Path> uncertain = new ArrayList<>();
-  private final List<PendingIssue> failures = new ArrayList<>();
-  private final List<PendingIssue> warnings = new ArrayList<>();
   private int uploaded;
   private int finished;
+  private ValueReport values = ValueReport.none();
+  private QuotaCheck quota;
+  private List<LeadField> fields;
+  private UncertainResolver resolver;
+  private BatchPolls polls;
+  private final Map<Path, String> sha = new HashMap<>();
+  private final Map<Path, List<ValueScan.LeftRow>> undecidedRows = new HashMap<>();
 
-  private record PendingIssue(
-      Path file, Path source, long batchId, String lookupValue, String reason) {}
+  private static final int DESCRIBE = 0;
+  private static final int USAGE = 1;
+  private static final int UPLOAD = 2;
+  private static final int STATUS = 3;
+  private static final int FILES = 4;
+  private static final int LOOKUP = 5;
+  private final long[] counts = new long[6];
+  private long tokens;
 
   ImportRun(
       Api api,
@@ -121,59 +153,232 @@ final class ImportRun {
     this.format = format;
     this.rowKeys = rowKeys;
     this.options = options;
+    this.issues = new RowIssues(rowKeys, options.lookupField());
     ImportOptions.marketoFormat(format); // refuses delimiters Marketo cannot read
+  }
+
+  /**
+   * Checks the values of files against the instance's lead fields as an import would, uploading
+   * nothing: the prediction a dry run prints.
+   */
+  static ValueReport checkValues(
+      Api api, List<Path> files, CsvFormat format, RowKeys keys, ImportOptions options) {
+    List<LeadField> fields = api.leadFields(Deadline.none());
+    HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
+    return ValueScan.scan(files, format, fields, options, keys, Map.of()).report();
   }
 
   ImportReport run() {
     start = settings.clock().instant();
     deadline = Deadline.at(start.plus(settings.timeout()), this::timedOut);
     callsBefore = api.calls();
-    try (ImportParts prepared = ImportParts.prepare(files, format, settings.maxFileBytes())) {
-      parts = prepared.parts();
-      Path first = files.get(0).toAbsolutePath();
-      journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
-      Deque<Part> pending = new ArrayDeque<>();
-      for (Part p : parts) {
-        Journal.Entry e = journal.get(p.name, p.sha256);
-        if (e == null
-            || (e.state() == Journal.State.UNCERTAIN
-                && options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN)) {
-          pending.add(p);
-        } else if (e.state() == Journal.State.UNCERTAIN) {
-          uncertain.add(p.file);
-          uploaded++;
-        } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
-          BatchStatus r = e.result();
-          p.status = r;
-          p.resumed = true;
-          p.result =
-              new ImportReport.Batch(
-                  p.file,
-                  r.batchId(),
-                  r.state(),
-                  r.message(),
-                  r.leadsProcessed(),
-                  r.rowsFailed(),
-                  r.rowsWithWarning(),
-                  true);
-          uploaded++;
-          finished++;
-          LOG.info("{} was imported as batch {} by an earlier run (journal)", p.name, r.batchId());
-        } else {
-          p.resumed = true;
-          p.status =
-              new BatchStatus(e.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
-          active.add(p);
-          uploaded++;
-          LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
-        }
+    Path first = files.get(0).toAbsolutePath();
+    journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
+    Map<Path, List<ValueScan.LeftRow>> decided = new HashMap<>();
+    boolean undecided = false;
+    for (Path f : files) {
+      String hash = ImportParts.sha256(f);
+      sha.put(f, hash);
+      List<ValueScan.LeftRow> d = journal.decision(f.getFileName().toString(), hash);
+      if (d != null) {
+        decided.put(f, d);
+      } else if (journal.hasParts(f.getFileName().toString())) {
+        decided.put(f, List.of()); // uploaded by a run that left nothing out: keep its parts
+      } else {
+        undecided = true; // never checked, so never uploaded: there is work to do
       }
-      if (settings.headerCheck() && !pending.isEmpty()) {
-        api.checkHeader(HeaderCheck.readHeader(pending.peekFirst().file, format), deadline);
+    }
+    try {
+      if (!(settings.valueCheck() && undecided)) {
+        prepared =
+            ImportParts.prepare(
+                files, format, settings.maxFileBytes(), leftRows(decided), Map.of());
+        sort(prepared);
+      }
+      if (prepared == null || !pending.isEmpty()) {
+        if (settings.headerCheck() || settings.valueCheck()) {
+          fields = counted(DESCRIBE, () -> api.leadFields(deadline));
+        }
+        if (settings.headerCheck()) {
+          HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
+        }
+        if (settings.valueCheck()) {
+          ValueScan.Result scan = ValueScan.scan(files, format, fields, options, rowKeys, decided);
+          values = scan.report();
+          if (scan.stops() > 0) {
+            throw MarketoValueException.stopped(scan.report(), scan.stops());
+          }
+          for (Path f : files) {
+            if (!decided.containsKey(f)) {
+              undecidedRows.put(f, scan.leftOut().get(f)); // recorded with its first upload
+            }
+          }
+          if (prepared == null) {
+            prepared =
+                ImportParts.prepare(
+                    files, format, settings.maxFileBytes(), leftRows(scan.leftOut()), scan.rows());
+            sort(prepared);
+          }
+        }
+      } else if (!decided.isEmpty()) {
+        values = ValueScan.decided(files, rowKeys, decided);
+      }
+      if (!pending.isEmpty()) {
+        quota = checkQuota();
       }
       loop(pending);
       return report();
+    } finally {
+      if (prepared != null) {
+        prepared.close();
+      }
     }
+  }
+
+  /** Makes a call of a kind, counting it and the token calls it made. */
+  private <T> T counted(int kind, Supplier<T> call) {
+    long calls = api.calls();
+    long tokenCalls = api.tokenCalls();
+    try {
+      return call.get();
+    } finally {
+      long t = api.tokenCalls() - tokenCalls;
+      tokens += t;
+      counts[kind] += api.calls() - calls - t;
+    }
+  }
+
+  private ImportCalls callsByKind() {
+    return new ImportCalls(
+        tokens,
+        counts[DESCRIBE],
+        counts[USAGE],
+        counts[UPLOAD],
+        counts[STATUS],
+        counts[FILES],
+        counts[LOOKUP]);
+  }
+
+  /**
+   * Reads today's usage and refuses to start when the quota left would not cover the calls this run
+   * is estimated to need (see {@link QuotaCheck} for the estimate).
+   */
+  private QuotaCheck checkQuota() {
+    boolean resolve = options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE;
+    long uploads = pending.size() + (resolve ? resolver.size() : 0); // uncertain: maybe again
+    long batches = uploads + active.size();
+    ImportCalls estimate =
+        new ImportCalls(
+            2,
+            counts[DESCRIBE] > 0 ? 1 : 0,
+            1,
+            uploads,
+            3 * batches,
+            2 * batches,
+            resolve ? (long) UncertainPart.MAX_LOOKS * (resolver.size() + 1) : 0);
+    long used;
+    try {
+      used = counted(USAGE, () -> api.usageToday(deadline));
+    } catch (MarketoServiceException e) {
+      if (e.serviceCode().filter("607"::equals).isPresent()) {
+        throw e;
+      }
+      LOG.warn(
+          "Today's API usage could not be read ({}); importing without checking the daily quota",
+          e.getMessage());
+      used = -1;
+    }
+    long needed = Math.max(0, estimate.total() - (api.calls() - callsBefore));
+    QuotaCheck q = new QuotaCheck(options.dailyQuota(), used, estimate, needed);
+    if (!q.sufficient()) {
+      throw MarketoQuotaException.refused(q);
+    }
+    LOG.info(
+        "About {} API calls needed; {} left of the daily quota of {}",
+        needed,
+        q.remaining(),
+        q.dailyQuota());
+    return q;
+  }
+
+  private static Map<Path, List<Long>> leftRows(Map<Path, List<ValueScan.LeftRow>> left) {
+    Map<Path, List<Long>> out = new HashMap<>();
+    left.forEach((f, rows) -> out.put(f, rows.stream().map(ValueScan.LeftRow::row).toList()));
+    return out;
+  }
+
+  /** Sorts the parts by the journal: to upload, to wait on, finished or uncertain. */
+  private void sort(ImportParts prepared) {
+    parts = prepared.parts();
+    pending.clear();
+    active.clear();
+    uncertain.clear();
+    resolver = resolver();
+    uploaded = 0;
+    finished = 0;
+    for (Part p : parts) {
+      if (p.rows == 0) {
+        continue; // every row of its file was left out: nothing to send
+      }
+      Journal.Entry e = journal.get(p.name, p.sha256);
+      p.seq = e == null ? Integer.MAX_VALUE : e.seq();
+      if (e == null
+          || (e.state() == Journal.State.UNCERTAIN
+              && options.uncertainUploads() == ImportOptions.UncertainUploads.UPLOAD_AGAIN)) {
+        pending.add(p);
+      } else if (e.state() == Journal.State.UNCERTAIN
+          && options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE) {
+        resolver.lostEarlier(p, Instant.ofEpochMilli(e.at()));
+        uploaded++;
+      } else if (e.state() == Journal.State.UNCERTAIN) {
+        uncertain.add(p.file);
+        uploaded++;
+      } else if (e.state() == Journal.State.IMPORTED) {
+        p.confirmedByLookup = true;
+        p.finishedAt = Instant.EPOCH;
+        resolver.confirmedEarlier(p);
+        uploaded++;
+        finished++;
+      } else if (e.state() == Journal.State.FINISHED && e.result() != null) {
+        p.finishedAt = Instant.EPOCH;
+        BatchStatus r = e.result();
+        p.status = r;
+        p.resumed = true;
+        p.result =
+            new ImportReport.Batch(
+                p.file,
+                r.batchId(),
+                r.state(),
+                r.message(),
+                r.leadsProcessed(),
+                r.rowsFailed(),
+                r.rowsWithWarning(),
+                true);
+        uploaded++;
+        finished++;
+        LOG.info("{} was imported as batch {} by an earlier run (journal)", p.name, r.batchId());
+      } else {
+        p.resumed = true;
+        p.status =
+            new BatchStatus(e.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
+        active.add(p);
+        uploaded++;
+        LOG.info("Resuming batch {} for {} from the journal", e.batchId(), p.name);
+      }
+    }
+    resolver.placeEarlier(parts, active);
+  }
+
+  private UncertainResolver resolver() {
+    return new UncertainResolver(
+        options,
+        format,
+        journal,
+        settings.clock(),
+        settings.minPollInterval(),
+        this::fieldsByName,
+        (filter, values, columns) ->
+            counted(LOOKUP, () -> api.leads(filter, values, columns, deadline)));
   }
 
   /** The failure for a wait that would pass the run's deadline. */
@@ -192,75 +397,136 @@ final class ImportRun {
   }
 
   private void loop(Deque<Part> pending) {
-    Duration interval = settings.minPollInterval();
-    while (!pending.isEmpty() || !active.isEmpty()) {
+    polls = new BatchPolls(settings.minPollInterval(), settings.maxPollInterval());
+    for (Part p : active) {
+      p.polls = polls.start(prepared.rows(p), start, true);
+    }
+    while (!pending.isEmpty() || !active.isEmpty() || resolver.waiting()) {
       while (!pending.isEmpty() && countUnfinished() < settings.maxQueuedBatches()) {
-        upload(pending.pollFirst());
+        Part p = pending.pollFirst();
+        if (upload(p)) {
+          p.polls = polls.start(prepared.rows(p), settings.clock().instant(), false);
+        }
       }
-      if (active.isEmpty()) {
+      List<Part> again = resolver.resolve(settings.clock().instant(), polls, prepared::rows);
+      if (!again.isEmpty()) {
+        again.forEach(pending::addFirst);
         continue;
       }
-      api.pause(interval, "polling the batches", deadline);
-      boolean changed = false;
+      Instant due = resolver.next(polls);
+      for (Part p : active) {
+        due = earlier(due, p.polls.next);
+      }
+      if (due == null) {
+        continue;
+      }
+      Duration wait = Duration.between(settings.clock().instant(), due);
+      if (!wait.isNegative() && !wait.isZero()) {
+        api.pause(wait, "polling the batches", deadline);
+      }
+      Instant now = settings.clock().instant();
       for (Part p : new ArrayList<>(active)) {
-        BatchStatus before = p.status;
-        BatchStatus now = api.status(before.batchId(), deadline);
-        p.status = now;
-        if (!now.equals(before)) {
-          changed = true;
+        if (p.polls.next.isAfter(now)) {
+          continue;
         }
-        if (now.finished()) {
+        BatchStatus status = counted(STATUS, () -> api.status(p.status.batchId(), deadline));
+        p.status = status;
+        if (status.finished()) {
           finish(p);
+        } else {
+          polls.read(p.polls, now, status);
         }
       }
       progress();
-      interval =
-          changed
-              ? settings.minPollInterval()
-              : min(settings.maxPollInterval(), Duration.ofMillis(interval.toMillis() * 3 / 2));
     }
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || (b != null && b.isBefore(a)) ? b : a;
+  }
+
+  private Map<String, LeadField> fieldsByName() {
+    if (fields == null) {
+      fields = counted(DESCRIBE, () -> api.leadFields(deadline));
+    }
+    Map<String, LeadField> out = new HashMap<>();
+    for (LeadField f : fields) {
+      out.put(f.name().toLowerCase(Locale.ROOT), f);
+    }
+    return out;
   }
 
   private long countUnfinished() {
     return active.stream().filter(p -> !p.status.finished()).count();
   }
 
-  /** Uploads a part; with UPLOAD_AGAIN the engine retries a lost answer like any other. */
-  private void upload(Part p) {
+  /**
+   * Uploads a part; with UPLOAD_AGAIN the engine retries a lost answer like any other.
+   *
+   * @return whether Marketo accepted it as a batch to wait on
+   */
+  private boolean upload(Part p) {
+    List<ValueScan.LeftRow> decision = undecidedRows.remove(p.source);
+    if (decision != null) {
+      // before any part of the file goes out, so that a resumed run rebuilds the same parts
+      journal.recordDecision(p.source.getFileName().toString(), sha.get(p.source), decision);
+    }
     try {
-      BatchStatus s = api.upload(p.file, p.name, format, options, deadline);
+      BatchStatus s = counted(UPLOAD, () -> api.upload(p.file, p.name, format, options, deadline));
       journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
       p.status = s;
       active.add(p);
-      uploaded++;
+      if (!p.uploadedAgain) {
+        uploaded++; // a part uploaded again was counted when its first answer was lost
+      }
       LOG.info("Uploaded {} as batch {}", p.name, s.batchId());
+      resolver.accepted(p, s.batchId());
       progress();
+      return true;
     } catch (MarketoUncertainUploadException e) {
-      journal.record(p.name, p.sha256, Journal.State.UNCERTAIN, 0);
+      Instant now = settings.clock().instant();
+      journal.uncertain(p.name, p.sha256, now.toEpochMilli());
+      if (options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE
+          && !p.uploadedAgain) {
+        Set<Part> ahead = new HashSet<>();
+        for (Part q : active) {
+          if (!q.status.finished()) {
+            ahead.add(q);
+          }
+        }
+        resolver.lost(p, now, ahead);
+        uploaded++;
+        LOG.warn(
+            "The answer to the upload of {} was lost; Marketo may have accepted it. Its leads"
+                + " will be looked up once the batches around it have finished.",
+            p.name);
+        return false;
+      }
+      resolver.lostAgain(p);
       uncertain.add(p.file);
-      uploaded++;
+      if (!p.uploadedAgain) {
+        uploaded++;
+      }
       LOG.warn(
           "The answer to the upload of {} was lost; Marketo may have accepted it. Not uploading"
               + " it again: check Marketo, then run again with UncertainUploads.UPLOAD_AGAIN if"
               + " it was not imported.",
           p.name);
+      return false;
     }
   }
 
   private void finish(Part p) {
     active.remove(p);
+    p.finishedAt = settings.clock().instant();
     finished++;
     BatchStatus s = p.status;
     if (s.state() == BatchStatus.State.COMPLETE) {
       if (s.rowsFailed() > 0) {
-        collect(p, api.failures(s.batchId(), format, deadline), failures);
+        issues.failures(p, counted(FILES, () -> api.failures(s.batchId(), format, deadline)));
       }
       if (s.rowsWithWarning() > 0) {
-        collect(p, api.warnings(s.batchId(), format, deadline), warnings);
+        issues.warnings(p, counted(FILES, () -> api.warnings(s.batchId(), format, deadline)));
       }
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
@@ -276,22 +542,6 @@ final class ImportRun {
             s.rowsFailed(),
             s.rowsWithWarning(),
             p.resumed);
-  }
-
-  private void collect(Part p, BatchRows rows, List<PendingIssue> into) {
-    try (rows) {
-      int lookup = -1;
-      List<String> header = rows.header();
-      for (int i = 0; i < header.size(); i++) {
-        if (header.get(i).equalsIgnoreCase(options.lookupField())) {
-          lookup = i;
-        }
-      }
-      for (BatchRow row : rows) {
-        String value = lookup >= 0 && lookup < row.values().size() ? row.values().get(lookup) : "";
-        into.add(new PendingIssue(p.file, p.source, p.status.batchId(), value, row.reason()));
-      }
-    }
   }
 
   private void progress() {
@@ -317,88 +567,37 @@ final class ImportRun {
       }
     }
     listener.accept(
-        new ImportProgress(parts.size(), uploaded, queued, importing, finished, processed, total));
+        new ImportProgress(
+            parts.size(),
+            uploaded,
+            queued,
+            importing,
+            finished + resolver.confirmed(),
+            processed,
+            total));
   }
 
   private ImportReport report() {
-    Map<String, List<String>> users = Map.of();
-    if (rowKeys != null && rowKeys.keyColumn().equalsIgnoreCase(options.lookupField())) {
-      Set<String> keys = new HashSet<>();
-      failures.forEach(f -> keys.add(f.lookupValue()));
-      warnings.forEach(w -> keys.add(w.lookupValue()));
-      keys.remove("");
-      if (!keys.isEmpty()) {
-        users = rowKeys.userIdsByKey(keys);
-      }
-    }
     List<ImportReport.Batch> batches = new ArrayList<>();
     for (Part p : parts) {
       if (p.result != null) {
         batches.add(p.result);
       }
     }
-    List<ImportReport.RowIssue> traced = trace(failures, users);
+    List<Path> stillUncertain = new ArrayList<>(uncertain);
+    stillUncertain.addAll(resolver.stillUncertain());
+    RowIssues.Traced traced = issues.trace();
     return new ImportReport(
         batches,
-        uncertain,
-        traced,
-        trace(warnings, users),
+        stillUncertain,
+        traced.failures(),
+        traced.warnings(),
         Duration.between(start, settings.clock().instant()),
         api.calls() - callsBefore,
-        confirmations(traced));
-  }
-
-  /**
-   * What Marketo confirmed of each file given: a file whose batches all completed, with every
-   * failed row traced to its users, is confirmed but for those users; any other file not at all.
-   */
-  private Map<Path, ImportReport.FileOutcome> confirmations(List<ImportReport.RowIssue> traced) {
-    Map<Path, ImportReport.FileOutcome> out = new HashMap<>();
-    Map<Path, Long> failedRows = new HashMap<>();
-    Map<Path, Boolean> whole = new HashMap<>();
-    for (Part p : parts) {
-      boolean ok =
-          p.result != null
-              && p.result.state() == BatchStatus.State.COMPLETE
-              && !uncertain.contains(p.file);
-      whole.merge(p.source, ok, Boolean::logicalAnd);
-      failedRows.merge(p.source, p.result == null ? 0 : p.result.rowsFailed(), Long::sum);
-    }
-    Map<Path, Set<String>> failedUsers = new HashMap<>();
-    Map<Path, Long> tracedRows = new HashMap<>();
-    for (int i = 0; i < failures.size(); i++) {
-      Path source = failures.get(i).source();
-      List<String> ids = traced.get(i).userIds();
-      if (ids.isEmpty()) {
-        whole.put(source, false); // a failed row we cannot name: trust nothing in its file
-      }
-      failedUsers.computeIfAbsent(source, k -> new HashSet<>()).addAll(ids);
-      tracedRows.merge(source, 1L, Long::sum);
-    }
-    for (Map.Entry<Path, Boolean> e : whole.entrySet()) {
-      Path source = e.getKey();
-      boolean complete =
-          e.getValue() && tracedRows.getOrDefault(source, 0L).equals(failedRows.get(source));
-      out.put(
-          ImportReport.key(source),
-          new ImportReport.FileOutcome(
-              complete, complete ? failedUsers.getOrDefault(source, Set.of()) : Set.of()));
-    }
-    return out;
-  }
-
-  private static List<ImportReport.RowIssue> trace(
-      List<PendingIssue> issues, Map<String, List<String>> users) {
-    List<ImportReport.RowIssue> out = new ArrayList<>(issues.size());
-    for (PendingIssue i : issues) {
-      out.add(
-          new ImportReport.RowIssue(
-              i.file(),
-              i.batchId(),
-              i.lookupValue(),
-              users.getOrDefault(i.lookupValue(), List.of()),
-              i.reason()));
-    }
-    return out;
+        issues.confirmations(parts, stillUncertain, traced.failures()),
+        values,
+        callsByKind(),
+        quota,
+        resolver.report());
   }
 }

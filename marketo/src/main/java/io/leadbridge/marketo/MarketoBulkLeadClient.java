@@ -62,7 +62,8 @@ public final class MarketoBulkLeadClient {
             b.maxQueuedBatches,
             b.maxFileBytes,
             b.timeout,
-            b.headerCheck);
+            b.headerCheck,
+            b.valueCheck);
     this.endpoint = MarketoTransport.endpoint(b.endpoint);
     this.clientId = b.clientId;
     this.transport =
@@ -210,18 +211,58 @@ public final class MarketoBulkLeadClient {
   }
 
   /**
-   * Imports an export and waits for Marketo to finish: splits parts over the size limit, keeps at
-   * most {@code maxQueuedBatches} of its batches in the queue, polls until each batch is complete
-   * or failed, reads failure and warning files, and traces every such row back to its user through
-   * the export's row keys. Resumable: see the journal note in the README. An export that wrote no
-   * row (an incremental sync in which nothing changed) is not uploaded: the report is empty and no
-   * call is made. Progress goes to the options' listener if they have one, else to the client's.
+   * Checks every value of every row of an export against its lead field's type and length, as
+   * {@code importAndAwait} does before its first upload, and uploads nothing: the prediction of
+   * which rows Marketo would fail ({@link ValueRule.Severity#REJECTION}) or import with a value
+   * truncated or changed ({@link ValueRule.Severity#WARNING}), each traced to its user, and which
+   * the options' {@link ImportOptions.RowPolicy policies} would leave out. For a dry run. Reads the
+   * instance's lead fields (one call, cached for the client's life) and every file once.
+   *
+   * <pre>{@code
+   * ValueReport check = marketo.checkValues(export, options);
+   * check.summary().forEach(System.out::println);
+   * }</pre>
    *
    * @param export the exported files
-   * @param options the lookup field, list, partition and listener
+   * @param options the lookup field and the row policies
+   * @return the findings
+   * @throws MarketoHeaderException if the header names fields the instance does not have
+   * @throws MarketoServiceException if Marketo refuses to describe the lead fields
+   * @throws MarketoException if a file cannot be read or lacks the lookup column
+   */
+  public ValueReport checkValues(ExportResult export, ImportOptions options) {
+    Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(options, "options");
+    if (export.rowsWritten() == 0) {
+      return ValueReport.none();
+    }
+    return ImportRun.checkValues(
+        transport, export.paths(), export.format(), export.rowKeys().orElse(null), options);
+  }
+
+  /**
+   * Imports an export and waits for Marketo to finish. Before the first upload it checks the header
+   * and every value against the instance's lead fields, leaving out or reporting the rows Marketo
+   * would fail or change as the options' {@link ImportOptions.RowPolicy policies} say (see {@link
+   * #checkValues}), and reads today's API usage to refuse a run the daily quota cannot cover
+   * ({@link QuotaCheck}). Then it splits parts over the size limit, keeps at most {@code
+   * maxQueuedBatches} of its batches in the queue, polls each batch near its predicted end until it
+   * is complete or failed, reads failure and warning files, and traces every such row back to its
+   * user through the export's row keys. An upload whose answer was lost is settled by looking its
+   * leads up ({@link ImportOptions.UncertainUploads#RESOLVE}). Resumable: see the journal note in
+   * the README. An export that wrote no row (an incremental sync in which nothing changed) is not
+   * uploaded: the report is empty and no call is made. Progress goes to the options' listener if
+   * they have one, else to the client's.
+   *
+   * @param export the exported files
+   * @param options the lookup field, list, partition, row policies, daily quota and listener
    * @return the report
    * @throws MarketoServiceException if Marketo refuses (daily quota, refused credentials)
    * @throws MarketoTransportException if Marketo could not be reached
+   * @throws MarketoQuotaException if the calls left of the daily quota cannot cover the import;
+   *     nothing was uploaded
+   * @throws MarketoValueException if a row policy is {@link ImportOptions.RowPolicy#STOP} and rows
+   *     break it; nothing was uploaded
    * @throws MarketoException if the import cannot go on for a local reason (bad header, timeout,
    *     unreadable files); batches already accepted are in the journal for the next run
    */
@@ -295,6 +336,7 @@ public final class MarketoBulkLeadClient {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
     private boolean headerCheck = true;
+    private boolean valueCheck = true;
     private long maxFileBytes = 9_900_000;
     private int maxQueuedBatches = 2;
     private Duration timeout = Duration.ofHours(6);
@@ -317,6 +359,7 @@ public final class MarketoBulkLeadClient {
       b.clock = clock;
       b.sleeper = sleeper;
       b.headerCheck = headerCheck;
+      b.valueCheck = valueCheck;
       b.maxFileBytes = maxFileBytes;
       b.maxQueuedBatches = maxQueuedBatches;
       b.timeout = timeout;
@@ -414,7 +457,9 @@ public final class MarketoBulkLeadClient {
     }
 
     /**
-     * The first wait between batch status polls, and the wait after a batch changed.
+     * The wait before the first poll of a batch while the import rate is not known yet, and the
+     * first wait between polls of a batch still queued. Once a batch imports, it is polled near its
+     * predicted end instead (see the {@link io.leadbridge.marketo package} notes on waiting).
      *
      * @param minPollInterval 5 seconds by default
      * @return this builder
@@ -425,8 +470,9 @@ public final class MarketoBulkLeadClient {
     }
 
     /**
-     * The longest wait between batch status polls: the wait grows by half up to it while no batch
-     * changes.
+     * The longest wait between polls of a batch still queued: the wait grows by half up to it while
+     * the batch does not move. A batch importing is polled near its predicted end, at most ten
+     * times this interval later.
      *
      * @param maxPollInterval 30 seconds by default
      * @return this builder
@@ -466,6 +512,20 @@ public final class MarketoBulkLeadClient {
      */
     public Builder headerCheck(boolean headerCheck) {
       this.headerCheck = headerCheck;
+      return this;
+    }
+
+    /**
+     * Whether {@code importAndAwait} checks every value against its lead field's type and length
+     * before the first upload, and leaves out or reports the rows Marketo would fail or change, as
+     * the import's {@link ImportOptions.Builder#rejectedRows row policies} say. See {@link
+     * #checkValues}.
+     *
+     * @param valueCheck true by default
+     * @return this builder
+     */
+    public Builder valueCheck(boolean valueCheck) {
+      this.valueCheck = valueCheck;
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Marketo's calls over the shared {@link HttpEngine}: the token from {@code /identity/oauth/token}
@@ -38,6 +40,7 @@ final class MarketoTransport implements ImportRun.Api {
   private final String clientSecret;
   private final HttpEngine engine;
   private final MarketoAnswers answers;
+  private final AtomicLong tokenCalls = new AtomicLong();
   private volatile List<LeadField> leadFields;
 
   MarketoTransport(
@@ -133,8 +136,8 @@ final class MarketoTransport implements ImportRun.Api {
     try {
       Call.Builder call =
           Call.post(what, uri("/bulk/v1/leads.json"), body.contentType(), body.publisher());
-      if (options.uncertainUploads() == ImportOptions.UncertainUploads.REPORT) {
-        call.upload(); // a lost answer is reported, not retried
+      if (options.uncertainUploads() != ImportOptions.UncertainUploads.UPLOAD_AGAIN) {
+        call.upload(); // a lost answer is reported or resolved, not retried blindly
       }
       return batch(json(what, call, deadline));
     } catch (FileNotFoundException e) {
@@ -237,14 +240,68 @@ final class MarketoTransport implements ImportRun.Api {
     return fields;
   }
 
-  @Override
-  public void checkHeader(List<String> header, Deadline deadline) {
+  void checkHeader(List<String> header, Deadline deadline) {
     HeaderCheck.check(header, describeLeadFields(deadline));
+  }
+
+  @Override
+  public List<LeadField> leadFields(Deadline deadline) {
+    return describeLeadFields(deadline);
+  }
+
+  /**
+   * The longest URL Marketo takes in a GET; a longer query goes as a form (Adobe's error codes).
+   */
+  static final int MAX_URL = 8_000;
+
+  @Override
+  public List<Map<String, Object>> leads(
+      String filterType, List<String> values, List<String> fields, Deadline deadline) {
+    String query =
+        "filterType="
+            + encode(filterType)
+            + "&filterValues="
+            + encode(String.join(",", values))
+            + "&fields="
+            + encode(String.join(",", fields));
+    String what = "a lookup of " + values.size() + " leads";
+    URI get = uri("/rest/v1/leads.json?" + query);
+    Call.Builder call =
+        get.toString().length() <= MAX_URL
+            ? Call.get(what, get)
+            : Call.post(
+                what,
+                uri("/rest/v1/leads.json?_method=GET"),
+                "application/x-www-form-urlencoded",
+                HttpRequest.BodyPublishers.ofString(query, StandardCharsets.UTF_8));
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Object o : Json.array(json(what, call, deadline).get("result"))) {
+      out.add(Json.object(o));
+    }
+    return out;
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public long usageToday(Deadline deadline) {
+    String what = "today's API usage";
+    Map<String, Object> answer =
+        json(what, Call.get(what, uri("/rest/v1/stats/usage.json")), deadline);
+    List<?> result = Json.array(answer.get("result"));
+    return result.isEmpty() ? 0 : Json.number(Json.object(result.get(0)), "total", 0);
   }
 
   @Override
   public long calls() {
     return engine.calls();
+  }
+
+  @Override
+  public long tokenCalls() {
+    return tokenCalls.get();
   }
 
   @Override
@@ -259,13 +316,19 @@ final class MarketoTransport implements ImportRun.Api {
                 + URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + "&client_secret="
                 + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8));
-    Answer a =
-        engine.send(
-            Call.get("the access token", uri)
-                .secretUrl()
-                .classifier(answers::token)
-                .deadline(deadline)
-                .build());
+    long before = engine.calls();
+    Answer a;
+    try {
+      a =
+          engine.send(
+              Call.get("the access token", uri)
+                  .secretUrl()
+                  .classifier(answers::token)
+                  .deadline(deadline)
+                  .build());
+    } finally {
+      tokenCalls.addAndGet(engine.calls() - before);
+    }
     Map<String, Object> answer = Json.object(Json.parse(a.body()));
     String token = Json.string(answer, "access_token");
     if (token == null || token.isEmpty()) {

@@ -18,8 +18,15 @@
  * instance's limits (Marketo allows 100 calls in 20 seconds and 10 at once per instance, shared by
  * every integration): by default at most 50 calls in 20 seconds and 5 at once.
  *
- * <p><b>Waiting.</b> Batches are polled every 5 seconds, the interval growing to 30 seconds while a
- * batch does not change; every poll counts against the instance's 50,000 calls a day. All waiting
- * goes through the client's clock and sleeper, and no wait of an import passes its timeout.
+ * <p><b>Waiting.</b> Every poll counts against the instance's daily quota, so each batch is polled
+ * near the moment it should end, predicted from its own progress and the import rate its earlier
+ * batches showed ({@code BatchPolls}): once a rate is known a batch costs about one poll, and its
+ * end is passed by at most one short poll (1 second by default). A batch still queued is polled
+ * every 5 seconds, the interval growing to 30 seconds while it does not move. All waiting goes
+ * through the client's clock and sleeper, and no wait of an import passes its timeout.
+ *
+ * <p><b>Before the first upload</b> an import checks the header and every value against the
+ * instance's lead fields ({@link io.leadbridge.marketo.ValueRule}), and reads today's API usage to
+ * refuse a run the daily quota cannot cover ({@link io.leadbridge.marketo.QuotaCheck}).
  */
 package io.leadbridge.marketo;

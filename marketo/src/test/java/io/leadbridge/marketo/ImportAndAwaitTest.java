@@ -94,8 +94,14 @@ class ImportAndAwaitTest {
     List<ImportProgress> progress = new ArrayList<>();
     MarketoBulkLeadClient client = client().maxFileBytes(2_500_000).listener(progress::add).build();
 
+    // rows Marketo fails are sent, so that its failure files are read and traced
     ImportReport report =
-        client.importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+        client.importAndAwait(
+            export,
+            ImportOptions.builder()
+                .format(CsvFormat.TSV)
+                .rejectedRows(ImportOptions.RowPolicy.SEND)
+                .build());
 
     assertThat(report.batches()).hasSizeGreaterThanOrEqualTo(4);
     assertThat(report.batches()).allMatch(b -> b.state() == BatchStatus.State.COMPLETE);
@@ -142,8 +148,14 @@ class ImportAndAwaitTest {
     ExportResult export = export(20_000);
     MarketoBulkLeadClient client = client().maxFileBytes(300_000).build();
 
+    // rows Marketo fails are sent, so that its failure files are read under faults too
     ImportReport report =
-        client.importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+        client.importAndAwait(
+            export,
+            ImportOptions.builder()
+                .format(CsvFormat.TSV)
+                .rejectedRows(ImportOptions.RowPolicy.SEND)
+                .build());
 
     assertThat(report.batches()).allMatch(b -> b.state() == BatchStatus.State.COMPLETE);
     assertThat(marketo.leads().keySet()).isEqualTo(validEmails(20_000));
@@ -381,20 +393,21 @@ class ImportAndAwaitTest {
     start(MarketoEmulator.builder().rowsPerSecond(10_000));
     marketo.dropAfterAccept(1);
     ExportResult export = export(2_000);
-    ImportReport report =
-        client()
-            .build()
-            .importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+    // the part as exported (no row left out) whose upload is reported, not looked up
+    ImportOptions options =
+        ImportOptions.builder()
+            .format(CsvFormat.TSV)
+            .rejectedRows(ImportOptions.RowPolicy.SEND)
+            .uncertainUploads(ImportOptions.UncertainUploads.REPORT)
+            .build();
+    ImportReport report = client().build().importAndAwait(export, options);
     assertThat(report.uncertainParts()).containsExactly(export.files().get(0).path());
     assertThat(report.allImported()).isFalse();
     assertThat(marketo.acceptedUploads()).isEqualTo(1);
     clock.advance(Duration.ofMinutes(1));
     assertThat(marketo.maxImportCount()).isEqualTo(1);
 
-    ImportReport rerun =
-        client()
-            .build()
-            .importAndAwait(export, ImportOptions.builder().format(CsvFormat.TSV).build());
+    ImportReport rerun = client().build().importAndAwait(export, options);
     assertThat(rerun.uncertainParts()).hasSize(1);
     assertThat(marketo.acceptedUploads()).isEqualTo(1);
   }

@@ -24,8 +24,13 @@ import java.util.stream.Stream;
  * the client-credentials token endpoint, {@code GET /api/v2/connections}, {@code POST
  * /api/v2/jobs/users-exports} and {@code GET /api/v2/jobs/{id}} with a status that moves from
  * {@code pending} through {@code processing} to {@code completed} over a configurable time, and
- * signed download links that expire, served by the same server as gzipped NDJSON that holds only
- * the requested fields.
+ * signed download links that expire, served by the same server as a gzipped file that holds only
+ * the requested fields: CSV (Auth0's default format) written by the rules of Auth0's "Bulk User
+ * Exports" page, or NDJSON for {@code format: json}. Field names may be paths ({@code
+ * identities[0].connection}, {@code user_metadata.plan}) and carry {@code export_as} names, and
+ * timestamps have milliseconds, as Auth0's do. The token endpoint accepts the audience SDKs derive
+ * from the domain ({@code https://{host}/api/v2/}); {@link Builder#tls} serves HTTPS for SDKs that
+ * insist on it, and {@link StandaloneEmulators} runs the emulator as a program.
  *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that job progress, rate-limit windows, token and link expiry move only when the client sleeps.
@@ -128,7 +133,12 @@ public final class Auth0Emulator implements AutoCloseable {
     this.userEdits = new Auth0UserEdits(b.users, b.clock);
     this.jobs =
         new Auth0JobStore(b.users, connections, userEdits, b.jobDuration, b.linkTtl, b.clock);
-    this.server = Auth0Routes.start(tenant, jobs, b.clock, b.sleeper).port(b.port).start();
+    this.server =
+        Auth0Routes.start(tenant, jobs, b.clock, b.sleeper)
+            .port(b.port)
+            .tls(b.tls == null ? null : b.tls.serverContext())
+            .requestsPath(b.requestsPath)
+            .start();
   }
 
   /**
@@ -141,7 +151,8 @@ public final class Auth0Emulator implements AutoCloseable {
   }
 
   /**
-   * The base URL, {@code http://127.0.0.1:{port}}: pass it as the export job's domain.
+   * The base URL, {@code http://127.0.0.1:{port}} ({@code https://} with {@link Builder#tls}): pass
+   * it as the export job's domain.
    *
    * @return the base URL
    */
@@ -150,7 +161,9 @@ public final class Auth0Emulator implements AutoCloseable {
   }
 
   /**
-   * The audience the token endpoint expects: {@code {domain}/api/v2/}.
+   * The audience to ask a token for: {@code {domain}/api/v2/}. The token endpoint also accepts
+   * {@code https://127.0.0.1:{port}/api/v2/}, as SDKs derive it from a domain, and the same for
+   * whatever host name the client used ({@code localhost}), in either scheme.
    *
    * @return the audience
    */
@@ -240,9 +253,10 @@ public final class Auth0Emulator implements AutoCloseable {
   /**
    * Changes users the way a profile edit would: picks {@code count} users with an email, gives each
    * a different {@code given_name} and {@code family_name} and sets its {@code updated_at} to the
-   * emulator's clock ({@link Instant#toString()} form). Their {@code user_id}, {@code email} and
-   * other fields stay as they are, and so do all other users. Export jobs created from now on serve
-   * the changed users; a job created before keeps serving what it served.
+   * emulator's clock (in Auth0's form, with milliseconds: {@code 2026-01-01T00:00:00.000Z}). Their
+   * {@code user_id}, {@code email} and other fields stay as they are, and so do all other users.
+   * Export jobs created from now on serve the changed users; a job created before keeps serving
+   * what it served.
    *
    * <p>Only users with a non-blank {@code email} and a {@code user_id} that no other user has are
    * picked, spread over the tenant in export order. Successive calls pick users not picked before,
@@ -320,6 +334,11 @@ public final class Auth0Emulator implements AutoCloseable {
     return jobs.jobIds();
   }
 
+  /** The fault rules, for the standalone program's fault file. */
+  io.leadbridge.testkit.internal.FaultRules<Endpoint> faults() {
+    return server.faults();
+  }
+
   /** Stops the server at once. */
   @Override
   public void close() {
@@ -346,6 +365,8 @@ public final class Auth0Emulator implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
     private int port;
+    private EmulatorTls tls;
+    private boolean requestsPath;
 
     private Builder() {
       connections.put("con_db0000000000001", SyntheticUsers.DATABASE);
@@ -496,6 +517,33 @@ public final class Auth0Emulator implements AutoCloseable {
         throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with a self-signed certificate instead of plain HTTP, for clients that insist on
+     * {@code https://}; give the client {@link EmulatorTls#sslContext()} or the PEM file of {@link
+     * EmulatorTls#writeCertificatePem}.
+     *
+     * @param tls the certificate and key; one can serve both emulators
+     * @return this builder
+     */
+    public Builder tls(EmulatorTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Whether {@code GET /__admin/requests} lists the requests received so far as a JSON array
+     * (endpoint, method, path, query, headers, body size, status, time; credentials, tokens and
+     * signatures masked, bodies left out), for tests that drive the emulator from another process.
+     * Off by default: the emulator then answers only the service's own paths.
+     *
+     * @param requestsPath whether to serve the path
+     * @return this builder
+     */
+    public Builder requestsPath(boolean requestsPath) {
+      this.requestsPath = requestsPath;
       return this;
     }
 

@@ -3,6 +3,8 @@ package io.leadbridge.testkit;
 import static io.leadbridge.testkit.Auth0Tenant.apiError;
 
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.mapping.FieldPath;
+import io.leadbridge.core.mapping.MappingException;
 import io.leadbridge.testkit.internal.Exchange;
 import io.leadbridge.testkit.internal.Forms;
 import java.io.IOException;
@@ -50,12 +52,21 @@ final class Auth0JobStore {
           "updated_at",
           "identities");
 
+  /** A field asked for: a name that may be a path, and the column or key to export it as. */
+  record Field(String name, String exportAs, FieldPath path) {
+    /** The CSV header or JSON key that holds it. */
+    String column() {
+      return exportAs != null ? exportAs : name;
+    }
+  }
+
   private record Job(
       String id,
       Instant created,
       String connectionId,
       String connectionName,
-      List<String> fields,
+      String format,
+      List<Field> fields,
       Long limit,
       String failure,
       Map<String, Map<String, String>> edits) {}
@@ -106,11 +117,7 @@ final class Auth0JobStore {
           ex, "Payload validation error: 'No enum match for: " + format + "' on property format");
       return;
     }
-    if ("csv".equals(format)) {
-      invalid(ex, "The emulator exports format json only");
-      return;
-    }
-    List<String> fields = new ArrayList<>();
+    List<Field> fields = new ArrayList<>();
     Object rawFields = req.get("fields");
     if (rawFields != null) {
       if (!(rawFields instanceof List)) {
@@ -124,7 +131,18 @@ final class Auth0JobStore {
               ex, "Payload validation error: 'Missing required property: name' on property fields");
           return;
         }
-        fields.add((String) name);
+        Object exportAs = ((Map<?, ?>) f).get("export_as");
+        if (exportAs != null && (!(exportAs instanceof String) || ((String) exportAs).isEmpty())) {
+          invalid(ex, "Payload validation error: 'Invalid type' on property fields[].export_as");
+          return;
+        }
+        FieldPath path;
+        try {
+          path = FieldPath.parse((String) name);
+        } catch (MappingException e) {
+          path = null; // any name is accepted: it simply matches no value
+        }
+        fields.add(new Field((String) name, (String) exportAs, path));
       }
       if (fields.size() > MAX_FIELDS) {
         invalid(
@@ -137,7 +155,9 @@ final class Auth0JobStore {
         return;
       }
     } else {
-      fields.addAll(DEFAULT_FIELDS);
+      for (String name : DEFAULT_FIELDS) {
+        fields.add(new Field(name, null, FieldPath.parse(name)));
+      }
     }
     Object connectionId = req.get("connection_id");
     String connectionName = null;
@@ -165,6 +185,7 @@ final class Auth0JobStore {
             clock.instant(),
             connectionId == null ? null : String.valueOf(connectionId),
             connectionName,
+            (String) format,
             List.copyOf(new LinkedHashSet<>(fields)),
             limit,
             failure,
@@ -208,16 +229,21 @@ final class Auth0JobStore {
       m.put("connection_id", job.connectionId());
       m.put("connection", job.connectionName());
     }
-    m.put("format", "json");
+    m.put("format", job.format());
     if (job.limit() != null) {
       m.put("limit", job.limit());
     }
     List<Object> fields = new ArrayList<>();
-    for (String f : job.fields()) {
-      fields.add(Map.of("name", f));
+    for (Field f : job.fields()) {
+      Map<String, Object> field = new LinkedHashMap<>();
+      field.put("name", f.name());
+      if (f.exportAs() != null) {
+        field.put("export_as", f.exportAs());
+      }
+      fields.add(field);
     }
     m.put("fields", fields);
-    m.put("created_at", job.created().toString());
+    m.put("created_at", Auth0Times.format(job.created()));
     m.put("id", job.id());
     if (status.equals("processing")) {
       m.put("percentage_done", Math.min(99, elapsed * 100 / total));
@@ -231,7 +257,9 @@ final class Auth0JobStore {
           ex.baseUri()
               + "/exports/"
               + job.id()
-              + ".json.gz?Expires="
+              + "."
+              + job.format()
+              + ".gz?Expires="
               + expires
               + "&Signature="
               + sign(job.id(), expires));
@@ -246,7 +274,8 @@ final class Auth0JobStore {
   /** {@code GET} of a signed link: the job's users as gzipped NDJSON, or an S3 error. */
   void download(Exchange ex) throws IOException {
     String name = ex.path().substring("/exports/".length());
-    String id = name.endsWith(".json.gz") ? name.substring(0, name.length() - 8) : name;
+    int dot = name.indexOf('.');
+    String id = dot < 0 ? name : name.substring(0, dot);
     Map<String, String> q = Forms.query(ex.query());
     Job job = jobs.get(id);
     long expires;
@@ -270,8 +299,12 @@ final class Auth0JobStore {
         "application/gzip",
         out -> {
           try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16)) {
-            Iterable<Map<String, Object>> it = () -> exported(job).iterator();
-            SyntheticUsers.writeNdjson(it, gz);
+            if (job.format().equals("csv")) {
+              Auth0CsvExport.write(job.fields(), users(job), job.edits(), gz);
+            } else {
+              Iterable<Map<String, Object>> it = () -> exported(job).iterator();
+              SyntheticUsers.writeNdjson(it, gz);
+            }
           }
         });
   }
@@ -294,6 +327,11 @@ final class Auth0JobStore {
   }
 
   private Stream<Map<String, Object>> exported(Job job) {
+    return users(job).map(u -> project(u, job.fields(), job.edits()));
+  }
+
+  /** The users a job exports, before projection. */
+  private Stream<? extends Map<String, ?>> users(Job job) {
     Stream<? extends Map<String, ?>> all = StreamSupport.stream(users.spliterator(), false);
     if (job.connectionName() != null) {
       all = all.filter(u -> hasConnection(u, job.connectionName()));
@@ -301,7 +339,7 @@ final class Auth0JobStore {
     if (job.limit() != null) {
       all = all.limit(job.limit());
     }
-    return all.map(u -> project(u, job.fields(), job.edits()));
+    return all;
   }
 
   private static boolean hasConnection(Map<String, ?> user, String connection) {
@@ -316,19 +354,47 @@ final class Auth0JobStore {
     return false;
   }
 
+  /**
+   * A user as the JSON export holds it: each field asked for, under its {@code export_as} name if
+   * it has one, a nested name (such as {@code identities[0].connection}) in its place in the tree.
+   */
   private static Map<String, Object> project(
-      Map<String, ?> user, List<String> fields, Map<String, Map<String, String>> edits) {
-    Object id = edits.isEmpty() ? null : user.get("user_id");
-    Map<String, String> edited = id instanceof String ? edits.get(id) : null;
+      Map<String, ?> user, List<Field> fields, Map<String, Map<String, String>> edits) {
+    Map<String, ?> current = edited(user, edits);
     Map<String, Object> out = new LinkedHashMap<>();
-    for (String f : fields) {
-      if (edited != null && edited.containsKey(f)) {
-        out.put(f, edited.get(f));
-      } else if (user.containsKey(f)) {
-        out.put(f, user.get(f));
+    for (Field f : fields) {
+      if (f.path() == null) {
+        continue;
+      }
+      if (f.exportAs() == null && f.path().isTopLevel()) {
+        if (current.containsKey(f.name())) {
+          out.put(f.name(), current.get(f.name()));
+        }
+        continue;
+      }
+      Object value = f.path().resolve(current);
+      if (value == null) {
+        continue;
+      }
+      if (f.exportAs() != null) {
+        out.put(f.exportAs(), value);
+      } else {
+        Auth0CsvExport.assign(out, f.path().segments(), value);
       }
     }
     return out;
+  }
+
+  /** The user with the profile edits made before the job, if any. */
+  static Map<String, ?> edited(Map<String, ?> user, Map<String, Map<String, String>> edits) {
+    Object id = edits.isEmpty() ? null : user.get("user_id");
+    Map<String, String> edited = id instanceof String ? edits.get(id) : null;
+    if (edited == null) {
+      return user;
+    }
+    Map<String, Object> copy = new LinkedHashMap<>(user);
+    copy.putAll(edited);
+    return copy;
   }
 
   private String sign(String jobId, long expires) {

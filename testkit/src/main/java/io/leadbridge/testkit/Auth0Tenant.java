@@ -71,6 +71,28 @@ final class Auth0Tenant {
     return baseUri + "/api/v2/";
   }
 
+  /**
+   * Whether the audience names this tenant's Management API: {@code https://{domain}/api/v2/}, as
+   * SDKs derive it from the domain, or {@code http://…}, for the domain the client used (its Host
+   * header) or the emulator's own base URI.
+   */
+  private static boolean acceptsAudience(Exchange ex, Object audience) {
+    if (!(audience instanceof String)) {
+      return false;
+    }
+    String host = ex.header("host");
+    List<String> accepted = new ArrayList<>();
+    accepted.add(audience(ex.baseUri()));
+    if (host != null) {
+      accepted.add("https://" + host + "/api/v2/");
+      accepted.add("http://" + host + "/api/v2/");
+    }
+    String base = ex.baseUri().getAuthority();
+    accepted.add("https://" + base + "/api/v2/");
+    accepted.add("http://" + base + "/api/v2/");
+    return accepted.contains(audience);
+  }
+
   /** {@code POST /oauth/token}: the client-credentials grant, as a form or as JSON. */
   void token(Exchange ex) throws IOException {
     String type = ex.header("content-type");
@@ -94,7 +116,7 @@ final class Auth0Tenant {
       oauthError(ex, 401, "access_denied", "Unauthorized");
       return;
     }
-    if (!audience(ex.baseUri()).equals(params.get("audience"))) {
+    if (!acceptsAudience(ex, params.get("audience"))) {
       oauthError(
           ex, 403, "access_denied", "Service not enabled within domain: " + params.get("audience"));
       return;

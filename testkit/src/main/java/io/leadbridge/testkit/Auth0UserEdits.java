@@ -41,7 +41,7 @@ final class Auth0UserEdits {
     }
     synchronized (editLock) {
       Map<String, Map<String, String>> before = edits;
-      String now = clock.instant().toString();
+      String now = Auth0Times.format(clock.instant());
       // users that may change, by whether they were changed before: [0] not yet, [1] already
       long[] editable = new long[2];
       for (Map<String, ?> user : users) {

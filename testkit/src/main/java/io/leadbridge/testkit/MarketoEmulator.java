@@ -16,12 +16,23 @@ import java.util.Objects;
 
 /**
  * A loopback HTTP server that behaves like a Marketo instance's Bulk Lead Import API: the identity
- * endpoint with expiring tokens, Bearer-only authentication (601/602), {@code describe2.json},
- * multipart uploads parsed for real in the delimiter of {@code format}, headers checked against a
- * lead schema, 413 over 10 MB, 1003 on an empty file, a FIFO queue of at most 10 jobs (1016 beyond)
- * with 2 importing at once at a set rows-per-second, statuses Queued → Importing → Complete or
- * Failed with running counts, failure and warning files, an in-memory lead store upserted by the
- * lookup field, 606 over the rate limit and 615 over the concurrency limit.
+ * endpoint with expiring tokens (by GET or POST), Bearer-only authentication (601/602), {@code
+ * describe.json} and {@code describe2.json}, multipart uploads parsed for real in the delimiter of
+ * {@code format}, headers checked against a lead schema, 413 over 10 MB, 1003 on an empty file, a
+ * FIFO queue of at most 10 jobs (1016 beyond) with 2 importing at once at a set rows-per-second,
+ * statuses Queued → Importing → Complete or Failed with running counts, failure and warning files,
+ * an in-memory lead store upserted by the lookup field, 606 over the rate limit and 615 over the
+ * concurrency limit, a daily quota shared with other integrations (607 past it) with {@code
+ * /rest/v1/stats/usage.json}, and the Leads API's query by filter type over the lead store (603 for
+ * an API user that may not read leads). Like Marketo, it resolves {@code ..} in paths ({@code
+ * /rest/../bulk/v1/leads.json}, as node-marketo-rest sends it) and answers an unknown path with
+ * HTTP 200 and error 610. {@link Builder#tls} serves HTTPS, and {@link StandaloneEmulators} runs
+ * the emulator as a program.
+ *
+ * <p>Each value of an uploaded row is judged as the rules listed case by case in {@code
+ * marketo-value-rules.tsv} (a resource of this package, with the sources it follows) say: a
+ * rejection fails the row, a warning imports it truncated or changed. Leadbridge's client predicts
+ * with its own implementation of the same rules; both are tested against that table.
  *
  * <p>Time comes from an injectable {@link Clock}: share a {@link ManualClock} with the client so
  * that imports progress only while the client sleeps, and tests never really wait. Faults are
@@ -49,10 +60,12 @@ public final class MarketoEmulator implements AutoCloseable {
 
   /** The kinds of call the emulator answers. Thread-safe. */
   public enum Endpoint {
-    /** {@code GET /identity/oauth/token}. */
+    /** {@code GET /identity/oauth/token} (or {@code POST}, as Adobe allows). */
     TOKEN,
     /** {@code GET /rest/v1/leads/describe2.json}. */
     DESCRIBE,
+    /** {@code GET /rest/v1/leads/describe.json}: Describe Lead, the first version. */
+    DESCRIBE_V1,
     /** {@code POST /bulk/v1/leads.json}. */
     UPLOAD,
     /** {@code GET /bulk/v1/leads/batch/{id}.json}. */
@@ -61,7 +74,14 @@ public final class MarketoEmulator implements AutoCloseable {
     FAILURES,
     /** {@code GET /bulk/v1/leads/batch/{id}/warnings.json}. */
     WARNINGS,
-    /** Anything else. */
+    /** {@code GET /rest/v1/stats/usage.json}. */
+    USAGE,
+    /**
+     * {@code GET /rest/v1/leads.json?filterType=…} (Get Leads by Filter Type), or its {@code POST}
+     * with {@code _method=GET}.
+     */
+    LEADS,
+    /** Anything else: HTTP 200 with {@code success: false} and code 610, as Marketo answers. */
     OTHER
   }
 
@@ -123,11 +143,13 @@ public final class MarketoEmulator implements AutoCloseable {
           new Field("updatedAt", "Updated At", "datetime", 0, false));
 
   private final MarketoIdentity identity;
+  private final MarketoQuota quota;
   private final MarketoLeadStore store;
   private final MarketoImportQueue queue;
   private final EmulatorServer<Endpoint> server;
 
   private MarketoEmulator(Builder b) {
+    this.quota = new MarketoQuota(b.dailyQuota, b.usedToday, b.clientId + "@api", b.clock);
     this.identity =
         new MarketoIdentity(
             b.clientId,
@@ -136,20 +158,23 @@ public final class MarketoEmulator implements AutoCloseable {
             b.rateLimit,
             b.rateWindow,
             b.concurrencyLimit,
+            quota,
             b.clock);
-    this.store = new MarketoLeadStore(b.fields);
+    this.store = new MarketoLeadStore(b.fields, b.leadReadAccess);
     this.queue =
         new MarketoImportQueue(b.rowsPerSecond, b.importSlots, b.queueLimit, store, b.clock);
     this.server =
-        MarketoRoutes.start(identity, store, queue, b.maxFileBytes, b.clock, b.sleeper)
+        MarketoRoutes.start(identity, store, queue, quota, b.maxFileBytes, b.clock, b.sleeper)
             .port(b.port)
+            .tls(b.tls == null ? null : b.tls.serverContext())
+            .requestsPath(b.requestsPath)
             .start();
   }
 
   /**
    * A builder with the defaults: standard lead fields, 1,000 rows per second, 2 import slots, a
-   * queue of 10, 100 calls in 20 seconds, 10 at once, files under 10 MB, the system clock and
-   * sleeper.
+   * queue of 10, 100 calls in 20 seconds, 10 at once, a daily quota of 50,000 calls none of which
+   * is used, leads readable by the API user, files under 10 MB, the system clock and sleeper.
    *
    * @return a builder
    */
@@ -158,7 +183,8 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
-   * The REST endpoint to give the client, e.g. {@code http://127.0.0.1:54321}.
+   * The REST endpoint to give the client, e.g. {@code http://127.0.0.1:54321} ({@code https://}
+   * with {@link Builder#tls}). The identity endpoint is {@code {endpoint}/identity}.
    *
    * @return the endpoint
    */
@@ -278,6 +304,28 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
+   * Whether the API user may read leads: without the permission, the Leads API answers 603.
+   *
+   * @param allowed true by default
+   * @return this emulator
+   */
+  public MarketoEmulator leadReadAccess(boolean allowed) {
+    store.readAccess(allowed);
+    return this;
+  }
+
+  /**
+   * Counts calls of other integrations against today's quota, as they share it.
+   *
+   * @param calls how many, up to what the quota has left
+   * @return this emulator
+   */
+  public MarketoEmulator addForeignCalls(long calls) {
+    quota.addForeign(calls);
+    return this;
+  }
+
+  /**
    * Makes every token issued so far expired: the next call with one gets 602.
    *
    * @return this emulator
@@ -322,6 +370,15 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
+   * The API calls counted against today's quota, of every integration.
+   *
+   * @return the count
+   */
+  public long callsToday() {
+    return quota.usedToday();
+  }
+
+  /**
    * Jobs accepted from clients (foreign jobs not counted).
    *
    * @return the count
@@ -354,6 +411,11 @@ public final class MarketoEmulator implements AutoCloseable {
     return requests().stream().filter(r -> r.endpoint() == endpoint).toList();
   }
 
+  /** The fault rules, for the standalone program's fault file. */
+  io.leadbridge.testkit.internal.FaultRules<Endpoint> faults() {
+    return server.faults();
+  }
+
   /** Stops the server. */
   @Override
   public void close() {
@@ -378,9 +440,14 @@ public final class MarketoEmulator implements AutoCloseable {
     private Duration rateWindow = Duration.ofSeconds(20);
     private int concurrencyLimit = 10;
     private long maxFileBytes = 10_000_000;
+    private int dailyQuota = 50_000;
+    private long usedToday;
+    private boolean leadReadAccess = true;
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
     private int port;
+    private EmulatorTls tls;
+    private boolean requestsPath;
 
     private Builder() {}
 
@@ -491,6 +558,34 @@ public final class MarketoEmulator implements AutoCloseable {
     }
 
     /**
+     * The instance's daily API quota: calls past it get 607 until the next day (UTC, by the
+     * emulator's clock).
+     *
+     * @param dailyQuota 50,000 by default, Marketo's usual quota
+     * @param usedToday calls other integrations have made today already; 0 by default
+     * @return this builder
+     */
+    public Builder dailyQuota(int dailyQuota, long usedToday) {
+      if (dailyQuota < 0 || usedToday < 0) {
+        throw new IllegalArgumentException("dailyQuota and usedToday must not be negative");
+      }
+      this.dailyQuota = dailyQuota;
+      this.usedToday = usedToday;
+      return this;
+    }
+
+    /**
+     * Whether the API user may read leads; without the permission, the Leads API answers 603.
+     *
+     * @param leadReadAccess true by default
+     * @return this builder
+     */
+    public Builder leadReadAccess(boolean leadReadAccess) {
+      this.leadReadAccess = leadReadAccess;
+      return this;
+    }
+
+    /**
      * The clock that drives imports and token expiry.
      *
      * @param clock the system clock by default; a {@link ManualClock} in tests
@@ -525,6 +620,33 @@ public final class MarketoEmulator implements AutoCloseable {
         throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with a self-signed certificate instead of plain HTTP, for clients that insist on
+     * {@code https://}; give the client {@link EmulatorTls#sslContext()} or the PEM file of {@link
+     * EmulatorTls#writeCertificatePem}.
+     *
+     * @param tls the certificate and key; one can serve both emulators
+     * @return this builder
+     */
+    public Builder tls(EmulatorTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Whether {@code GET /__admin/requests} lists the requests received so far as a JSON array
+     * (endpoint, method, path, query, headers, body size, status, time; credentials, tokens and
+     * signatures masked, bodies left out), for tests that drive the emulator from another process.
+     * Off by default: the emulator then answers only the service's own paths.
+     *
+     * @param requestsPath whether to serve the path
+     * @return this builder
+     */
+    public Builder requestsPath(boolean requestsPath) {
+      this.requestsPath = requestsPath;
       return this;
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Who may call {@link MarketoEmulator}, and how often: the identity endpoint with its expiring
  * tokens, the gate every REST call passes (615 over the concurrency limit, 601 or 602 without a
- * valid Bearer token, 606 over the rate limit), and Marketo's error envelope. Thread-safe.
+ * valid Bearer token, 606 over the rate limit, 607 past the {@linkplain MarketoQuota daily quota}),
+ * and Marketo's error envelope. Thread-safe.
  */
 final class MarketoIdentity {
   /** The content type of Marketo's JSON answers. */
@@ -27,6 +28,7 @@ final class MarketoIdentity {
   private final Duration tokenTtl;
   private final int concurrencyLimit;
   private final RateLimiter rate;
+  private final MarketoQuota quota;
   private final Clock clock;
   private final Map<String, Instant> tokens = new HashMap<>();
   private String currentToken;
@@ -39,12 +41,14 @@ final class MarketoIdentity {
       int rateLimit,
       Duration rateWindow,
       int concurrencyLimit,
+      MarketoQuota quota,
       Clock clock) {
     this.clientId = clientId;
     this.clientSecret = clientSecret;
     this.tokenTtl = tokenTtl;
     this.concurrencyLimit = concurrencyLimit;
     this.rate = RateLimiter.slidingWindow(rateLimit, rateWindow, clock);
+    this.quota = quota;
     this.clock = clock;
   }
 
@@ -56,9 +60,18 @@ final class MarketoIdentity {
     return clientSecret;
   }
 
-  /** {@code GET /identity/oauth/token}: the current token while it lives, else a new one. */
+  /**
+   * {@code GET /identity/oauth/token}, or {@code POST} as Adobe's Authentication page allows, the
+   * parameters in the query or in a form body: the current token while it lives, else a new one.
+   */
   void token(Exchange ex) throws IOException {
     Map<String, String> q = Forms.pairs(ex.query());
+    String type = ex.header("content-type");
+    if (ex.method().equals("POST")
+        && type != null
+        && type.startsWith("application/x-www-form-urlencoded")) {
+      Forms.pairs(ex.bodyText()).forEach(q::putIfAbsent);
+    }
     if (!"client_credentials".equals(q.get("grant_type"))
         || !clientId.equals(q.get("client_id"))
         || !clientSecret.equals(q.get("client_secret"))) {
@@ -110,6 +123,10 @@ final class MarketoIdentity {
       }
       if (!rate.call().allowed()) {
         error(ex, "606", "Max rate limit '100' exceeded with in '20' secs");
+        return;
+      }
+      if (!quota.take()) {
+        error(ex, "607", "Daily quota reached");
         return;
       }
       handler.answer(ex);

@@ -194,7 +194,6 @@ final class MarketoImportQueue {
       } else {
         state = "Complete";
         processed = j.rowCount;
-        message = "Import completed";
       }
       int failed = 0;
       int warned = 0;
@@ -204,6 +203,17 @@ final class MarketoImportQueue {
         } else if (j.warningReason[r] != null) {
           warned++;
         }
+      }
+      if (state.equals("Complete")) {
+        // Adobe's documented form; with failed rows the same counts, then the failures
+        int imported = processed - failed;
+        message =
+            (failed == 0 ? "Import succeeded, " : "Import completed with errors, ")
+                + imported
+                + " records imported ("
+                + imported
+                + " members)"
+                + (failed == 0 ? "" : ", " + failed + " failed");
       }
       result.put("batchId", j.id);
       result.put("importId", String.valueOf(j.importId));

@@ -7,9 +7,6 @@ import io.leadbridge.testkit.internal.Exchange;
 import io.leadbridge.testkit.internal.Fault;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The HTTP face of {@link MarketoEmulator}: which request is which {@link Endpoint}, which part
@@ -24,6 +21,7 @@ final class MarketoRoutes {
       MarketoIdentity identity,
       MarketoLeadStore store,
       MarketoImportQueue queue,
+      MarketoQuota quota,
       long maxFileBytes,
       Clock clock,
       Sleeper sleeper) {
@@ -32,10 +30,19 @@ final class MarketoRoutes {
         .classifier(MarketoRoutes::classify)
         .route(Endpoint.TOKEN, identity::token)
         .route(Endpoint.DESCRIBE, identity.gate(store::describe))
+        .route(Endpoint.DESCRIBE_V1, identity.gate(store::describeV1))
         .route(Endpoint.UPLOAD, identity.gate(upload::upload))
         .route(Endpoint.STATUS, identity.gate(queue::status))
         .route(Endpoint.FAILURES, identity.gate(ex -> queue.rowsFile(ex, true)))
         .route(Endpoint.WARNINGS, identity.gate(ex -> queue.rowsFile(ex, false)))
+        .route(Endpoint.USAGE, identity.gate(quota::usage))
+        .route(
+            Endpoint.LEADS,
+            identity.gate(
+                ex -> {
+                  queue.advance(); // the imports that have ended by now are in the store
+                  store.query(ex);
+                }))
         .route(Endpoint.OTHER, identity.gate(MarketoRoutes::notFound))
         .faultAnswer(MarketoRoutes::injected)
         .jsonType(MarketoIdentity.JSON)
@@ -49,6 +56,15 @@ final class MarketoRoutes {
     }
     if (path.equals("/rest/v1/leads/describe2.json")) {
       return Endpoint.DESCRIBE;
+    }
+    if (path.equals("/rest/v1/leads/describe.json")) {
+      return Endpoint.DESCRIBE_V1;
+    }
+    if (path.equals("/rest/v1/stats/usage.json")) {
+      return Endpoint.USAGE;
+    }
+    if (path.equals("/rest/v1/leads.json")) {
+      return Endpoint.LEADS;
     }
     if (method.equals("POST") && path.equals("/bulk/v1/leads.json")) {
       return Endpoint.UPLOAD;
@@ -65,14 +81,9 @@ final class MarketoRoutes {
     return Endpoint.OTHER;
   }
 
+  /** An unknown path: Marketo answers HTTP 200 with error 610, not HTTP 404. */
   private static void notFound(Exchange ex) throws IOException {
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("code", "404");
-    error.put("message", "Not found");
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("success", false);
-    m.put("errors", List.of(error));
-    ex.json(404, m);
+    MarketoIdentity.error(ex, "610", "Requested resource not found");
   }
 
   /** A status with no useful body, or an error code in an HTTP 200 body, as Marketo sends them. */

@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * {@code POST /bulk/v1/leads.json} of {@link MarketoEmulator}: reads the multipart form and its
- * file in the delimiter of {@code format}, checks the header against the lead schema and each row's
- * lookup value and lengths, and queues the job. Thread-safe: it keeps no state of its own.
+ * file in the delimiter of {@code format}, checks the header against the lead schema and each of a
+ * row's values with {@link MarketoValueRules} (a failure or warnings), and queues the job.
+ * Thread-safe: it keeps no state of its own.
  */
 final class MarketoUpload {
   private final MarketoLeadStore store;
@@ -141,23 +142,26 @@ final class MarketoUpload {
     job.warningReason = new String[rows.size()];
     for (int r = 0; r < rows.size(); r++) {
       List<String> row = rows.get(r);
-      String value = lookupIndex >= 0 && lookupIndex < row.size() ? row.get(lookupIndex) : "";
       if (row.size() != header.size()) {
         job.failureReason[r] = "Row has " + row.size() + " values, header has " + header.size();
-      } else if (value.isBlank()) {
+        continue;
+      }
+      if (lookupIndex < 0) {
         job.failureReason[r] = "Lookup field '" + lookup + "' is empty";
-      } else if (lookup.equalsIgnoreCase("email")
-          && !value.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-        job.failureReason[r] = "Invalid email address";
-      } else {
-        for (int i = 0; i < row.size(); i++) {
-          Field f = columnFields[i];
-          if (f.length() > 0 && row.get(i).length() > f.length()) {
-            job.warningReason[r] =
-                "Value for field '" + f.name() + "' truncated to " + f.length() + " characters";
-            break;
-          }
+        continue;
+      }
+      StringBuilder warnings = new StringBuilder();
+      for (int i = 0; i < row.size() && job.failureReason[r] == null; i++) {
+        MarketoValueRules.Outcome o =
+            MarketoValueRules.of(columnFields[i], row.get(i), i == lookupIndex);
+        if (o.fails()) {
+          job.failureReason[r] = o.reason();
+        } else if (!o.ok()) {
+          warnings.append(warnings.length() == 0 ? "" : "; ").append(o.reason());
         }
+      }
+      if (job.failureReason[r] == null && warnings.length() > 0) {
+        job.warningReason[r] = warnings.toString();
       }
     }
     return job;

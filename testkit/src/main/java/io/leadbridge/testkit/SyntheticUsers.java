@@ -469,7 +469,7 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
   }
 
   private static String iso(long epochSecond, SplittableRandom r) {
-    return Instant.ofEpochSecond(epochSecond, r.nextInt(1000) * 1_000_000L).toString();
+    return Auth0Times.format(Instant.ofEpochSecond(epochSecond, r.nextInt(1000) * 1_000_000L));
   }
 
   private static String hex(SplittableRandom r, int length) {

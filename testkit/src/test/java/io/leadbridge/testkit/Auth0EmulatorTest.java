@@ -140,4 +140,65 @@ class Auth0EmulatorTest {
         .extracting(Auth0Emulator.Request::endpoint)
         .containsExactly(Auth0Emulator.Endpoint.TOKEN, Auth0Emulator.Endpoint.GET_JOB);
   }
+
+  @Test
+  void acceptsTheAudienceSdksDeriveFromTheDomainInBothSchemesForTheHostUsed() throws Exception {
+    String host = "127.0.0.1:" + auth0.port();
+    for (String audience :
+        List.of("https://" + host + "/api/v2/", "http://" + host + "/api/v2/", auth0.audience())) {
+      HttpResponse<String> r = tokenFor(audience);
+      assertThat(r.statusCode()).as(audience).isEqualTo(200);
+    }
+    HttpResponse<String> other = tokenFor("https://tenant.eu.auth0.com/api/v2/");
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(other.body()).contains("Service not enabled within domain");
+  }
+
+  private HttpResponse<String> tokenFor(String audience) throws Exception {
+    return send(
+        HttpRequest.newBuilder(URI.create(auth0.domain() + "/oauth/token"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    Json.write(
+                        Map.of(
+                            "grant_type",
+                            "client_credentials",
+                            "client_id",
+                            auth0.clientId(),
+                            "client_secret",
+                            auth0.clientSecret(),
+                            "audience",
+                            audience)))));
+  }
+
+  @Test
+  void servesHttpsWithTheCertificateItsClientsAreGiven() throws Exception {
+    EmulatorTls tls = EmulatorTls.selfSigned();
+    try (Auth0Emulator secure = Auth0Emulator.builder().tls(tls).clock(clock).start()) {
+      assertThat(secure.domain()).startsWith("https://127.0.0.1:");
+      assertThat(secure.audience()).isEqualTo(secure.domain() + "/api/v2/");
+      HttpClient trusting = HttpClient.newBuilder().sslContext(tls.sslContext()).build();
+      HttpResponse<String> r =
+          trusting.send(
+              HttpRequest.newBuilder(URI.create(secure.domain() + "/oauth/token"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Json.write(
+                              Map.of(
+                                  "grant_type", "client_credentials",
+                                  "client_id", secure.clientId(),
+                                  "client_secret", secure.clientSecret(),
+                                  "audience", secure.audience()))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(tls.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----\n");
+      assertThat(tls.certificate().getSubjectAlternativeNames().toString())
+          .contains("127.0.0.1")
+          .contains("localhost");
+      assertThat(tls.toString()).doesNotContain("PRIVATE");
+    }
+  }
 }

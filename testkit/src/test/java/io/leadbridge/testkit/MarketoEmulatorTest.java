@@ -121,4 +121,111 @@ class MarketoEmulatorTest {
       assertThat(marketo.requests()).hasSize(5);
     }
   }
+
+  @Test
+  void theDailyQuotaCountsEveryIntegrationsCallsAndAnswers607PastIt() throws Exception {
+    try (MarketoEmulator marketo =
+        MarketoEmulator.builder().clock(clock).dailyQuota(10, 4).start()) {
+      String token = token(marketo);
+      HttpResponse<String> usage =
+          send(
+              request(marketo, "/rest/v1/stats/usage.json")
+                  .header("Authorization", "Bearer " + token));
+      Map<String, Object> today =
+          Json.object(Json.array(Json.object(Json.parse(usage.body())).get("result")).get(0));
+      assertThat(today.get("total")).isEqualTo(5L); // the others' 4 and this call
+      assertThat(today.get("date")).isEqualTo("2026-01-01");
+      assertThat(Json.array(today.get("users"))).hasSize(2);
+      for (int i = 0; i < 5; i++) {
+        send(request(marketo, DESCRIBE).header("Authorization", "Bearer " + token));
+      }
+      assertThat(marketo.callsToday()).isEqualTo(10);
+      HttpResponse<String> over =
+          send(request(marketo, DESCRIBE).header("Authorization", "Bearer " + token));
+      assertThat(over.body()).contains("\"607\"");
+      assertThat(marketo.requests(Endpoint.USAGE)).hasSize(1);
+
+      clock.advance(Duration.ofDays(1));
+      HttpResponse<String> tomorrow =
+          send(request(marketo, DESCRIBE).header("Authorization", "Bearer " + token(marketo)));
+      assertThat(tomorrow.body()).contains("\"success\":true");
+      assertThat(marketo.callsToday()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void theLeadsApiFindsLeadsByFilterValuesAsGetOrFormAndRefusesWithoutPermission()
+      throws Exception {
+    try (MarketoEmulator marketo = MarketoEmulator.builder().clock(clock).start()) {
+      String token = token(marketo);
+      String boundary = "b0undary";
+      String body =
+          "--"
+              + boundary
+              + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"u.csv\"\r\n"
+              + "Content-Type: text/csv\r\n\r\nemail,firstName,phone\r\nAnn@Example.com,Ann,+1 555\r\n"
+              + "bob@example.com,Bob,\r\n\r\n--"
+              + boundary
+              + "--\r\n";
+      HttpResponse<String> uploaded =
+          send(
+              request(marketo, "/bulk/v1/leads.json?format=csv&lookupField=email")
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                  .POST(HttpRequest.BodyPublishers.ofString(body)));
+      assertThat(uploaded.body()).contains("\"Queued\"");
+      clock.advance(Duration.ofSeconds(10));
+
+      HttpResponse<String> get =
+          send(
+              request(
+                      marketo,
+                      "/rest/v1/leads.json?filterType=email&filterValues=ann@example.com,"
+                          + "nobody@example.com&fields=email,firstName,phone,id")
+                  .header("Authorization", "Bearer " + token));
+      List<?> found = Json.array(Json.object(Json.parse(get.body())).get("result"));
+      assertThat(found).hasSize(1);
+      assertThat(Json.object(found.get(0)))
+          .containsEntry("email", "Ann@Example.com")
+          .containsEntry("firstName", "Ann")
+          .containsEntry("phone", "+1 555")
+          .containsKey("id");
+
+      HttpResponse<String> form =
+          send(
+              request(marketo, "/rest/v1/leads.json?_method=GET")
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "filterType=email&filterValues=bob%40example.com&fields=email,phone")));
+      List<?> bob = Json.array(Json.object(Json.parse(form.body())).get("result"));
+      assertThat(bob)
+          .singleElement()
+          .satisfies(l -> assertThat(Json.object(l)).containsOnlyKeys("email", "phone"));
+
+      String many = String.join(",", java.util.Collections.nCopies(301, "x@example.com"));
+      assertThat(
+              send(request(marketo, "/rest/v1/leads.json?_method=GET")
+                      .header("Authorization", "Bearer " + token)
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "filterType=email&filterValues=" + many)))
+                  .body())
+          .contains("\"1003\"");
+      String longUrl = "/rest/v1/leads.json?filterType=email&filterValues=" + "a".repeat(9_000);
+      assertThat(
+              send(request(marketo, longUrl).header("Authorization", "Bearer " + token))
+                  .statusCode())
+          .isEqualTo(414);
+
+      marketo.leadReadAccess(false);
+      assertThat(
+              send(request(marketo, "/rest/v1/leads.json?filterType=email&filterValues=a@b.c")
+                      .header("Authorization", "Bearer " + token))
+                  .body())
+          .contains("\"603\"");
+      assertThat(marketo.requests(Endpoint.LEADS)).hasSize(5);
+    }
+  }
 }

@@ -153,6 +153,16 @@ public final class FieldPath {
   }
 
   /**
+   * The steps of the path in order: a {@link String} for each key, an {@link Integer} for each
+   * array index. {@code identities[0].connection} is {@code ["identities", 0, "connection"]}.
+   *
+   * @return an unmodifiable list, never empty; the first step is always a key
+   */
+  public List<Object> segments() {
+    return List.of(segments);
+  }
+
+  /**
    * Follows the path through a tree of maps and lists.
    *
    * @param root a record's top-level map (or any JSON-like value)

@@ -2,6 +2,9 @@ package io.leadbridge.testkit.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.leadbridge.core.internal.Json;
 import io.leadbridge.core.remote.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import javax.net.ssl.SSLContext;
 
 /**
  * One emulated service on a free loopback port, on the JDK's HTTP server: the part of an emulator
@@ -60,6 +64,14 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
   }
 
   private static final int BACKLOG = 64;
+
+  /**
+   * The path of the server's own that lists the requests recorded so far, when {@link
+   * Builder#requestsPath(boolean)} turns it on. Requests to it are not recorded.
+   */
+  public static final String REQUESTS_PATH = "/__admin/requests";
+
+  private static final java.nio.charset.Charset UTF_8 = StandardCharsets.UTF_8;
 
   /** Answers one request to one endpoint. */
   @FunctionalInterface
@@ -112,6 +124,7 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final URI baseUri;
+  private final boolean requestsPath;
 
   private EmulatorServer(Builder<E> b) throws IOException {
     this.name = b.name;
@@ -123,7 +136,8 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     this.clock = b.clock;
     this.sleeper = b.sleeper;
     this.faults = new FaultRules<>(b.endpoints);
-    this.server = bind(b.port);
+    this.requestsPath = b.requestsPath;
+    this.server = bind(b.port, b.tls);
     this.executor =
         Executors.newCachedThreadPool(
             r -> {
@@ -134,13 +148,20 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
-    this.baseUri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    this.baseUri =
+        URI.create(
+            (b.tls == null ? "http" : "https") + "://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  /** Binds the transport: plain HTTP on a port of the loopback address. */
-  private static HttpServer bind(int port) throws IOException {
-    return HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), BACKLOG);
+  /** Binds the transport: HTTP, or HTTPS with the given context, on a port of the loopback. */
+  private static HttpServer bind(int port, SSLContext tls) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    if (tls == null) {
+      return HttpServer.create(address, BACKLOG);
+    }
+    HttpsServer https = HttpsServer.create(address, BACKLOG);
+    https.setHttpsConfigurator(new HttpsConfigurator(tls));
+    return https;
   }
 
   /**
@@ -204,7 +225,16 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
       body = in.readAllBytes();
     }
     String method = http.getRequestMethod();
-    String path = http.getRequestURI().getRawPath();
+    String path = removeDotSegments(http.getRequestURI().getRawPath());
+    if (requestsPath && method.equals("GET") && path.equals(REQUESTS_PATH)) {
+      byte[] json = Json.write(RecordedRequests.describe(log.answered())).getBytes(UTF_8);
+      http.getResponseHeaders().set("Content-Type", "application/json");
+      http.sendResponseHeaders(200, json.length);
+      try (java.io.OutputStream out = http.getResponseBody()) {
+        out.write(json);
+      }
+      return;
+    }
     String query = http.getRequestURI().getRawQuery();
     E endpoint = classifier.apply(method, path);
     Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -250,6 +280,42 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     }
   }
 
+  /**
+   * The path with its {@code .} and {@code ..} segments resolved, as RFC 3986 section 5.2.4 says
+   * and as the services' front ends serve it: {@code /rest/../bulk/v1/leads.json} is {@code
+   * /bulk/v1/leads.json}. Some clients send such paths as they join them.
+   *
+   * @param path a raw absolute path, or {@code null}
+   * @return the path without dot segments; {@code /} for an empty one
+   */
+  public static String removeDotSegments(String path) {
+    if (path == null || path.isEmpty()) {
+      return "/";
+    }
+    if (!path.contains(".")) {
+      return path;
+    }
+    java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+    String[] segments = path.split("/", -1);
+    for (int i = 1; i < segments.length; i++) {
+      String segment = segments[i];
+      boolean last = i == segments.length - 1;
+      if (segment.equals(".")) {
+        if (last) {
+          out.addLast("");
+        }
+      } else if (segment.equals("..")) {
+        out.pollLast();
+        if (last) {
+          out.addLast("");
+        }
+      } else {
+        out.addLast(segment);
+      }
+    }
+    return "/" + String.join("/", out);
+  }
+
   private void answer(Exchange exchange, E endpoint, Fault fault) throws IOException {
     if (fault != null) {
       switch (fault.kind()) {
@@ -290,6 +356,8 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
     private int port;
+    private SSLContext tls;
+    private boolean requestsPath;
 
     private Builder(String name, Class<E> endpoints) {
       this.name = Objects.requireNonNull(name, "name");
@@ -388,6 +456,30 @@ public final class EmulatorServer<E extends Enum<E>> implements AutoCloseable {
         throw new IllegalArgumentException("A port is from 0 to 65535, not " + port + ".");
       }
       this.port = port;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with this context (its key and certificate) instead of plain HTTP.
+     *
+     * @param tls the server's context, or {@code null} for plain HTTP (the default)
+     * @return this builder
+     */
+    public Builder<E> tls(SSLContext tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Whether {@code GET} {@link #REQUESTS_PATH} lists the requests recorded so far as JSON, with
+     * secrets masked and without bodies.
+     *
+     * @param requestsPath {@code false} by default, so that the server answers only the service's
+     *     paths
+     * @return this builder
+     */
+    public Builder<E> requestsPath(boolean requestsPath) {
+      this.requestsPath = requestsPath;
       return this;
     }
 
