@@ -361,7 +361,7 @@ final class DemoRun implements AutoCloseable {
         String.format(
             Locale.ROOT,
             "sync against %s (generation %d): %,d new, %,d changed, %,d unchanged, %,d gone",
-            state.directory(),
+            state.directory().orElseThrow(),
             s.baseGeneration(),
             s.newUsers(),
             s.changedUsers(),
@@ -562,7 +562,7 @@ final class DemoRun implements AutoCloseable {
         String.format(
             Locale.ROOT,
             "sync state %s is now at generation %d: %,d users%s",
-            state.directory(),
+            state.directory().orElseThrow(),
             committed.generation(),
             committed.users(),
             committed.rowsUnconfirmed() > 0
