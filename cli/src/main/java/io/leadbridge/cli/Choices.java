@@ -1,7 +1,6 @@
 package io.leadbridge.cli;
 
 import io.leadbridge.alterian.AlterianImportPackager;
-import io.leadbridge.cli.config.LeadbridgeConfig;
 import io.leadbridge.core.MergePolicy;
 import io.leadbridge.marketo.ImportOptions;
 import java.util.ArrayList;
@@ -38,12 +37,20 @@ final class Choices {
     return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  /** {@code --input-format}: the words, and {@code json-array} as before {@code json}. */
+  private static CommandLine.ITypeConverter<InputFormat> inputFormats() {
+    CommandLine.ITypeConverter<InputFormat> words = converter(InputFormat.class);
+    return value ->
+        value.strip().equalsIgnoreCase("json-array") ? InputFormat.JSON : words.convert(value);
+  }
+
   /** Registers the converters of every choice an option takes. */
   static void register(CommandLine cl) {
     cl.registerConverter(CsvFormatName.class, converter(CsvFormatName.class));
     cl.registerConverter(Merge.class, converter(Merge.class));
     cl.registerConverter(Uncertain.class, converter(Uncertain.class));
-    cl.registerConverter(InputFormat.class, converter(InputFormat.class));
+    cl.registerConverter(InputFormat.class, inputFormats());
+    cl.registerConverter(Rows.class, converter(Rows.class));
     cl.registerConverter(
         AlterianImportPackager.ImportMode.class,
         converter(AlterianImportPackager.ImportMode.class));
@@ -71,6 +78,7 @@ final class Choices {
 
   /** {@code --uncertain-uploads}. */
   enum Uncertain {
+    RESOLVE(ImportOptions.UncertainUploads.RESOLVE, "resolve"),
     REPORT(ImportOptions.UncertainUploads.REPORT, "report"),
     UPLOAD_AGAIN(ImportOptions.UncertainUploads.UPLOAD_AGAIN, "upload-again");
 
@@ -90,15 +98,37 @@ final class Choices {
 
   /** {@code --input-format}. */
   enum InputFormat {
-    AUTO(LeadbridgeConfig.InputFormat.AUTO, "auto"),
-    NDJSON(LeadbridgeConfig.InputFormat.NDJSON, "ndjson"),
-    JSON_ARRAY(LeadbridgeConfig.InputFormat.JSON_ARRAY, "json-array");
+    AUTO(io.leadbridge.core.source.InputFormat.AUTO, "auto"),
+    NDJSON(io.leadbridge.core.source.InputFormat.NDJSON, "ndjson"),
+    JSON(io.leadbridge.core.source.InputFormat.JSON_ARRAY, "json"),
+    CSV(io.leadbridge.core.source.InputFormat.AUTH0_CSV, "csv"),
+    TSV(io.leadbridge.core.source.InputFormat.AUTH0_TSV, "tsv");
 
-    final LeadbridgeConfig.InputFormat format;
+    final io.leadbridge.core.source.InputFormat format;
     private final String word;
 
-    InputFormat(LeadbridgeConfig.InputFormat format, String word) {
+    InputFormat(io.leadbridge.core.source.InputFormat format, String word) {
       this.format = format;
+      this.word = word;
+    }
+
+    @Override
+    public String toString() {
+      return word;
+    }
+  }
+
+  /** {@code --rejected-rows} and {@code --warned-rows}. */
+  enum Rows {
+    SEND(ImportOptions.RowPolicy.SEND, "send"),
+    LEAVE_OUT(ImportOptions.RowPolicy.LEAVE_OUT, "leave-out"),
+    STOP(ImportOptions.RowPolicy.STOP, "stop");
+
+    final ImportOptions.RowPolicy policy;
+    private final String word;
+
+    Rows(ImportOptions.RowPolicy policy, String word) {
+      this.policy = policy;
       this.word = word;
     }
 

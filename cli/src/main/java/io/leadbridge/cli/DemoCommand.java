@@ -1,5 +1,7 @@
 package io.leadbridge.cli;
 
+import io.leadbridge.core.source.InputFormat;
+import io.leadbridge.marketo.ImportOptions;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -50,6 +52,8 @@ final class DemoCommand implements Callable<Integer> {
   String partition;
   boolean marketo = true;
   boolean alterian = true;
+  InputFormat inputFormat = InputFormat.AUTO;
+  ImportOptions.UncertainUploads uncertainUploads = ImportOptions.UncertainUploads.RESOLVE;
 
   @Option(
       names = "--dry-run",
@@ -84,10 +88,49 @@ final class DemoCommand implements Callable<Integer> {
       names = "--input",
       paramLabel = "FILE",
       description =
-          "read users from an NDJSON or JSON-array export instead of Auth0; - reads NDJSON from"
-              + " standard input")
+          "read users from an export file instead of Auth0: NDJSON, a JSON array or an Auth0"
+              + " CSV/TSV export, gzipped or not; - reads NDJSON from standard input")
   void input(String value) {
     input = Path.of(value(value, "--input"));
+  }
+
+  @Option(
+      names = "--input-format",
+      paramLabel = "FORMAT",
+      description =
+          "the --input file's format: auto (the default: told by its first bytes), ndjson, json"
+              + " (a JSON array), csv or tsv (an Auth0 CSV/TSV export)")
+  void inputFormat(String value) {
+    try {
+      inputFormat = InputFormat.fromName(value(value, "--input-format"));
+    } catch (IllegalArgumentException e) {
+      throw bad(e.getMessage());
+    }
+  }
+
+  @Option(
+      names = "--uncertain-uploads",
+      paramLabel = "POLICY",
+      description =
+          "a part whose upload answer was lost: resolve (the default: look a sample of its leads"
+              + " up, then confirm it or upload it again), report (never upload it again), or"
+              + " upload-again (after checking Marketo's import history)")
+  void uncertainUploads(String value) {
+    String v = value(value, "--uncertain-uploads").strip().toLowerCase(Locale.ROOT);
+    switch (v) {
+      case "resolve":
+        uncertainUploads = ImportOptions.UncertainUploads.RESOLVE;
+        break;
+      case "report":
+        uncertainUploads = ImportOptions.UncertainUploads.REPORT;
+        break;
+      case "upload-again":
+        uncertainUploads = ImportOptions.UncertainUploads.UPLOAD_AGAIN;
+        break;
+      default:
+        throw bad(
+            "--uncertain-uploads must be resolve, report or upload-again, not '" + value + "'");
+    }
   }
 
   @Option(

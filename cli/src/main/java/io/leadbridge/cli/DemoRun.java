@@ -387,9 +387,7 @@ final class DemoRun implements AutoCloseable {
     }
     if (options.input != null) {
       progress.stage("source", "Source: " + options.input);
-      return ExportFolder.isJsonArray(options.input)
-          ? UserSource.jsonArray(options.input)
-          : UserSource.ndjson(options.input);
+      return UserSource.open(options.input, options.inputFormat, mapping);
     }
     Auth0ExportJob.Builder job =
         Auth0ExportJob.builder().mapping(mapping).clock(clock).sleeper(sleeper);
@@ -480,6 +478,17 @@ final class DemoRun implements AutoCloseable {
         builder.listener(ProgressLines.marketo(progress, new AtomicReference<>())).build();
     client.checkHeader(export.header());
     checkLookupField(client);
+    ImportOptions.Builder importOptions =
+        ImportOptions.builder()
+            .lookupField(options.lookupField)
+            .format(export.format())
+            .uncertainUploads(options.uncertainUploads);
+    if (options.listId != null) {
+      importOptions.listId(options.listId);
+    }
+    if (options.partition != null) {
+      importOptions.partitionName(options.partition);
+    }
     if (options.dryRun) {
       progress.line(
           "dry run: the header "
@@ -487,15 +496,8 @@ final class DemoRun implements AutoCloseable {
               + " and the lookup field '"
               + options.lookupField
               + "' match the instance's lead fields; nothing uploaded");
+      Importing.predict(client.checkValues(export, importOptions.build()), progress);
       return;
-    }
-    ImportOptions.Builder importOptions =
-        ImportOptions.builder().lookupField(options.lookupField).format(export.format());
-    if (options.listId != null) {
-      importOptions.listId(options.listId);
-    }
-    if (options.partition != null) {
-      importOptions.partitionName(options.partition);
     }
     report = client.importAndAwait(export, importOptions.build());
     for (ImportReport.Batch b : report.batches()) {
@@ -613,6 +615,9 @@ final class DemoRun implements AutoCloseable {
 
   @Override
   public void close() {
+    if (state != null) {
+      state.close();
+    }
     if (folder != null) {
       folder.close();
     }

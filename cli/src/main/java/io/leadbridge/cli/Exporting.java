@@ -94,7 +94,7 @@ final class Exporting {
         String.format(
             Locale.ROOT,
             "sync against %s (generation %d): %,d new, %,d changed, %,d unchanged, %,d gone",
-            state.directory(),
+            Settings.where(state),
             s.baseGeneration(),
             s.newUsers(),
             s.changedUsers(),

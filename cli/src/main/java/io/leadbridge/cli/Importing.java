@@ -6,6 +6,7 @@ import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.ImportProgress;
 import io.leadbridge.marketo.ImportReport;
 import io.leadbridge.marketo.MarketoBulkLeadClient;
+import io.leadbridge.marketo.ValueReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -103,6 +104,23 @@ final class Importing {
     }
     output.put("marketo", JsonParts.marketo(report));
     return report;
+  }
+
+  /**
+   * Prints what Marketo would do with the rows' values, as {@code --dry-run} predicts it: how many
+   * rows it would refuse or change, then a line per column and rule.
+   */
+  static void predict(ValueReport check, Progress progress) {
+    progress.line(
+        String.format(
+            Locale.ROOT,
+            "value check: %,d rows checked; Marketo would refuse %,d and truncate or change %,d",
+            check.rowsChecked(),
+            check.rowsRejected(),
+            check.rowsWarned()));
+    for (String line : check.summary()) {
+      progress.line("  " + line);
+    }
   }
 
   /** 1 when Marketo failed rows or a batch, 3 when a part is uncertain, else 0. */

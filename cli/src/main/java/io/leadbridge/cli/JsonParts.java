@@ -8,6 +8,7 @@ import io.leadbridge.core.sync.SyncState;
 import io.leadbridge.core.sync.SyncSummary;
 import io.leadbridge.marketo.BatchStatus;
 import io.leadbridge.marketo.ImportReport;
+import io.leadbridge.marketo.ValueReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ final class JsonParts {
 
   static Map<String, Object> sync(SyncState state, SyncSummary s, SyncState.Committed committed) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("state", state.directory().toString());
+    m.put("state", Settings.where(state));
     m.put("baseGeneration", s.baseGeneration());
     m.put("newUsers", s.newUsers());
     m.put("changedUsers", s.changedUsers());
@@ -162,6 +163,26 @@ final class JsonParts {
     m.put("checksumsFile", p.checksumsFile().toString());
     p.zipFile().ifPresent(z -> m.put("zipFile", z.toString()));
     m.put("skippedRows", p.skippedRows().size());
+    return m;
+  }
+
+  /** A dry run's prediction: rows checked, refused and changed, and counts by column and rule. */
+  static Map<String, Object> valueCheck(ValueReport check) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rowsChecked", check.rowsChecked());
+    m.put("rowsRejected", check.rowsRejected());
+    m.put("rowsWarned", check.rowsWarned());
+    m.put("rowsLeftOut", check.rowsLeftOut());
+    Map<String, Object> byColumn = new LinkedHashMap<>();
+    check
+        .counts()
+        .forEach(
+            (column, rules) -> {
+              Map<String, Object> r = new LinkedHashMap<>();
+              rules.forEach((rule, n) -> r.put(rule.name(), n));
+              byColumn.put(column, r);
+            });
+    m.put("findings", byColumn);
     return m;
   }
 }

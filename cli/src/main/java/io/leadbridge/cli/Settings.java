@@ -11,8 +11,10 @@ import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.mapping.MappingException;
+import io.leadbridge.core.source.InputFormat;
 import io.leadbridge.core.source.UserSource;
 import io.leadbridge.core.sync.RemovalGuard;
+import io.leadbridge.core.sync.SyncState;
 import io.leadbridge.marketo.ImportListener;
 import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.MarketoBulkLeadClient;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A run's settings from three places, the first that has one winning: the command line, the
@@ -113,6 +116,40 @@ final class Settings {
     return Optional.ofNullable(state);
   }
 
+  /**
+   * Opens the sync state: {@code --state DIR}, the configuration's folder, or its PostgreSQL
+   * database; empty when none is given. The caller closes it.
+   */
+  Optional<SyncState> openState(Path flag) {
+    Optional<Path> folder = stateFolder(flag);
+    if (folder.isPresent()) {
+      return Optional.of(SyncState.open(folder.get()));
+    }
+    if (config.stateDatabase().isEmpty()) {
+      return Optional.empty();
+    }
+    LeadbridgeConfig.StateDatabase db = config.stateDatabase().get();
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    try {
+      ds.setURL(db.jdbcUrl());
+    } catch (RuntimeException e) {
+      throw new ConfigException(
+          db.at(), "state.jdbcUrl is not a PostgreSQL URL the driver accepts: " + e.getMessage());
+    }
+    if (db.user() != null) {
+      ds.setUser(db.user().resolve(ctx.env));
+    }
+    if (db.password() != null) {
+      ds.setPassword(db.password().resolve(ctx.env));
+    }
+    return Optional.of(SyncState.open(ds, db.tablePrefix()));
+  }
+
+  /** Where a state is kept, for messages: its folder, or its database without credentials. */
+  static String where(SyncState state) {
+    return state.location();
+  }
+
   MergePolicy mergePolicy(MergePolicy flag) {
     return flag != null ? flag : config.mergePolicy().orElse(MergePolicy.MOST_RECENTLY_UPDATED);
   }
@@ -188,28 +225,30 @@ final class Settings {
 
   /** Opens the source {@link #checkSource} accepted; a tenant's export job runs here. */
   UserSource openSource(
-      Path inputFlag,
-      LeadbridgeConfig.InputFormat formatFlag,
-      FieldMapping mapping,
-      Progress progress)
+      Path inputFlag, InputFormat formatFlag, FieldMapping mapping, Progress progress)
       throws IOException {
     if (inputFlag != null && inputFlag.toString().equals("-")) {
+      if (formatFlag != null
+          && formatFlag != InputFormat.AUTO
+          && formatFlag != InputFormat.NDJSON) {
+        throw CliException.usage(
+            "--input - reads NDJSON from standard input; give a "
+                + Choices.word(formatFlag).replace("auth0-", "")
+                + " file by its path instead");
+      }
       progress.stage("source", "Source: NDJSON from standard input");
       return UserSource.ndjson(ctx.in, "standard input");
     }
     if (inputFlag != null || config.input().isPresent()) {
       Path file = inputFlag != null ? inputFlag : config.input().get().path();
-      LeadbridgeConfig.InputFormat format =
+      InputFormat format =
           formatFlag != null
               ? formatFlag
-              : inputFlag == null
-                  ? config.input().get().format()
-                  : LeadbridgeConfig.InputFormat.AUTO;
+              : inputFlag == null ? config.input().get().format() : InputFormat.AUTO;
       progress.stage("source", "Source: " + file);
-      boolean array =
-          format == LeadbridgeConfig.InputFormat.JSON_ARRAY
-              || (format == LeadbridgeConfig.InputFormat.AUTO && ExportFolder.isJsonArray(file));
-      return array ? UserSource.jsonArray(file) : UserSource.ndjson(file);
+      // a CSV export's headers may be the retired extension's display names, read back through
+      // the mapping's column names
+      return UserSource.open(file, format, mapping);
     }
     Auth0ExportJob.Builder job =
         Auth0ExportJob.builder()
@@ -350,11 +389,28 @@ final class Settings {
     if (partition != null) {
       b.partitionName(partition);
     }
-    ImportOptions.UncertainUploads uncertain =
-        flags.uncertainUploads != null
-            ? flags.uncertainUploads.policy
-            : config.uncertainUploads().orElse(ImportOptions.UncertainUploads.REPORT);
-    b.uncertainUploads(uncertain);
+    if (flags.uncertainUploads != null) {
+      b.uncertainUploads(flags.uncertainUploads.policy);
+    } else {
+      config.uncertainUploads().ifPresent(b::uncertainUploads);
+    }
+    if (flags.rejectedRows != null) {
+      b.rejectedRows(flags.rejectedRows.policy);
+    } else {
+      config.rejectedRows().ifPresent(b::rejectedRows);
+    }
+    if (flags.warnedRows != null) {
+      b.warnedRows(flags.warnedRows.policy);
+    } else {
+      config.warnedRows().ifPresent(b::warnedRows);
+    }
+    Integer quota =
+        flags.dailyQuota != null
+            ? flags.dailyQuota
+            : config.marketo().map(LeadbridgeConfig.Marketo::dailyQuota).orElse(null);
+    if (quota != null) {
+      b.dailyQuota(quota);
+    }
     return b.build();
   }
 

@@ -7,6 +7,7 @@ import io.leadbridge.core.internal.files.FolderLock;
 import io.leadbridge.core.sync.ImportConfirmation;
 import io.leadbridge.core.sync.SyncState;
 import io.leadbridge.marketo.ImportReport;
+import io.leadbridge.marketo.ValueReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -38,7 +39,9 @@ final class SyncCommand extends RunCommand {
   @Option(
       names = "--state",
       paramLabel = "DIR",
-      description = "The sync state's folder (default: the configuration's state.folder).")
+      description =
+          "The sync state's folder (default: the configuration's state, a folder or a PostgreSQL"
+              + " database).")
   Path state;
 
   @Option(
@@ -68,22 +71,19 @@ final class SyncCommand extends RunCommand {
   @Override
   @SuppressWarnings("try") // the lock is held for the whole run, and released at its end
   int run(Settings settings, Output output) throws Exception {
-    Path stateDir =
-        settings
-            .stateFolder(state)
-            .orElseThrow(
-                () ->
-                    CliException.usage(
-                        "sync compares with a sync state: give --state DIR, or state.folder in"
-                            + " --config."));
+    if (settings.stateFolder(state).isEmpty() && settings.config().stateDatabase().isEmpty()) {
+      throw CliException.usage(
+          "sync compares with a sync state: give --state DIR, or state.folder or state.jdbcUrl in"
+              + " --config.");
+    }
     Exporting exporting = new Exporting(ctx, settings, exportFlags, output, allowMassRemoval);
     Importing importing = new Importing(ctx, settings, importFlags, output);
     LeadbridgeConfig.Alterian alterian =
         noAlterian ? null : settings.config().alterian().orElse(null);
     Path out = settings.out(exportFlags.out);
     Files.createDirectories(out);
-    try (FolderLock held = FolderLock.acquire(out, "sync")) {
-      SyncState syncState = SyncState.open(stateDir);
+    try (FolderLock held = FolderLock.acquire(out, "sync");
+        SyncState syncState = settings.openState(state).orElseThrow()) {
       long generation = syncState.generation();
       importing.check(exporting.mapping.header());
       ctx.interruption.advice(
@@ -102,6 +102,9 @@ final class SyncCommand extends RunCommand {
                     + export.header()
                     + " and the lookup field match the instance's lead fields; nothing uploaded,"
                     + " the sync state is left as it was");
+        ValueReport check = importing.client.checkValues(export, importing.options(export));
+        Importing.predict(check, output.progress());
+        output.put("valueCheck", JsonParts.valueCheck(check));
       } else if (export.rowsWritten() == 0) {
         output.progress().stage("marketo", "Marketo");
         output.progress().line("nothing changed since the last run: nothing to send to Marketo");
@@ -146,7 +149,7 @@ final class SyncCommand extends RunCommand {
                 String.format(
                     Locale.ROOT,
                     "sync state %s is now at generation %d: %,d users%s",
-                    syncState.directory(),
+                    Settings.where(syncState),
                     committed.generation(),
                     committed.users(),
                     committed.rowsUnconfirmed() > 0

@@ -63,7 +63,7 @@ class CommandLineTest {
             + " 'xml'|",
         "import --list-id many|Invalid value for option '--list-id'|",
         "import --list-id 0|--list-id must be a positive number, not 0|",
-        "sync --uncertain-uploads maybe|expected one of report, upload-again, not 'maybe'|",
+        "sync --uncertain-uploads maybe|expected one of resolve, report, upload-again, not 'maybe'|",
         "sync --merge-policy last|expected one of most-recently-updated, first, refuse, not 'last'|",
         "alterian --import-mode merge|expected one of append, replace, update, not 'merge'|",
         "status|Missing required parameter: 'BATCH'|",
@@ -71,7 +71,7 @@ class CommandLineTest {
         "failures 12 --output|Missing required parameter for option '--output'|",
         "sync --out|Missing required parameter for option '--out'|",
         "export --input /no/such/file.json|leadbridge: --input /no/such/file.json: no such file|",
-        "emulators --auth0-port 70000|leadbridge: A port is from 0 to 65535, not 70000.|",
+        "emulators --auth0-port 70000|leadbridge: --auth0-port takes a number from 0 to 65535, not 70000.|",
       })
   void aBadCommandLineIsOneLineAndExitTwo(String args, String message, String hint) {
     assertThat(cli.run(args.split(" "))).isEqualTo(2);
@@ -96,8 +96,8 @@ class CommandLineTest {
     assertThat(cli.run("sync")).isEqualTo(2);
     assertThat(cli.err())
         .isEqualTo(
-            "leadbridge: sync compares with a sync state: give --state DIR, or state.folder in"
-                + " --config.\n");
+            "leadbridge: sync compares with a sync state: give --state DIR, or state.folder or"
+                + " state.jdbcUrl in --config.\n");
     cli.reset();
     assertThat(cli.run("sync", "--state", "s", "--input", "pom.xml")).isEqualTo(2);
     assertThat(cli.err()).contains("no Marketo instance: give marketo in --config, or set");

@@ -86,8 +86,14 @@ class ConfigMistakesTest {
         "text expected|marketo:\\n  endpoint: https://x.mktorest.com\\n  clientId: a\\n"
             + "  clientSecretEnv: S\\n  partition: [a, b]\\n|5:14|marketo.partition must be text, not a list",
         "section expected|marketo: https://x.mktorest.com\\n|1:10|marketo must be a set of keys",
-        "a database state|state:\\n  jdbcUrl: jdbc:postgresql://db/leadbridge\\n|2:3"
-            + "|state.jdbcUrl: a sync state in a database is not available in this version",
+        "a password in the state's URL|state:\\n  jdbcUrl: jdbc:postgresql://db/lb?password=pw\\n"
+            + "|2:3|state.jdbcUrl holds a password, a secret is never written in the configuration",
+        "a state URL of another database|state:\\n  jdbcUrl: jdbc:h2:/tmp/state\\n|2:3"
+            + "|state.jdbcUrl must be a PostgreSQL URL such as jdbc:postgresql://",
+        "a state in a folder and a database|state:\\n  folder: state\\n"
+            + "  jdbcUrl: jdbc:postgresql://db/lb\\n|3:3|give state.folder or state.jdbcUrl, not both",
+        "a table prefix with capitals|state:\\n  jdbcUrl: jdbc:postgresql://db/lb\\n"
+            + "  tablePrefix: Nightly\\n|3:3|state.tablePrefix must be lower-case letters",
         "duplicate key|output: a\\noutput: b\\n|2:1|the key \"output\" is given twice; the first is at"
             + " line 1",
         "not YAML|marketo: [unclosed\\n|2:1|not valid YAML",
@@ -210,7 +216,7 @@ class ConfigMistakesTest {
                   + ":2:3: unknown key \"endpiont\" in marketo; did you mean \"endpoint\"? Keys"
                   + " here: endpoint, clientId, clientIdEnv, clientIdFile, clientSecret,"
                   + " clientSecretEnv, clientSecretFile, lookupField, listId, partition,"
-                  + " pollInterval, maxPollInterval, timeout.");
+                  + " pollInterval, maxPollInterval, timeout, dailyQuota.");
     }
   }
 

@@ -129,6 +129,52 @@ class OperationsTest {
   }
 
   @Test
+  void anAuth0CsvExportWritesTheSameFilesAsTheSameUsersInJson() throws IOException {
+    Path ndjson = users(user(1, "a@x.com", "Ann"), user(2, "b@x.com", "=1+2"));
+    // Auth0's CSV: field names as headers, strings quoted, a formula guarded with '
+    Path csv = dir.resolve("users.txt");
+    Files.writeString(
+        csv,
+        "user_id,email,given_name\n"
+            + "\"auth0|1\",\"a@x.com\",\"Ann\"\n"
+            + "\"auth0|2\",\"b@x.com\",\"'=1+2\"\n",
+        StandardCharsets.UTF_8);
+    Path fromJson = dir.resolve("from-json");
+    Path fromCsv = dir.resolve("from-csv");
+    json(0, "export", "--input", ndjson.toString(), "--out", fromJson.toString());
+    Map<String, Object> export =
+        map(
+            json(
+                    0,
+                    "export",
+                    "--input",
+                    csv.toString(),
+                    "--input-format",
+                    "csv",
+                    "--out",
+                    fromCsv.toString())
+                .get("export"));
+    assertThat(export).containsEntry("usersRead", 2L).containsEntry("rowsWritten", 2L);
+    Path file = Path.of("export", "users.tsv");
+    assertThat(Files.readString(fromCsv.resolve(file)))
+        .isEqualTo(Files.readString(fromJson.resolve(file)))
+        .contains("=1+2");
+
+    cli.reset();
+    assertThat(
+            cli.run(
+                "export",
+                "--config",
+                config.toString(),
+                "--input",
+                csv.toString(),
+                "--input-format",
+                "xml"))
+        .isEqualTo(2);
+    assertThat(cli.err()).contains("expected one of auto, ndjson, json, csv, tsv, not 'xml'");
+  }
+
+  @Test
   void failuresAndWarningsOfABatchAreCountedByReasonOrWrittenWhereAsked() throws IOException {
     String longName = "N".repeat(300);
     Path input =
@@ -138,7 +184,8 @@ class OperationsTest {
             user(3, "also@wrong", "Cy"),
             user(4, "d@x.com", longName));
     json(0, "export", "--input", input.toString());
-    Map<String, Object> marketo = map(json(1, "import").get("marketo"));
+    // sent anyway, so that Marketo's own failure file is read (by default they are left out)
+    Map<String, Object> marketo = map(json(1, "import", "--rejected-rows", "send").get("marketo"));
     assertThat(marketo).containsEntry("rowsFailed", 2L).containsEntry("rowsWithWarning", 1L);
     assertThat(map(marketo.get("failuresByReason")))
         .containsExactly(Map.entry("Invalid email address", 2L));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadbridge.core.internal.Json;
 import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.core.testing.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -144,7 +146,9 @@ class SyncCommandTest {
           .as("imports of one lead")
           .isEqualTo(editedEmails.contains(email) ? 2 : 1);
     }
-    assertThat(SyncState.open(dir.resolve("state")).generation()).isEqualTo(3);
+    try (SyncState state = SyncState.open(dir.resolve("state"))) {
+      assertThat(state.generation()).isEqualTo(3);
+    }
   }
 
   @Test
@@ -191,8 +195,41 @@ class SyncCommandTest {
     assertThat(map(doc.get("export"))).containsEntry("rowsWritten", (long) emails.size());
     assertThat(map(doc.get("sync"))).containsEntry("committed", null);
     assertThat(doc).doesNotContainKey("marketo");
+    assertThat(map(doc.get("valueCheck")))
+        .containsEntry("rowsChecked", (long) emails.size())
+        .containsEntry("rowsRejected", 0L);
     assertThat(fixture.marketo.acceptedUploads()).isZero();
-    assertThat(SyncState.open(dir.resolve("state")).generation()).isZero();
+    try (SyncState state = SyncState.open(dir.resolve("state"))) {
+      assertThat(state.generation()).isZero();
+    }
+    cli.reset();
+    assertThat(cli.run("sync", "--config", config.toString(), "--dry-run")).isZero();
+    assertThat(cli.out())
+        .contains("value check: " + String.format(Locale.ROOT, "%,d", emails.size()) + " rows");
+  }
+
+  @Test
+  @EnabledIf("io.leadbridge.core.testing.EmbeddedPostgres#available")
+  void aStateInPostgresqlIsNamedByItsUrlAndRemembersBetweenRuns() throws Exception {
+    EmbeddedPostgres server = EmbeddedPostgres.shared();
+    Path config = fixture.config("");
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "  folder: state\n",
+                "  jdbcUrl: "
+                    + server.url()
+                    + "\n  tablePrefix: cli_nightly_\n  user: postgres\n"));
+    Cli cli = fixture.cli();
+    Map<String, Object> first = sync(cli, config);
+    assertThat(map(first.get("sync")))
+        .containsEntry("newUsers", (long) emails.size())
+        .containsEntry("state", "PostgreSQL " + server.url() + " (tables cli_nightly_*)");
+    Map<String, Object> second = sync(cli, config);
+    assertThat(map(second.get("export"))).containsEntry("rowsWritten", 0L);
+    assertThat(map(map(second.get("sync")).get("committed"))).containsEntry("generation", 2L);
+    assertThat(dir.resolve("state")).doesNotExist();
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.mapping.MappingException;
 import io.leadbridge.core.mapping.ValueFormat;
+import io.leadbridge.core.source.InputFormat;
 import io.leadbridge.marketo.ImportOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -22,23 +23,31 @@ final class ConfigSections {
   private ConfigSections() {}
 
   static final Map<String, CsvFormat> FORMATS = new LinkedHashMap<>();
-  static final Map<String, LeadbridgeConfig.InputFormat> INPUT_FORMATS = new LinkedHashMap<>();
+  static final Map<String, InputFormat> INPUT_FORMATS = new LinkedHashMap<>();
   static final Map<String, MergePolicy> MERGE_POLICIES = new LinkedHashMap<>();
   static final Map<String, ImportOptions.UncertainUploads> UNCERTAIN = new LinkedHashMap<>();
+  static final Map<String, ImportOptions.RowPolicy> ROW_POLICIES = new LinkedHashMap<>();
   static final Map<String, AlterianImportPackager.ImportMode> IMPORT_MODES = new LinkedHashMap<>();
 
   static {
     FORMATS.put("csv", CsvFormat.CSV);
     FORMATS.put("tsv", CsvFormat.TSV);
     FORMATS.put("ssv", CsvFormat.SSV);
-    INPUT_FORMATS.put("auto", LeadbridgeConfig.InputFormat.AUTO);
-    INPUT_FORMATS.put("ndjson", LeadbridgeConfig.InputFormat.NDJSON);
-    INPUT_FORMATS.put("json-array", LeadbridgeConfig.InputFormat.JSON_ARRAY);
+    INPUT_FORMATS.put("auto", InputFormat.AUTO);
+    INPUT_FORMATS.put("ndjson", InputFormat.NDJSON);
+    INPUT_FORMATS.put("json", InputFormat.JSON_ARRAY);
+    INPUT_FORMATS.put("json-array", InputFormat.JSON_ARRAY);
+    INPUT_FORMATS.put("csv", InputFormat.AUTH0_CSV);
+    INPUT_FORMATS.put("tsv", InputFormat.AUTH0_TSV);
     MERGE_POLICIES.put("most-recently-updated", MergePolicy.MOST_RECENTLY_UPDATED);
     MERGE_POLICIES.put("first", MergePolicy.FIRST);
     MERGE_POLICIES.put("refuse", MergePolicy.REFUSE);
+    UNCERTAIN.put("resolve", ImportOptions.UncertainUploads.RESOLVE);
     UNCERTAIN.put("report", ImportOptions.UncertainUploads.REPORT);
     UNCERTAIN.put("upload-again", ImportOptions.UncertainUploads.UPLOAD_AGAIN);
+    ROW_POLICIES.put("send", ImportOptions.RowPolicy.SEND);
+    ROW_POLICIES.put("leave-out", ImportOptions.RowPolicy.LEAVE_OUT);
+    ROW_POLICIES.put("stop", ImportOptions.RowPolicy.STOP);
     IMPORT_MODES.put("append", AlterianImportPackager.ImportMode.APPEND);
     IMPORT_MODES.put("replace", AlterianImportPackager.ImportMode.REPLACE);
     IMPORT_MODES.put("update", AlterianImportPackager.ImportMode.UPDATE);
@@ -91,9 +100,8 @@ final class ConfigSections {
     if (path == null) {
       throw new ConfigException(s.at(), s.name("path") + " is missing: the users file.");
     }
-    LeadbridgeConfig.InputFormat f = s.choice("format", INPUT_FORMATS);
-    return new LeadbridgeConfig.InputFile(
-        s.where("path"), path, f == null ? LeadbridgeConfig.InputFormat.AUTO : f);
+    InputFormat f = s.choice("format", INPUT_FORMATS);
+    return new LeadbridgeConfig.InputFile(s.where("path"), path, f == null ? InputFormat.AUTO : f);
   }
 
   static LeadbridgeConfig.Marketo marketo(Section root) {
@@ -112,7 +120,8 @@ final class ConfigSections {
             "partition",
             "pollInterval",
             "maxPollInterval",
-            "timeout");
+            "timeout",
+            "dailyQuota");
     if (s == null) {
       return null;
     }
@@ -125,6 +134,7 @@ final class ConfigSections {
               + " https://123-ABC-456.mktorest.com.");
     }
     Long listId = s.number("listId", 1, Integer.MAX_VALUE);
+    Long dailyQuota = s.number("dailyQuota", 1, Integer.MAX_VALUE);
     return new LeadbridgeConfig.Marketo(
         s.where("endpoint"),
         endpoint(s, endpoint),
@@ -135,7 +145,49 @@ final class ConfigSections {
         s.string("partition"),
         s.duration("pollInterval"),
         s.duration("maxPollInterval"),
-        s.duration("timeout"));
+        s.duration("timeout"),
+        dailyQuota == null ? null : dailyQuota.intValue());
+  }
+
+  /**
+   * The {@code state} section's database: a PostgreSQL JDBC URL without credentials, a table
+   * prefix, and the user and password as other credentials are given.
+   */
+  static LeadbridgeConfig.StateDatabase stateDatabase(Section s) {
+    String url = s.string("jdbcUrl").strip();
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new ConfigException(
+          s.where("jdbcUrl"),
+          s.name("jdbcUrl")
+              + " must be a PostgreSQL URL such as jdbc:postgresql://db.internal:5432/leadbridge;"
+              + " for an embedded state give state.folder instead.");
+    }
+    if (url.toLowerCase(Locale.ROOT).matches(".*[?&;]password=.*|.*//[^/@]*:[^/@]*@.*")) {
+      throw new ConfigException(
+          s.where("jdbcUrl"),
+          s.name("jdbcUrl")
+              + " holds a password, "
+              + String.format(
+                  Locale.ROOT, SECRET_INLINE, "password", "LEADBRIDGE_STATE_PASSWORD", "state"));
+    }
+    String prefix = s.has("tablePrefix") ? s.string("tablePrefix") : "leadbridge_";
+    if (!prefix.matches("([a-z_][a-z0-9_]*\\.)?[a-z_][a-z0-9_]*")) {
+      throw new ConfigException(
+          s.where("tablePrefix"),
+          s.name("tablePrefix")
+              + " must be lower-case letters, digits and _, optionally after a schema and a dot"
+              + " (marketing.nightly_), not '"
+              + prefix
+              + "'.");
+    }
+    boolean anyUser = s.has("user") || s.has("userEnv") || s.has("userFile");
+    boolean anyPassword = s.has("password") || s.has("passwordEnv") || s.has("passwordFile");
+    return new LeadbridgeConfig.StateDatabase(
+        s.where("jdbcUrl"),
+        url,
+        prefix,
+        anyUser ? credential(s, "user", false, "LEADBRIDGE_STATE_USER", "state-user") : null,
+        anyPassword ? credential(s, "password", true, "LEADBRIDGE_STATE_PASSWORD", "state") : null);
   }
 
   static URI endpoint(Section s, String text) {

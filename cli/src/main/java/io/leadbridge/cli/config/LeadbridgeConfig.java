@@ -4,6 +4,7 @@ import io.leadbridge.alterian.AlterianImportPackager;
 import io.leadbridge.core.MergePolicy;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.mapping.FieldMapping;
+import io.leadbridge.core.source.InputFormat;
 import io.leadbridge.marketo.ImportOptions;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,7 +28,11 @@ import java.util.Optional;
  *     clientSecretEnv: AUTH0_CLIENT_SECRET
  * output: /var/lib/leadbridge/out
  * state:
- *   folder: /var/lib/leadbridge/state
+ *   folder: /var/lib/leadbridge/state      # or, shared by workers on several machines:
+ *   # jdbcUrl: jdbc:postgresql://db.internal:5432/leadbridge
+ *   # tablePrefix: nightly_
+ *   # user: leadbridge
+ *   # passwordEnv: LEADBRIDGE_STATE_PASSWORD
  * marketo:
  *   endpoint: https://123-ABC-456.mktorest.com
  *   clientIdEnv: MARKETO_CLIENT_ID
@@ -35,16 +40,6 @@ import java.util.Optional;
  * </pre>
  */
 public final class LeadbridgeConfig {
-  /** The formats of an input file. */
-  public enum InputFormat {
-    /** Told apart by the first character: {@code [} for a JSON array, else NDJSON. */
-    AUTO,
-    /** One JSON object per line, as Auth0's export job writes. */
-    NDJSON,
-    /** One JSON array of objects. */
-    JSON_ARRAY
-  }
-
   /**
    * An Auth0 tenant to export from.
    *
@@ -89,6 +84,7 @@ public final class LeadbridgeConfig {
    * @param pollInterval the shortest wait between batch status reads, or {@code null}
    * @param maxPollInterval the longest, or {@code null}
    * @param timeout how long an import may take, or {@code null}
+   * @param dailyQuota the instance's daily API call limit, or {@code null} for Marketo's default
    */
   public record Marketo(
       Position at,
@@ -100,7 +96,8 @@ public final class LeadbridgeConfig {
       String partition,
       Duration pollInterval,
       Duration maxPollInterval,
-      Duration timeout) {}
+      Duration timeout,
+      Integer dailyQuota) {}
 
   /**
    * The Alterian package a sync also builds.
@@ -118,6 +115,18 @@ public final class LeadbridgeConfig {
       String keyColumn,
       Boolean zip) {}
 
+  /**
+   * A sync state kept in PostgreSQL instead of a folder.
+   *
+   * @param at where the URL is given
+   * @param jdbcUrl the JDBC URL, {@code jdbc:postgresql://host:port/database}, without credentials
+   * @param tablePrefix the prefix of the state's tables, optionally after a schema and a dot
+   * @param user the database user, or {@code null} for the driver's default
+   * @param password the password, or {@code null} for none
+   */
+  public record StateDatabase(
+      Position at, String jdbcUrl, String tablePrefix, Credential user, Credential password) {}
+
   private final String name;
   private final Auth0 auth0;
   private final InputFile input;
@@ -129,10 +138,13 @@ public final class LeadbridgeConfig {
   private final Path output;
   private final Long maxFileBytes;
   private final Path stateFolder;
+  private final StateDatabase stateDatabase;
   private final Marketo marketo;
   private final MergePolicy mergePolicy;
   private final Boolean allowMassRemoval;
   private final ImportOptions.UncertainUploads uncertainUploads;
+  private final ImportOptions.RowPolicy rejectedRows;
+  private final ImportOptions.RowPolicy warnedRows;
   private final Alterian alterian;
 
   private LeadbridgeConfig(String name, Section root) {
@@ -166,25 +178,47 @@ public final class LeadbridgeConfig {
     this.formulaGuard = root.bool("formulaGuard");
     this.output = root.path("output");
     this.maxFileBytes = root.number("maxFileBytes", 1_000, Long.MAX_VALUE);
-    Section state = root.section("state", "folder", "jdbcUrl");
+    Section state =
+        root.section(
+            "state",
+            "folder",
+            "jdbcUrl",
+            "tablePrefix",
+            "user",
+            "userEnv",
+            "userFile",
+            "password",
+            "passwordEnv",
+            "passwordFile");
     if (state != null) {
-      state.refuse(
-          "jdbcUrl",
-          "a sync state in a database is not available in this version of leadbridge; keep the"
-              + " state in a folder (state.folder) for now.");
-      if (!state.has("folder")) {
-        throw new ConfigException(state.at(), "state needs folder: the sync state's folder.");
+      state.atMostOne("folder", "jdbcUrl");
+      if (!state.has("folder") && !state.has("jdbcUrl")) {
+        throw new ConfigException(
+            state.at(),
+            "state needs folder (an embedded state in a folder) or jdbcUrl (PostgreSQL).");
       }
     }
     this.stateFolder = state == null ? null : state.path("folder");
+    this.stateDatabase =
+        state == null || !state.has("jdbcUrl") ? null : ConfigSections.stateDatabase(state);
     this.marketo = ConfigSections.marketo(root);
     Section policies =
-        root.section("policies", "mergePolicy", "allowMassRemoval", "uncertainUploads");
+        root.section(
+            "policies",
+            "mergePolicy",
+            "allowMassRemoval",
+            "uncertainUploads",
+            "rejectedRows",
+            "warnedRows");
     this.mergePolicy =
         policies == null ? null : policies.choice("mergePolicy", ConfigSections.MERGE_POLICIES);
     this.allowMassRemoval = policies == null ? null : policies.bool("allowMassRemoval");
     this.uncertainUploads =
         policies == null ? null : policies.choice("uncertainUploads", ConfigSections.UNCERTAIN);
+    this.rejectedRows =
+        policies == null ? null : policies.choice("rejectedRows", ConfigSections.ROW_POLICIES);
+    this.warnedRows =
+        policies == null ? null : policies.choice("warnedRows", ConfigSections.ROW_POLICIES);
     Section alt = root.section("alterian", "folder", "tableName", "importMode", "keyColumn", "zip");
     this.alterian =
         alt == null
@@ -336,6 +370,15 @@ public final class LeadbridgeConfig {
   }
 
   /**
+   * The sync state's PostgreSQL database.
+   *
+   * @return the database, or empty
+   */
+  public Optional<StateDatabase> stateDatabase() {
+    return Optional.ofNullable(stateDatabase);
+  }
+
+  /**
    * The Marketo instance.
    *
    * @return the instance, or empty
@@ -369,6 +412,24 @@ public final class LeadbridgeConfig {
    */
   public Optional<ImportOptions.UncertainUploads> uncertainUploads() {
     return Optional.ofNullable(uncertainUploads);
+  }
+
+  /**
+   * What to do with rows whose values Marketo would refuse, found before the upload.
+   *
+   * @return the policy, or empty
+   */
+  public Optional<ImportOptions.RowPolicy> rejectedRows() {
+    return Optional.ofNullable(rejectedRows);
+  }
+
+  /**
+   * What to do with rows whose values Marketo would truncate or change, found before the upload.
+   *
+   * @return the policy, or empty
+   */
+  public Optional<ImportOptions.RowPolicy> warnedRows() {
+    return Optional.ofNullable(warnedRows);
   }
 
   /**
