@@ -1,16 +1,13 @@
 package io.leadbridge.cli;
 
 import io.leadbridge.core.csv.CsvFormat;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The layout of a run's output folder, the demo's and every command's: {@code export/} holds the
@@ -96,26 +93,6 @@ final class ExportFolder {
       }
     }
     return deleted;
-  }
-
-  /** Whether a users file holds a JSON array rather than NDJSON, by its first character. */
-  static boolean isJsonArray(Path file) throws IOException {
-    try (InputStream raw = Files.newInputStream(file)) {
-      InputStream in = new BufferedInputStream(raw);
-      in.mark(2);
-      int b1 = in.read();
-      int b2 = in.read();
-      in.reset();
-      if (b1 == 0x1f && b2 == 0x8b) {
-        in = new GZIPInputStream(in);
-      }
-      for (int c; (c = in.read()) >= 0; ) {
-        if (!Character.isWhitespace(c) && c != 0xEF && c != 0xBB && c != 0xBF) {
-          return c == '[';
-        }
-      }
-      return false;
-    }
   }
 
   /** What is wrong with an input file in a few words, or {@code null} when it can be read. */

@@ -166,7 +166,10 @@ class DemoTest {
             new String[] {"--users", "200", "--dry-run", "--no-alterian", "--out", dir.toString()},
             Map.of());
     assertThat(status).as(err()).isZero();
-    assertThat(out()).contains("dry run").doesNotContain("Marketo batches");
+    assertThat(out())
+        .contains("dry run")
+        .containsPattern("value check: [0-9,]+ rows checked; Marketo would refuse 0 and")
+        .doesNotContain("Marketo batches");
   }
 
   @Test
@@ -211,6 +214,8 @@ class DemoTest {
         "--mapping /no/such/mapping.txt|Cannot read the mapping file",
         "--change 0|--change must be between 1",
         "--state|--state needs a value",
+        "--input-format xml|Unknown input format 'xml'",
+        "--uncertain-uploads maybe|--uncertain-uploads must be resolve, report or upload-again",
         "--users 10 --change 50|--change 50: Cannot change 50 users",
         "--input pom.xml --change 3|--change edits users of the emulated Auth0 tenant"
       })
