@@ -9,6 +9,8 @@ module io.leadbridge.core {
   requires tools.jackson.core;
   requires org.apache.commons.csv;
   requires org.slf4j;
+  requires transitive java.sql;
+  requires com.h2database;
 
   exports io.leadbridge.core;
   exports io.leadbridge.core.source;

@@ -9,6 +9,7 @@ import io.leadbridge.core.source.UserSource;
 import io.leadbridge.core.sync.ImportConfirmation;
 import io.leadbridge.core.sync.SyncState;
 import io.leadbridge.core.sync.SyncSummary;
+import io.leadbridge.core.testing.EmbeddedPostgres;
 import io.leadbridge.marketo.MarketoFields;
 import io.leadbridge.testkit.SyntheticUsers;
 import java.io.IOException;
@@ -27,21 +28,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Incremental sync at scale: run in its own JVM with a heap the size of the default sort buffer
- * ({@code -Xmx32m}), exports N synthetic users against an empty {@link SyncState} and commits, then
- * exports the same users with the given name of every 1000th user changed and commits again. Prints
- * one line {@code users=… stateBytes2=… maxLiveHeap2=… exact=1 …}: for each run the time of the
- * export and of the commit, the rows written, the peak of the heap pools, the largest heap still in
- * use after a full collection (sampled at each tenth of the users read, and every two seconds
- * throughout, so the comparison and the commit are covered too), and the size of the state folder
- * after the commit; whether the second run wrote exactly the changed users that have an email; and
- * the largest the working directory grew (state, export and temporary files). Finishing under the
- * cap with the default 32 MB sort buffer is the first result; a state under 400 MB for 10 million
- * users and a live heap that does not grow with N are the others.
+ * Incremental sync at scale, side by side with a plain export of the same users, on one store (the
+ * embedded database or PostgreSQL), in its own JVM under a small heap ({@code -Xmx64m}):
+ *
+ * <ol>
+ *   <li>a plain export of N synthetic users, no state;
+ *   <li>run 1: the same users against an empty state (everyone new), then its commit;
+ *   <li>run 2: the same users again (nothing changed), then its commit;
+ *   <li>run 3: the same users with the given name of every 1000th user changed, then its commit.
+ * </ol>
+ *
+ * <p>Prints one line {@code users=… plainMillis=… exportMillis1=… commitMillis1=… …}: for each run
+ * the time of the export and of the commit, the rows written, the largest heap still in use after a
+ * full collection (sampled at each tenth of the users read, and every two seconds throughout,
+ * comparison and commit included); the peak of the heap pools; the size of the state (the embedded
+ * store's folder, or PostgreSQL's tables with their indexes) after run 3; the most the export's
+ * folder held during the sync runs (parts and temporary files: the comparison's table, the staged
+ * rows); the size of the parts of run 1; and whether run 3 wrote exactly the changed users that
+ * have an email.
  *
  * <p>The users are generated while they are read ({@link SyntheticUsers} with seed 11, through
  * {@link UserSource#of}), mapped with {@link MarketoFields#auth0Defaults()} to TSV parts of 9.5 MB.
- * Users without an email are rejected by that mapping and never enter the state.
+ * Users without an email are rejected by that mapping and never enter the state. With {@code
+ * postgres}, the probe starts a PostgreSQL server of its own ({@link EmbeddedPostgres}) on this
+ * machine.
  */
 public final class SyncProbe {
   private static final long SAMPLE_MILLIS = 2_000;
@@ -54,36 +64,45 @@ public final class SyncProbe {
   /**
    * Runs the probe.
    *
-   * @param args the number of users, and optionally a working directory (its {@code state} and
-   *     {@code out} folders are deleted at the end)
+   * @param args the number of users, a working directory (its {@code state} and {@code out} folders
+   *     are deleted at the end), and {@code embedded} (the default) or {@code postgres}
    * @throws Exception if an export or a commit fails
    */
   public static void main(String[] args) throws Exception {
     long users = Long.parseLong(args[0]);
     Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("leadbridge-sync");
-    Result r = run(users, dir);
+    boolean postgres = args.length > 2 && args[2].equals("postgres");
+    Result r = run(users, dir, postgres);
     System.out.printf(
-        "users=%d stateUsers=%d changed=%d exact=%d"
-            + " exportMillis1=%d commitMillis1=%d rows1=%d peakHeap1=%d maxLiveHeap1=%d"
-            + " stateBytes1=%d exportMillis2=%d commitMillis2=%d rows2=%d peakHeap2=%d"
-            + " maxLiveHeap2=%d stateBytes2=%d maxDiskBytes=%d samples=%d skippedSamples=%d maxHeap=%d%n",
+        "users=%d postgres=%d stateUsers=%d changed=%d exact=%d plainMillis=%d plainBytes=%d"
+            + " exportMillis1=%d commitMillis1=%d rows1=%d maxLiveHeap1=%d"
+            + " exportMillis2=%d commitMillis2=%d rows2=%d maxLiveHeap2=%d"
+            + " exportMillis3=%d commitMillis3=%d rows3=%d maxLiveHeap3=%d"
+            + " peakHeap=%d stateBytes=%d maxOutBytes=%d partsBytes1=%d samples=%d skippedSamples=%d"
+            + " maxHeap=%d%n",
         users,
+        postgres ? 1 : 0,
         r.stateUsers,
         r.changed,
         r.exact ? 1 : 0,
-        r.first.exportMillis,
-        r.first.commitMillis,
-        r.first.rows,
-        r.first.peakHeap,
-        r.first.maxLiveHeap,
-        r.first.stateBytes,
-        r.second.exportMillis,
-        r.second.commitMillis,
-        r.second.rows,
-        r.second.peakHeap,
-        r.second.maxLiveHeap,
-        r.second.stateBytes,
-        r.maxDiskBytes,
+        r.plainMillis,
+        r.plainBytes,
+        r.runs[0].exportMillis,
+        r.runs[0].commitMillis,
+        r.runs[0].rows,
+        r.runs[0].maxLiveHeap,
+        r.runs[1].exportMillis,
+        r.runs[1].commitMillis,
+        r.runs[1].rows,
+        r.runs[1].maxLiveHeap,
+        r.runs[2].exportMillis,
+        r.runs[2].commitMillis,
+        r.runs[2].rows,
+        r.runs[2].maxLiveHeap,
+        r.peakHeap,
+        r.stateBytes,
+        r.maxOutBytes,
+        r.partsBytes1,
         SAMPLES.get(),
         SKIPPED.get(),
         Runtime.getRuntime().maxMemory());
@@ -94,39 +113,54 @@ public final class SyncProbe {
     long exportMillis;
     long commitMillis;
     long rows;
-    long peakHeap;
     long maxLiveHeap;
-    long stateBytes;
   }
 
-  /** What the two runs saw. */
+  /** What the runs saw. */
   static final class Result {
-    final Run first = new Run();
-    final Run second = new Run();
+    final Run[] runs = {new Run(), new Run(), new Run()};
+    long plainMillis;
+    long plainBytes;
     long stateUsers;
     long changed;
     boolean exact;
-    long maxDiskBytes;
+    long peakHeap;
+    long stateBytes;
+    long maxOutBytes;
+    long partsBytes1;
   }
 
-  static Result run(long users, Path dir) throws Exception {
+  static Result run(long users, Path dir, boolean postgres) throws Exception {
     Result result = new Result();
-    Path stateDir = dir.resolve("state");
     Path out = dir.resolve("out");
-    SyncState state = SyncState.open(stateDir);
     SyntheticUsers synthetic = SyntheticUsers.builder().count(users).seed(11).build();
-    AtomicLong disk = new AtomicLong();
+    EmbeddedPostgres server = postgres ? EmbeddedPostgres.start() : null;
+    SyncState state =
+        postgres
+            ? SyncState.open(server.dataSource(), "probe_")
+            : SyncState.open(dir.resolve("state"));
+    AtomicLong temp = new AtomicLong();
     try {
-      sync(synthetic, null, state, out, result.first, disk);
+      long start = System.nanoTime();
+      try (UserSource source = UserSource.of(synthetic)) {
+        ExportResult plain = exporter(null, 1).export(source, out.resolve("users.tsv"));
+        result.plainBytes = plain.bytesWritten();
+      }
+      result.plainMillis = (System.nanoTime() - start) / 1_000_000;
+      deleteTree(out);
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        pool.resetPeakUsage();
+      }
+      result.partsBytes1 = sync(synthetic, null, state, out, result.runs[0], temp).bytesWritten();
       result.stateUsers = state.users();
-
+      sync(synthetic, null, state, out, result.runs[1], temp);
       Set<String> changed = new HashSet<>();
-      ExportResult second = sync(synthetic, changed, state, out, result.second, disk);
-      SyncSummary s = second.sync().orElseThrow();
+      ExportResult third = sync(synthetic, changed, state, out, result.runs[2], temp);
+      SyncSummary s = third.sync().orElseThrow();
       result.changed = changed.size();
       Set<String> unwritten = new HashSet<>(changed);
       boolean[] onlyChanged = {true};
-      second
+      third
           .rowKeys()
           .orElseThrow()
           .forEach(
@@ -138,18 +172,61 @@ public final class SyncProbe {
       result.exact =
           onlyChanged[0]
               && unwritten.isEmpty()
-              && second.rowsWritten() == changed.size()
+              && third.rowsWritten() == changed.size()
               && s.changedUsers() == changed.size()
               && s.newUsers() == 0
               && s.absentUsers() == 0
               && s.unchangedUsers() == result.stateUsers - changed.size()
-              && state.users() == result.stateUsers;
-      result.maxDiskBytes = disk.get();
+              && state.users() == result.stateUsers
+              && result.runs[1].rows == 0;
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP) {
+          result.peakHeap += pool.getPeakUsage().getUsed();
+        }
+      }
+      result.stateBytes = postgres ? postgresBytes(server) : bytesIn(dir.resolve("state"));
+      result.maxOutBytes = temp.get();
     } finally {
+      state.close();
+      if (server != null) {
+        server.close();
+      }
       deleteTree(out);
-      deleteTree(stateDir);
+      deleteTree(dir.resolve("state"));
     }
     return result;
+  }
+
+  private static long postgresBytes(EmbeddedPostgres server) throws Exception {
+    try (java.sql.Connection c = server.dataSource().getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT pg_total_relation_size('probe_users') + pg_total_relation_size('probe_meta')"
+                    + " + pg_total_relation_size('probe_lease')")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static UserExporter exporter(AtomicLong live, long every) {
+    long[] sampledTenth = {0};
+    UserExporter.Builder b =
+        UserExporter.builder()
+            .mapping(MarketoFields.auth0Defaults())
+            .format(CsvFormat.TSV)
+            .maxFileBytes(9_500_000);
+    if (live != null) {
+      b.listener(
+          p -> {
+            long tenth = p.entriesRead() / every;
+            if (tenth > sampledTenth[0]) { // once per tenth of the users read
+              sampledTenth[0] = tenth;
+              sampleLiveHeap(live);
+            }
+          });
+    }
+    return b.build();
   }
 
   /**
@@ -162,32 +239,13 @@ public final class SyncProbe {
       SyncState state,
       Path out,
       Run run,
-      AtomicLong disk)
+      AtomicLong temp)
       throws Exception {
     Iterable<Map<String, Object>> users =
         changed == null ? synthetic : () -> changing(synthetic.iterator(), changed);
     AtomicLong live = new AtomicLong();
-    long every = Math.max(1, synthetic.count() / 10);
-    long[] sampledTenth = {0};
-    UserExporter exporter =
-        UserExporter.builder()
-            .mapping(MarketoFields.auth0Defaults())
-            .format(CsvFormat.TSV)
-            .maxFileBytes(9_500_000)
-            .listener(
-                p -> {
-                  long tenth = p.entriesRead() / every;
-                  if (tenth > sampledTenth[0]) { // once per tenth of the users read
-                    sampledTenth[0] = tenth;
-                    sampleLiveHeap(live);
-                  }
-                })
-            .build();
+    UserExporter exporter = exporter(live, Math.max(1, synthetic.count() / 10));
     System.gc();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      pool.resetPeakUsage();
-    }
-    Path root = state.directory().getParent();
     Thread sampler =
         new Thread(
             () -> {
@@ -195,7 +253,7 @@ public final class SyncProbe {
                 while (true) {
                   Thread.sleep(SAMPLE_MILLIS);
                   sampleLiveHeap(live);
-                  disk.accumulateAndGet(bytesIn(root), Math::max);
+                  temp.accumulateAndGet(bytesIn(out), Math::max);
                 }
               } catch (InterruptedException e) {
                 // the run is over
@@ -211,7 +269,7 @@ public final class SyncProbe {
         export = exporter.export(source, out.resolve("users.tsv"), state);
       }
       long exported = System.nanoTime();
-      disk.accumulateAndGet(bytesIn(root), Math::max);
+      temp.accumulateAndGet(bytesIn(out), Math::max);
       state.commit(export, ImportConfirmation.all());
       long committed = System.nanoTime();
       run.exportMillis = (exported - start) / 1_000_000;
@@ -221,14 +279,8 @@ public final class SyncProbe {
       sampler.join();
     }
     sampleLiveHeap(live);
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        run.peakHeap += pool.getPeakUsage().getUsed();
-      }
-    }
     run.maxLiveHeap = live.get();
     run.rows = export.rowsWritten();
-    run.stateBytes = bytesIn(state.directory());
     return export;
   }
 

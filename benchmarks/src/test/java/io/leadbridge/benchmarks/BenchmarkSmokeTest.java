@@ -44,14 +44,17 @@ class BenchmarkSmokeTest {
   @Test
   void syncProbeWritesExactlyTheChangedUsersTheSecondTime() throws Exception {
     BenchmarkReport.Settings quick = BenchmarkReport.Settings.quick();
-    Map<String, Long> r = BenchmarkReport.sync(quick, quick.largeSyncUsers);
-    assertThat(r.get("exact")).isEqualTo(1);
-    assertThat(r.get("stateUsers")).isPositive().isLessThan(quick.largeSyncUsers);
-    assertThat(r.get("rows1")).isEqualTo(r.get("stateUsers"));
-    assertThat(r.get("rows2")).isEqualTo(r.get("changed")).isPositive();
-    assertThat(r.get("stateBytes2")).isPositive();
-    assertThat(r.get("maxLiveHeap2")).isPositive().isLessThan(r.get("maxHeap"));
-    assertThat(BenchmarkReport.syncRow(quick, r, r)).endsWith("| met |");
+    for (String store : List.of("embedded", "postgres")) {
+      Map<String, Long> r = BenchmarkReport.sync(quick, quick.largeSyncUsers, store);
+      assertThat(r.get("exact")).isEqualTo(1);
+      assertThat(r.get("stateUsers")).isPositive().isLessThan(quick.largeSyncUsers);
+      assertThat(r.get("rows1")).isEqualTo(r.get("stateUsers"));
+      assertThat(r.get("rows2")).isZero();
+      assertThat(r.get("rows3")).isEqualTo(r.get("changed")).isPositive();
+      assertThat(r.get("stateBytes")).isPositive();
+      assertThat(r.get("maxLiveHeap3")).isPositive().isLessThan(r.get("maxHeap"));
+      assertThat(BenchmarkReport.syncRow(quick, store, r, r)).contains("| sync, " + store);
+    }
   }
 
   @Test

@@ -13,7 +13,7 @@ import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.SideFile;
 import io.leadbridge.core.internal.select.RowSelection;
 import io.leadbridge.core.internal.select.RowSink;
-import io.leadbridge.core.internal.sync.FileSyncState;
+import io.leadbridge.core.internal.sync.JdbcSyncState;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.mapping.RecordRejectedException;
 import io.leadbridge.core.source.MalformedEntry;
@@ -131,9 +131,9 @@ final class ExportRun implements RowSink {
     }
   }
 
-  private static FileSyncState fileState(SyncState state) {
-    if (state instanceof FileSyncState) {
-      return (FileSyncState) state;
+  private static JdbcSyncState jdbcState(SyncState state) {
+    if (state instanceof JdbcSyncState) {
+      return (JdbcSyncState) state;
     }
     throw new IllegalArgumentException(
         "Only Leadbridge's own sync states are supported: open one with SyncState.open(...).");
@@ -171,7 +171,7 @@ final class ExportRun implements RowSink {
         selection =
             new RowSelection(
                 this,
-                state == null ? null : fileState(state),
+                state == null ? null : jdbcState(state),
                 exporter.removalGuard(),
                 state != null && exporter.mergePolicyOrNull() == null
                     ? MergePolicy.MOST_RECENTLY_UPDATED

@@ -222,7 +222,10 @@ public final class UserExporter {
    * from the source ({@code users.tsv.absent}), merged ({@code users.tsv.merges}) and whose key
    * value changed ({@code users.tsv.lookup-changes}), when there are any. A user without a {@code
    * user_id} cannot be tracked and is rejected; a {@code user_id} read twice is written once.
-   * Temporary files the comparison needs go beside the output and are deleted at the end.
+   * Temporary files the comparison needs go beside the output (an off-heap table of the state,
+   * about 40 bytes per user, and the new and changed rows) and are deleted at the end, except what
+   * the commit needs of the new and changed users, which goes with the commit. The export holds the
+   * state's lease until its commit (see {@link SyncState}).
    *
    * @param source the users
    * @param output the file to write, e.g. {@code out/users.tsv}
@@ -231,7 +234,8 @@ public final class UserExporter {
    * @throws ExportException if the files cannot be written, or a user is rejected under {@link
    *     RejectionPolicy#FAIL}; nothing is left in place and the state is unchanged
    * @throws SourceException if the source cannot be read to its end; the state is unchanged
-   * @throws SyncException if the state cannot be read
+   * @throws SyncException if the state cannot be read, or another run holds it ({@link
+   *     io.leadbridge.core.sync.SyncStateInUseException})
    * @throws MassRemovalException if the input would remove too many users from the state (see
    *     {@link Builder#removalGuard(RemovalGuard)}); nothing is left in place
    */
@@ -440,11 +444,10 @@ public final class UserExporter {
     }
 
     /**
-     * How much heap merging and sync comparison may use to sort users before spilling to temporary
-     * files. Each user takes about 200 to 300 bytes there, so the default sorts about 150,000 users
-     * at a time; an export against a state that also merges sorts twice and gives each sort half.
-     * Beyond it, the comparison keeps two bits per user: a 10 million user sync ran in a 32 MB heap
-     * (see the benchmarks).
+     * How much heap merging may use to sort the users that share a key value before spilling to
+     * temporary files. Each such user takes about 200 to 300 bytes there. Users alone with their
+     * key value are never sorted, and a sync compares users with its state in an off-heap table, so
+     * the heap does not grow with the number of users (see the benchmarks).
      *
      * @param sortBufferBytes 32 MB by default; at least 1 MB
      * @return this builder

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * The README's sync snippet: every night, send Marketo only the Auth0 users that are new or changed
  * since the last night, and move the state on for the rows Marketo took. {@code AUTH0_DOMAIN=…
  * AUTH0_CLIENT_ID=… AUTH0_CLIENT_SECRET=… MARKETO_ENDPOINT=… MARKETO_CLIENT_ID=…
- * MARKETO_CLIENT_SECRET=… java -cp leadbridge-demo.jar io.leadbridge.examples.NightlySync
+ * MARKETO_CLIENT_SECRET=… java -cp leadbridge-examples.jar io.leadbridge.examples.NightlySync
  * sync-state out}
  */
 public final class NightlySync {

@@ -22,9 +22,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A wrong, empty or truncated input never wipes what a sync state remembers. */
-class RemovalGuardTest {
+/**
+ * A wrong, empty or truncated input never wipes what a sync state remembers; on every store (see
+ * the subclasses).
+ */
+abstract class RemovalGuardTest {
   @TempDir Path dir;
+
+  /** Opens a state named {@code name} on the store under test, empty the first time. */
+  abstract SyncState openState(String name);
 
   private static final FieldMapping MAPPING =
       FieldMapping.builder()
@@ -36,7 +42,7 @@ class RemovalGuardTest {
       UserExporter.builder().mapping(MAPPING).format(CsvFormat.TSV).build();
 
   private SyncState state;
-  private byte[] committedMeta;
+  private List<String> committed;
 
   private static Map<String, Object> user(int i) {
     Map<String, Object> u = new LinkedHashMap<>();
@@ -70,16 +76,15 @@ class RemovalGuardTest {
 
   @BeforeEach
   void aStateOfAHundredUsers() throws IOException {
-    state = SyncState.open(dir.resolve("state"));
+    state = openState("state");
     state.commit(export(EXPORTER, UserSource.of(users(0, 100))), ImportConfirmation.all());
-    committedMeta = Files.readAllBytes(dir.resolve("state").resolve(SyncState.META));
+    committed = SyncStateTest.contents(state);
   }
 
   private void assertStateUnchangedAndNothingWritten() throws IOException {
     assertThat(state.users()).isEqualTo(100);
     assertThat(state.generation()).isEqualTo(1);
-    assertThat(Files.readAllBytes(dir.resolve("state").resolve(SyncState.META)))
-        .isEqualTo(committedMeta);
+    assertThat(SyncStateTest.contents(state)).isEqualTo(committed);
     try (Stream<Path> files = Files.list(dir.resolve("out"))) {
       // only what the first, committed run left
       assertThat(files.map(p -> p.getFileName().toString()))
@@ -178,7 +183,7 @@ class RemovalGuardTest {
 
   @Test
   void aFirstRunHasNothingToLoseAndIsNeverRefused() {
-    SyncState fresh = SyncState.open(dir.resolve("fresh"));
+    SyncState fresh = openState("fresh");
     ExportResult export =
         EXPORTER.export(UserSource.of(List.of()), dir.resolve("out2").resolve("u.tsv"), fresh);
     assertThat(export.rowsWritten()).isZero();

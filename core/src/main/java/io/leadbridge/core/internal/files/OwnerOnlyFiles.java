@@ -170,9 +170,12 @@ public final class OwnerOnlyFiles {
     try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
         String name = p.getFileName().toString();
-        if (name.startsWith(prefix)
-            && (name.endsWith(".tmp") || name.endsWith(".marketo-parts"))
-            && !name.equals(prefix)) {
+        boolean leftover =
+            name.endsWith(".tmp")
+                || name.endsWith(".marketo-parts")
+                // what a sync keeps for its commit, unless this process still waits for it
+                || name.endsWith(".sync") && !TempFiles.live(p);
+        if (name.startsWith(prefix) && leftover && !name.equals(prefix)) {
           TempFiles.deleteTree(p);
           n++;
         }

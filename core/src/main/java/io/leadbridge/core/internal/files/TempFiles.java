@@ -35,6 +35,11 @@ public final class TempFiles {
     LIVE.remove(path.toAbsolutePath());
   }
 
+  /** Whether a path is registered: made by this process and not yet moved or deleted. */
+  public static boolean live(Path path) {
+    return LIVE.contains(path.toAbsolutePath());
+  }
+
   /** How many are registered now, for tests. */
   static int registered() {
     return LIVE.size();

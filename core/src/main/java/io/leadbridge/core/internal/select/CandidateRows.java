@@ -2,6 +2,7 @@ package io.leadbridge.core.internal.select;
 
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
+import io.leadbridge.core.internal.sync.StagedUsers;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -15,8 +16,9 @@ import java.util.BitSet;
 
 /**
  * The rows an export would write, held back in an owner-only temporary file in source order until
- * the selection has decided which of them to write. Each candidate is its encoded row, its {@code
- * user_id} and its key value, numbered from 0 in the order added.
+ * the selection has decided which of them to write: only new and changed users in a sync. Each
+ * candidate is its encoded row, numbered from 0 in the order added; its {@code user_id} and key
+ * value are in the {@link StagedUsers} at the same index.
  */
 final class CandidateRows implements Closeable {
   private final Path file;
@@ -31,14 +33,12 @@ final class CandidateRows implements Closeable {
   }
 
   /** Adds a candidate; returns its index. */
-  int add(byte[] encoded, int length, String userId, String key) throws IOException {
+  int add(byte[] encoded, int length) throws IOException {
     if (count == Integer.MAX_VALUE) {
       throw new IllegalStateException("more than " + Integer.MAX_VALUE + " candidate rows");
     }
     Binary.writeVarLong(out, length);
     out.write(encoded, 0, length);
-    Binary.writeString(out, userId);
-    Binary.writeString(out, key);
     return count++;
   }
 
@@ -53,29 +53,29 @@ final class CandidateRows implements Closeable {
   }
 
   /**
-   * Writes the chosen candidates, in source order, through the sink; remembers where each part
-   * starts (see {@link #partStarts()}).
+   * Writes the candidates not left out, in source order, through the sink; remembers where each
+   * part starts (see {@link #partStarts()}).
    */
-  void write(BitSet chosen, RowSink sink) throws IOException {
-    if (chosen.isEmpty()) {
+  void write(BitSet leftOut, StagedUsers staged, RowSink sink) throws IOException {
+    if (leftOut.cardinality() == count) {
       return;
     }
     byte[] row = new byte[4096];
     int lastPart = 0;
     try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+        StagedUsers.Reader users = new StagedUsers.Reader(staged.file(), count)) {
       for (int i = 0; i < count; i++) {
         int length = (int) Binary.readVarLong(in);
         if (row.length < length) {
           row = new byte[Math.max(length, row.length * 2)];
         }
         in.readFully(row, 0, length);
-        String userId = Binary.readString(in);
-        String key = Binary.readString(in);
-        if (!chosen.get(i)) {
+        StagedUsers.Staged user = users.next();
+        if (leftOut.get(i)) {
           continue;
         }
-        int part = sink.append(row, length, userId, key);
+        int part = sink.append(row, length, user.userId(), user.key());
         if (part != lastPart) {
           if (partCount == partStarts.length) {
             partStarts = Arrays.copyOf(partStarts, partCount * 2);

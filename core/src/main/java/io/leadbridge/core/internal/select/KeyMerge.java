@@ -6,6 +6,9 @@ import io.leadbridge.core.Rejection;
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.files.SideFile;
 import io.leadbridge.core.internal.sort.ExternalSorter;
+import io.leadbridge.core.internal.sync.StagedUsers;
+import io.leadbridge.core.internal.table.Hash128;
+import io.leadbridge.core.internal.table.HashTable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,27 +19,55 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Merges candidates that share a key value (compared ignoring case), by a {@link MergePolicy}: the
- * candidates are sorted by key with each group's winner first, the winner is kept and every other
- * member reported as merged into it; under {@link MergePolicy#REFUSE} a group of two or more is
- * rejected whole. Memory stays within the sort budget whatever the number of users.
+ * Merges users that share a key value (compared ignoring case), by a {@link MergePolicy}: the
+ * members of each group are sorted by key with the group's winner first, the winner is kept and
+ * every other member reported as merged into it; under {@link MergePolicy#REFUSE} a group of two or
+ * more is rejected whole.
+ *
+ * <p>Most key values belong to one user, so only groups are sorted: every user with a key value
+ * goes into an off-heap {@link HashTable} keyed by the 128-bit hash of the value in lower case,
+ * which keeps the first user of each value (position, rank, class, where it was staged). A second
+ * user of a value marks the group and goes to the sort; at the end, each marked group's first user
+ * joins it, its {@code user_id} and key value read from where it was staged, or for an unchanged
+ * user from the state. The sort then compares the exact values, so two values sharing a hash stay
+ * apart. Memory stays within the sort budget whatever the number of users.
  */
 final class KeyMerge {
   private static final int REFUSE_LISTED = 5;
   private static final int REFUSE_BUFFER = 64;
   static final long NO_TIME = Long.MIN_VALUE;
 
-  /** A candidate to place in its key group; {@code rank} orders the group's winner first. */
+  /**
+   * A user to place in its key group; {@code rank} orders the group's winner first; {@code index}
+   * is its staged index, -1 for an unchanged user (not staged).
+   */
   record KeyRec(String normKey, long rank, long position, int index, String userId, int cls) {}
 
-  /** What the merge decides for each candidate. */
+  /** What the merge decides for the members of groups. */
   interface Decisions {
-    /** The candidate is its group's winner (or alone): written unless unchanged. */
-    void keep(int index, int cls);
-
-    /** The candidate was merged into another, or refused: not written. */
-    void drop(int index);
+    /** The user was merged into another, or refused: not written. */
+    void drop(KeyRec r) throws IOException;
   }
+
+  /** Where the first users of groups are found. */
+  interface Names {
+    /** The id and key value of an unchanged user, by its id hash. */
+    String[] unchanged(long uidHi, long uidLo) throws IOException;
+  }
+
+  // the key table: the key hash, then the first user: position, class and group mark; rank;
+  // staged offset + 1 (0 when not staged); id hash; staged index + 1
+  private static final int W_FIRST = 2;
+  private static final int W_RANK = 3;
+  private static final int W_STAGED = 4;
+  private static final int W_UID_HI = 5;
+  private static final int W_UID_LO = 6;
+  private static final int W_INDEX = 7;
+  private static final long GROUP = 1;
+
+  private final HashTable firsts;
+  private final long[] hash = new long[2];
+  private long groups;
 
   private final MergePolicy policy;
   private final String keyColumn;
@@ -54,7 +85,9 @@ final class KeyMerge {
       RowSink sink,
       Path dir,
       String outputName,
-      long sortBufferBytes) {
+      long sortBufferBytes,
+      long expectedUsers)
+      throws IOException {
     this.policy = policy;
     this.keyColumn = keyColumn;
     this.maxMergesInMemory = maxMergesInMemory;
@@ -70,6 +103,7 @@ final class KeyMerge {
             sortBufferBytes);
     this.mergesOut =
         new SideFile(dir, outputName + ".merges", "position", "user_id", "kept_user_id", "policy");
+    this.firsts = new HashTable(dir, outputName, 8, Math.max(1 << 16, expectedUsers));
   }
 
   /** Whether the policy needs each user's {@code updated_at}. */
@@ -77,18 +111,98 @@ final class KeyMerge {
     return policy == MergePolicy.MOST_RECENTLY_UPDATED;
   }
 
-  /** Places a candidate with a non-blank key in its group. */
-  void add(String key, long updatedAt, long position, int index, String userId, int cls)
+  /**
+   * Places a user with a non-blank key value.
+   *
+   * @param index its staged index, or -1 when unchanged
+   * @param stagedOffset where it was staged, or -1 when unchanged
+   */
+  void add(
+      String key,
+      long updatedAt,
+      long position,
+      int index,
+      String userId,
+      int cls,
+      long uidHi,
+      long uidLo,
+      long stagedOffset)
       throws IOException {
     long rank =
         policy == MergePolicy.MOST_RECENTLY_UPDATED
             ? (updatedAt == NO_TIME ? Long.MAX_VALUE : -updatedAt)
             : 0;
-    byKey.add(new KeyRec(key.toLowerCase(Locale.ROOT), rank, position, index, userId, cls));
+    String normKey = key.toLowerCase(Locale.ROOT);
+    Hash128.hash(normKey, hash);
+    long s = firsts.findOrAdd(hash[0], hash[1]);
+    if (firsts.added()) {
+      firsts.set(s, W_FIRST, position << 3 | (long) cls << 1);
+      firsts.set(s, W_RANK, rank);
+      firsts.set(s, W_STAGED, stagedOffset + 1);
+      firsts.set(s, W_UID_HI, uidHi);
+      firsts.set(s, W_UID_LO, uidLo);
+      firsts.set(s, W_INDEX, index + 1L);
+      return;
+    }
+    long first = firsts.get(s, W_FIRST);
+    if ((first & GROUP) == 0) {
+      firsts.set(s, W_FIRST, first | GROUP);
+      groups++;
+    }
+    byKey.add(new KeyRec(normKey, rank, position, index, userId, cls));
+  }
+
+  /** Calls back with the id hash of each group's first user that is unchanged (not staged). */
+  void unchangedFirsts(java.util.function.BiConsumer<Long, Long> wanted) {
+    if (groups == 0) {
+      return;
+    }
+    for (long i = 0, n = firsts.capacity(); i < n; i++) {
+      if (firsts.used(i) && (firsts.get(i, W_FIRST) & GROUP) != 0 && firsts.get(i, W_STAGED) == 0) {
+        wanted.accept(firsts.get(i, W_UID_HI), firsts.get(i, W_UID_LO));
+      }
+    }
+  }
+
+  /** Adds each group's first user to its group. */
+  private void addFirsts(StagedUsers staged, Names names) throws IOException {
+    if (groups == 0) {
+      return;
+    }
+    for (long i = 0, n = firsts.capacity(); i < n; i++) {
+      if (!firsts.used(i)) {
+        continue;
+      }
+      long first = firsts.get(i, W_FIRST);
+      if ((first & GROUP) == 0) {
+        continue;
+      }
+      long stagedAt = firsts.get(i, W_STAGED) - 1;
+      String userId;
+      String key;
+      if (stagedAt >= 0) {
+        StagedUsers.Staged u = staged.at(stagedAt);
+        userId = u.userId();
+        key = u.key();
+      } else {
+        String[] name = names.unchanged(firsts.get(i, W_UID_HI), firsts.get(i, W_UID_LO));
+        userId = name[0];
+        key = name[1];
+      }
+      byKey.add(
+          new KeyRec(
+              key.toLowerCase(Locale.ROOT),
+              firsts.get(i, W_RANK),
+              first >>> 3,
+              (int) (firsts.get(i, W_INDEX) - 1),
+              userId,
+              (int) (first >>> 1 & 3)));
+    }
   }
 
   /** Decides every group, in key order. */
-  void run(Decisions decisions) throws IOException {
+  void run(StagedUsers staged, Names names, Decisions decisions) throws IOException {
+    addFirsts(staged, names);
     List<KeyRec> held = new ArrayList<>();
     boolean overflow = false;
     KeyRec first = null;
@@ -118,8 +232,6 @@ final class KeyMerge {
         overflow = false;
         if (policy == MergePolicy.REFUSE) {
           held.add(r);
-        } else {
-          decisions.keep(r.index(), r.cls());
         }
       }
       if (first != null && policy == MergePolicy.REFUSE && !overflow) {
@@ -129,7 +241,7 @@ final class KeyMerge {
   }
 
   private void loser(KeyRec r, KeyRec winner, Decisions decisions) throws IOException {
-    decisions.drop(r.index());
+    decisions.drop(r);
     merged++;
     Merge m =
         new Merge(r.position(), emptyToNull(r.userId()), emptyToNull(winner.userId()), policy);
@@ -141,7 +253,6 @@ final class KeyMerge {
 
   private void endRefusedGroup(List<KeyRec> held, Decisions decisions) throws IOException {
     if (held.size() == 1) {
-      decisions.keep(held.get(0).index(), held.get(0).cls());
       return;
     }
     for (KeyRec h : held) {
@@ -151,7 +262,7 @@ final class KeyMerge {
 
   private void refuse(KeyRec r, List<KeyRec> group, String size, Decisions decisions)
       throws IOException {
-    decisions.drop(r.index());
+    decisions.drop(r);
     List<String> others = new ArrayList<>();
     for (KeyRec g : group) {
       if (g != r && others.size() < REFUSE_LISTED) {
@@ -187,6 +298,7 @@ final class KeyMerge {
 
   /** Deletes the temporary files. */
   void discard() throws IOException {
+    firsts.close();
     byKey.close();
     mergesOut.discard();
   }
@@ -206,7 +318,7 @@ final class KeyMerge {
           Binary.writeString(out, r.normKey());
           out.writeLong(r.rank());
           Binary.writeVarLong(out, r.position());
-          Binary.writeVarLong(out, r.index());
+          Binary.writeVarLong(out, r.index() + 1L);
           Binary.writeString(out, r.userId());
           out.writeByte(r.cls());
         }
@@ -217,7 +329,7 @@ final class KeyMerge {
               Binary.readString(in),
               in.readLong(),
               Binary.readVarLong(in),
-              (int) Binary.readVarLong(in),
+              (int) (Binary.readVarLong(in) - 1),
               Binary.readString(in),
               in.readUnsignedByte());
         }

@@ -5,7 +5,8 @@ import io.leadbridge.core.Merge;
 import io.leadbridge.core.MergePolicy;
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.csv.CsvFormat;
-import io.leadbridge.core.internal.sync.FileSyncState;
+import io.leadbridge.core.internal.sync.JdbcSyncState;
+import io.leadbridge.core.internal.sync.StagedUsers;
 import io.leadbridge.core.internal.sync.StateComparison;
 import io.leadbridge.core.mapping.FieldPath;
 import io.leadbridge.core.source.UserRecord;
@@ -27,16 +28,17 @@ import java.util.List;
  * the number of users:
  *
  * <ol>
- *   <li>While the source is read, each row that would be written goes to {@link CandidateRows}, and
- *       a small record of it to the comparison (sorted by {@code user_id}) or the merge (sorted by
- *       key).
- *   <li>The comparison classifies each user against the state and passes it on to the merge.
- *   <li>The merge keeps each key group's winner.
- *   <li>The candidates are read once more and the rows chosen are written, in source order, through
- *       the {@link RowSink}.
+ *   <li>While the source is read, each user is classified against the state at once (the state was
+ *       read into an off-heap table when the export began). Unchanged users are only counted and
+ *       placed in their key group; new and changed users' rows go to {@link CandidateRows} and
+ *       their ids, key values and fingerprints to {@link StagedUsers}.
+ *   <li>At the end, the comparison lists absent users and applies the removal guard; the merge
+ *       decides the few key groups with more than one user.
+ *   <li>The candidates are read once more and the rows not left out are written, in source order,
+ *       through the {@link RowSink}.
  * </ol>
  *
- * <p>Beyond the sort buffers, decisions take two bits per candidate row. Used once, by one thread.
+ * <p>Beyond the sort buffer, decisions take one bit per staged row. Used once, by one thread.
  */
 public final class RowSelection implements Closeable {
   private static final FieldPath UPDATED_AT = FieldPath.parse("updated_at");
@@ -44,19 +46,19 @@ public final class RowSelection implements Closeable {
   private final RowSink sink;
   private final int keyIndex;
   private final CandidateRows candidates;
+  private final StagedUsers staged;
   private final StateComparison comparison;
   private final boolean sync;
   private final KeyMerge merge;
   private boolean finishing;
+  private boolean rejecting;
+  private boolean summarised;
 
-  private final BitSet sent = new BitSet();
   private final BitSet notSent = new BitSet();
-  private long newUsers;
-  private long changedUsers;
-  private long unchangedUsers;
+  private final long[] counts = new long[3];
 
   /**
-   * Starts a selection.
+   * Starts a selection; against a state, takes its lease and reads it.
    *
    * @param sink where chosen rows and rejections go
    * @param state the state to compare with, or {@code null} to merge only
@@ -68,11 +70,11 @@ public final class RowSelection implements Closeable {
    * @param dir where the export and its temporary files go
    * @param outputName the export's file name
    * @param maxMergesInMemory how many merges to hold in memory
-   * @param sortBufferBytes the heap the sorts may use, shared between them
+   * @param sortBufferBytes the heap the sort of key groups may use
    */
   public RowSelection(
       RowSink sink,
-      FileSyncState state,
+      JdbcSyncState state,
       RemovalGuard guard,
       MergePolicy policy,
       List<String> header,
@@ -86,18 +88,50 @@ public final class RowSelection implements Closeable {
     this.sink = sink;
     this.keyIndex = keyColumn == null ? -1 : header.indexOf(keyColumn);
     MergePolicy merging = keyColumn == null ? null : policy;
-    long budget = Math.max(1 << 20, sortBufferBytes / (merging != null ? 2 : 1));
-    // without a state, a comparison against none still finds the user_ids read twice
     this.sync = state != null;
-    this.comparison =
-        state == null && merging == null
-            ? null
-            : new StateComparison(state, guard, header, format, keyColumn, dir, outputName, budget);
-    this.merge =
-        merging == null
-            ? null
-            : new KeyMerge(merging, keyColumn, maxMergesInMemory, sink, dir, outputName, budget);
-    this.candidates = new CandidateRows(dir, outputName);
+    KeyMerge m = null;
+    CandidateRows c = null;
+    StagedUsers s = null;
+    StateComparison cmp = null;
+    try {
+      c = new CandidateRows(dir, outputName);
+      s = new StagedUsers(dir, outputName);
+      // without a state, a comparison against none still finds the user_ids read twice
+      cmp =
+          state == null && merging == null
+              ? null
+              : new StateComparison(state, guard, header, format, keyColumn, dir, outputName);
+      m =
+          merging == null
+              ? null
+              : new KeyMerge(
+                  merging,
+                  keyColumn,
+                  maxMergesInMemory,
+                  sink,
+                  dir,
+                  outputName,
+                  sortBufferBytes,
+                  cmp == null ? 0 : cmp.stateUsers());
+    } catch (IOException | RuntimeException e) {
+      if (cmp != null) {
+        cmp.close();
+      }
+      if (m != null) {
+        m.discard();
+      }
+      if (c != null) {
+        c.close();
+      }
+      if (s != null) {
+        s.close();
+      }
+      throw e;
+    }
+    this.merge = m;
+    this.candidates = c;
+    this.staged = s;
+    this.comparison = cmp;
   }
 
   /** Whether each user's {@code updated_at} is needed (to merge by recency). */
@@ -127,22 +161,70 @@ public final class RowSelection implements Closeable {
           "An export against a sync state holds at most " + Integer.MAX_VALUE + " users.");
     }
     String key = keyIndex < 0 ? "" : values.get(keyIndex);
-    int index = candidates.add(encoded, length, userId, key);
-    long updatedAt = needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
+    int cls = StateComparison.NEW;
+    long hi = 0;
+    long lo = 0;
+    long fp = 0;
+    long keyHash = 0;
     if (comparison != null && tracked) {
-      comparison.add(userId, user.position(), index, encoded, length, key, updatedAt);
-    } else {
-      toMerge(userId, user.position(), index, key, updatedAt, StateComparison.NEW);
+      cls = comparison.classify(userId, user.position(), encoded, length, key);
+      if (cls == StateComparison.DUPLICATE) {
+        Rejection r =
+            new Rejection(
+                user.position(),
+                userId,
+                Rejection.Reason.DUPLICATE_USER_ID,
+                "the same user_id was read at position "
+                    + comparison.firstPosition(staged)
+                    + "; only that one is kept");
+        rejecting = true;
+        try {
+          sink.reject(r);
+        } finally {
+          rejecting = false;
+        }
+        return true;
+      }
+      hi = comparison.uidHi();
+      lo = comparison.uidLo();
+      fp = comparison.fingerprint();
+      keyHash = comparison.keyHashOfLast();
+    }
+    long updatedAt = needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
+    int index = -1;
+    long offset = -1;
+    if (cls != StateComparison.UNCHANGED) {
+      index = candidates.add(encoded, length);
+      offset =
+          staged.add(
+              new StagedUsers.Staged(
+                  index,
+                  tracked ? userId : "",
+                  key,
+                  fp,
+                  keyHash,
+                  hi,
+                  lo,
+                  cls,
+                  user.position(),
+                  updatedAt));
+      if (comparison != null && tracked) {
+        comparison.staged(offset);
+      }
+    }
+    counts[cls]++;
+    if (merge != null && !key.isBlank()) {
+      merge.add(key, updatedAt, user.position(), index, userId, cls, hi, lo, offset);
     }
     return true;
   }
 
   /** A user that the export rejected: in a sync its state entry stays as it was. */
   public void rejected(Rejection r) throws IOException {
-    if (finishing || !sync || r.userId() == null || r.userId().isEmpty()) {
+    if (finishing || rejecting || !sync || r.userId() == null || r.userId().isEmpty()) {
       return;
     }
-    comparison.addRejected(r.userId(), r.position());
+    comparison.rejected(r.userId());
   }
 
   private static long updatedAt(UserRecord user) {
@@ -157,28 +239,6 @@ public final class RowSelection implements Closeable {
     return KeyMerge.NO_TIME;
   }
 
-  private void toMerge(String userId, long position, int index, String key, long updatedAt, int cls)
-      throws IOException {
-    if (merge != null && !key.isBlank()) {
-      merge.add(key, updatedAt, position, index, userId, cls);
-    } else {
-      keep(index, cls);
-    }
-  }
-
-  private void keep(int index, int cls) {
-    if (cls == StateComparison.UNCHANGED) {
-      unchangedUsers++;
-      return;
-    }
-    sent.set(index);
-    if (cls == StateComparison.NEW) {
-      newUsers++;
-    } else {
-      changedUsers++;
-    }
-  }
-
   /**
    * Compares, merges and writes the rows chosen through the sink.
    *
@@ -188,44 +248,32 @@ public final class RowSelection implements Closeable {
   public void finish(long entriesRead, long malformed) throws IOException {
     finishing = true;
     candidates.seal();
+    staged.seal();
+    if (merge != null && sync) {
+      merge.unchangedFirsts(comparison::wantName);
+    }
     if (comparison != null) {
-      comparison.run(
-          new StateComparison.Outcome() {
-            @Override
-            public void classified(
-                String userId, long position, int index, String key, long updatedAt, int cls)
-                throws IOException {
-              toMerge(userId, position, index, key, updatedAt, cls);
-            }
-
-            @Override
-            public void rejected(Rejection rejection) throws IOException {
-              sink.reject(rejection);
-            }
-          },
-          entriesRead,
-          malformed);
+      comparison.finish(entriesRead, malformed, staged);
     }
     if (merge != null) {
       merge.run(
-          new KeyMerge.Decisions() {
-            @Override
-            public void keep(int index, int cls) {
-              RowSelection.this.keep(index, cls);
-            }
-
-            @Override
-            public void drop(int index) {
-              notSent.set(index);
+          staged,
+          comparison::name,
+          r -> {
+            counts[r.cls()]--;
+            if (r.index() >= 0) {
+              notSent.set(r.index());
+            } else {
+              comparison.mergedAway(r.userId());
             }
           });
     }
-    candidates.write(sent, sink);
+    candidates.write(notSent, staged, sink);
   }
 
   /** Users not written because the target already has their row. */
   public long rowsUnchanged() {
-    return unchangedUsers;
+    return counts[StateComparison.UNCHANGED];
   }
 
   /** Users not written because another user with their key value was. */
@@ -247,20 +295,32 @@ public final class RowSelection implements Closeable {
   }
 
   /** The comparison with the state, for the export's result; {@code null} without a state. */
-  public SyncSummary summary(List<Path> files) {
+  public SyncSummary summary(List<Path> files) throws IOException {
     if (!sync) {
       return null;
     }
-    return comparison.summary(
-        newUsers, changedUsers, unchangedUsers, sent, notSent, candidates.partStarts(), files);
+    SyncSummary s =
+        comparison.summary(
+            counts[StateComparison.NEW],
+            counts[StateComparison.CHANGED],
+            counts[StateComparison.UNCHANGED],
+            staged,
+            notSent,
+            candidates.partStarts(),
+            files);
+    summarised = true;
+    return s;
   }
 
-  /** Deletes the temporary files; the pending comparison too unless a summary took it. */
+  /** Deletes the temporary files; the staged users too unless a summary took them. */
   @Override
   public void close() {
     candidates.close();
+    if (!summarised) {
+      staged.close();
+    }
     if (comparison != null) {
-      closeQuietly(comparison);
+      comparison.close();
     }
     if (merge != null) {
       try {
@@ -268,14 +328,6 @@ public final class RowSelection implements Closeable {
       } catch (IOException | RuntimeException e) {
         // cleaning up; the original outcome is what counts
       }
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      // cleaning up; the original outcome is what counts
     }
   }
 }

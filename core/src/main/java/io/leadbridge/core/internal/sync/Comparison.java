@@ -1,5 +1,6 @@
 package io.leadbridge.core.internal.sync;
 
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.sync.SyncSummary;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -7,12 +8,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@link SyncSummary} of an export made against a {@link FileSyncState}, holding what its
- * commit needs: the pending comparison file and which candidate rows were written, and to which
- * part. Counts are fixed at construction; {@code committed} turns true once, under the state's
- * lock.
+ * The {@link SyncSummary} of an export made against a {@link JdbcSyncState}, holding what its
+ * commit needs: the staged users (each with its fingerprint and key value), the operations on users
+ * not staged (absent users to delete, unchanged users merged into another), which staged users were
+ * not written, and which part each written one went to. It holds the state's lease until it is
+ * committed or its state is closed. Counts are fixed at construction; {@code committed} turns true
+ * once, under the state's lock.
  */
 public final class Comparison implements SyncSummary {
+  static final int OP_DELETE = 1;
+  static final int OP_CLEAR = 2;
+
   private final long baseGeneration;
   private final long newUsers;
   private final long changedUsers;
@@ -25,17 +31,20 @@ public final class Comparison implements SyncSummary {
   private final String fullRunReason;
 
   // What commit needs; never exposed.
-  final FileSyncState state;
+  final JdbcSyncState state;
   final String keyColumn;
-  final Path pendingFile;
-  final BitSet sent;
+  final Path stagedFile;
+  final int stagedCount;
+  final Path opsFile;
+  final long opsCount;
   final BitSet notSent;
   final int[] partStarts;
   final List<Path> files;
   volatile boolean committed;
+  volatile boolean released;
 
   Comparison(
-      FileSyncState state,
+      JdbcSyncState state,
       String keyColumn,
       long baseGeneration,
       long newUsers,
@@ -47,8 +56,10 @@ public final class Comparison implements SyncSummary {
       Path absentFile,
       Path lookupChangesFile,
       String fullRunReason,
-      Path pendingFile,
-      BitSet sent,
+      Path stagedFile,
+      int stagedCount,
+      Path opsFile,
+      long opsCount,
       BitSet notSent,
       int[] partStarts,
       List<Path> files) {
@@ -64,11 +75,26 @@ public final class Comparison implements SyncSummary {
     this.absentFile = absentFile;
     this.lookupChangesFile = lookupChangesFile;
     this.fullRunReason = fullRunReason;
-    this.pendingFile = pendingFile;
-    this.sent = sent;
+    this.stagedFile = stagedFile;
+    this.stagedCount = stagedCount;
+    this.opsFile = opsFile;
+    this.opsCount = opsCount;
     this.notSent = notSent;
     this.partStarts = partStarts;
     this.files = List.copyOf(files);
+  }
+
+  /** Ends this export's run: deletes its files and lets the state release its lease. */
+  void release() {
+    if (released) {
+      return;
+    }
+    released = true;
+    OwnerOnlyFiles.deleteQuietly(stagedFile);
+    OwnerOnlyFiles.deleteQuietly(opsFile);
+    if (state != null) {
+      state.endRun();
+    }
   }
 
   @Override
@@ -126,7 +152,7 @@ public final class Comparison implements SyncSummary {
     return committed;
   }
 
-  /** The exported file a written row went to, by its candidate index. */
+  /** The exported file a written row went to, by its staged index. */
   Path fileOf(int index) {
     int lo = 0;
     int hi = partStarts.length - 1;

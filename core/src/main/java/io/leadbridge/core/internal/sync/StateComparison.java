@@ -1,32 +1,37 @@
 package io.leadbridge.core.internal.sync;
 
-import io.leadbridge.core.Rejection;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.SideFile;
-import io.leadbridge.core.internal.sort.ExternalSorter;
+import io.leadbridge.core.internal.table.Hash128;
+import io.leadbridge.core.internal.table.HashTable;
 import io.leadbridge.core.sync.MassRemovalException;
 import io.leadbridge.core.sync.RemovalGuard;
-import io.leadbridge.core.sync.SyncException;
-import java.io.DataInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Compares the users an export read with a {@link FileSyncState}: the users, sorted by {@code
- * user_id} in bounded memory, are merged with the state's entries (stored in the same order). Each
- * user is new, changed or unchanged; users only in the state are absent; a {@code user_id} read
- * twice is rejected after its first; the new entries go to a pending file that {@link
- * FileSyncState#commit} reads. Users whose key value changed and absent users are listed in side
- * files beside the export. Without a state it only finds the {@code user_id}s read twice.
+ * Compares the users an export reads with a {@link JdbcSyncState}, as they are read: the state is
+ * read once, in bulk, into an off-heap {@link HashTable} keyed by the 128-bit hash of each {@code
+ * user_id} (fingerprint, key hash, confirmed), so that each user is classified on the spot, new,
+ * changed or unchanged, and only new and changed users are staged. The same table finds a {@code
+ * user_id} read twice (the first is kept) and, at the end, the users of the state the input no
+ * longer has. The strings of the state (ids and key values) are read only when something must be
+ * listed: absent users, lookup-value changes, and unchanged users merged with others; then in one
+ * pass in {@code user_id} order. Without a state it only finds the {@code user_id}s read twice.
+ *
+ * <p>The table takes 40 bytes a slot, at most 70 % of slots used, in a mapped temporary file paged
+ * by the system; the heap nothing per user. Used once, by one thread.
  */
 public final class StateComparison implements AutoCloseable {
   /** A user not in the state. */
@@ -38,71 +43,82 @@ public final class StateComparison implements AutoCloseable {
   /** A user whose row is the one the target last confirmed. */
   public static final int UNCHANGED = 2;
 
-  /** A user read, or (index -1) a user rejected this run whose state entry is kept. */
-  private record SourceRec(
-      String userId, long position, int index, long fingerprint, String key, long updatedAt) {}
+  /** {@link #classify} found a {@code user_id} read before. */
+  public static final int DUPLICATE = -1;
 
-  /** Where the comparison's outcome goes. */
-  public interface Outcome {
-    /** A user read once this run, with its class ({@link #NEW}, {@link #CHANGED}, …). */
-    void classified(String userId, long position, int index, String key, long updatedAt, int cls)
-        throws IOException;
+  // the user table: hi, lo, fingerprint, key hash, flags and payload
+  private static final int W_FP = 2;
+  private static final int W_KEY = 3;
+  private static final int W_META = 4;
+  private static final long IN_STATE = 1;
+  private static final long CONFIRMED = 1 << 1;
+  private static final long SEEN = 1 << 2;
+  private static final long REJECTED_NOW = 1 << 3;
+  private static final long LOOKUP_CHANGED = 1 << 4;
+  private static final long NEEDS_NAME = 1 << 5;
+  private static final long STAGED = 1 << 6;
+  private static final long NAMED = 1 << 7;
+  private static final int PAYLOAD_SHIFT = 8;
 
-    /** A user rejected by the comparison: a {@code user_id} read again. */
-    void rejected(Rejection rejection) throws IOException;
-  }
-
-  private final FileSyncState state;
+  private final JdbcSyncState state;
   private final RemovalGuard guard;
-  private final FileSyncState.Meta base;
+  private final JdbcSyncState.Meta base;
   private final String keyColumn;
   private final String fullRunReason;
-  private final ExternalSorter<SourceRec> byUser;
+  private final boolean sameKey;
+  private final HashTable table;
   private final MessageDigest sha256;
   private final SideFile absentOut;
   private final SideFile lookupOut;
-  private Path pendingFile;
-  private boolean keepPending;
+  private final Path dir;
+  private final String outputName;
+  private final long[] hash = new long[2];
+  private boolean running;
+
+  private long slot = -1;
+  private long fingerprint;
+  private long keyHash;
+  private boolean firstStaged;
+  private long firstPayload;
+  private long usersSeen;
   private long absentUsers;
   private long absentKept;
-  private long usersSeen;
-  private boolean keepAbsent;
   private long lookupChanges;
+  private long namesWanted;
+
+  private Path opsFile;
+  private DataOutputStream ops;
+  private long opsCount;
+  private Path namesFile;
+  private DataOutputStream namesOut;
+  private long namesWritten;
+  private RandomAccessFile namesIn;
 
   /**
-   * Starts a comparison.
+   * Starts a comparison: takes the state's lease and reads the state.
    *
-   * @param state the state, as an export against it received it; {@code null} to find only the
-   *     {@code user_id}s read twice, every user being new
+   * @param state the state; {@code null} to find only the {@code user_id}s read twice
    * @param guard when to refuse an input that would remove too many users
    * @param columns the export's header
    * @param format the export's format
    * @param keyColumn the key column, or {@code null}
    * @param dir where the export and its temporary files go
    * @param outputName the export's file name
-   * @param sortBufferBytes the heap the sort may use
    */
   public StateComparison(
-      FileSyncState state,
+      JdbcSyncState state,
       RemovalGuard guard,
       List<String> columns,
       CsvFormat format,
       String keyColumn,
       Path dir,
-      String outputName,
-      long sortBufferBytes) {
+      String outputName)
+      throws IOException {
     this.state = state;
     this.guard = guard;
-    this.base = state == null ? FileSyncState.Meta.EMPTY : state.meta();
+    this.dir = dir;
+    this.outputName = outputName;
     this.keyColumn = keyColumn == null ? "" : keyColumn;
-    this.fullRunReason = fullRunReason(base, columns, format, this.keyColumn);
-    this.byUser =
-        new ExternalSorter<>(
-            dir,
-            outputName,
-            Comparator.comparing(SourceRec::userId).thenComparingLong(SourceRec::position),
-            CODEC,
-            sortBufferBytes);
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -111,10 +127,41 @@ public final class StateComparison implements AutoCloseable {
     this.absentOut =
         new SideFile(dir, outputName + ".absent", "user_id", keyColumn == null ? "key" : keyColumn);
     this.lookupOut = new SideFile(dir, outputName + ".lookup-changes", "user_id", "before", "now");
+    if (state == null) {
+      this.base = new JdbcSyncState.Meta(0, 0, List.of(), "", "");
+      this.fullRunReason = null;
+      this.sameKey = true;
+      this.table = new HashTable(dir, outputName, 5, 1 << 16);
+      return;
+    }
+    this.base = state.beginRun();
+    this.running = true;
+    this.fullRunReason = fullRunReason(base, columns, format, this.keyColumn);
+    this.sameKey = base.generation() == 0 || base.keyColumn().equals(this.keyColumn);
+    HashTable t = null;
+    try {
+      t = new HashTable(dir, outputName, 5, Math.max(1 << 16, base.users() + base.users() / 4));
+      HashTable into = t;
+      state.load(
+          (hi, lo, fp, kh, confirmed) -> {
+            long s = into.findOrAdd(hi, lo);
+            into.set(s, W_FP, fp);
+            into.set(s, W_KEY, kh);
+            into.set(s, W_META, IN_STATE | (confirmed ? CONFIRMED : 0));
+          });
+    } catch (IOException | RuntimeException e) {
+      if (t != null) {
+        t.close();
+      }
+      state.endRun();
+      running = false;
+      throw e;
+    }
+    this.table = t;
   }
 
   private static String fullRunReason(
-      FileSyncState.Meta meta, List<String> columns, CsvFormat format, String keyColumn) {
+      JdbcSyncState.Meta meta, List<String> columns, CsvFormat format, String keyColumn) {
     if (meta.generation() == 0) {
       return null;
     }
@@ -130,140 +177,234 @@ public final class StateComparison implements AutoCloseable {
     return null;
   }
 
-  /** Adds a candidate row: its fingerprint is the first 8 bytes of the SHA-256 of its encoding. */
-  public void add(
-      String userId,
-      long position,
-      int index,
-      byte[] encoded,
-      int length,
-      String key,
-      long updatedAt)
+  /** How many users the state held when the export began. */
+  public long stateUsers() {
+    return base.users();
+  }
+
+  /** The hash the state keeps of a key value, compared ignoring case. */
+  public static long keyHash(String key) {
+    return Hash128.hash64(key.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Classifies a user read: {@link #NEW}, {@link #CHANGED}, {@link #UNCHANGED}, or {@link
+   * #DUPLICATE} when its {@code user_id} was read before (the first is kept). The fingerprint is
+   * the first 8 bytes of the SHA-256 of the encoded row.
+   */
+  public int classify(String userId, long position, byte[] encoded, int length, String key)
       throws IOException {
+    Hash128.hash(userId, hash);
+    slot = table.findOrAdd(hash[0], hash[1]);
+    long meta = table.get(slot, W_META);
+    if ((meta & SEEN) != 0) {
+      firstStaged = (meta & STAGED) != 0;
+      firstPayload = meta >>> PAYLOAD_SHIFT;
+      slot = -1;
+      return DUPLICATE;
+    }
+    if ((meta & REJECTED_NOW) == 0) {
+      usersSeen++;
+    }
+    if (state == null) {
+      fingerprint = 0;
+      keyHash = 0;
+      table.set(slot, W_META, meta | SEEN | (position << PAYLOAD_SHIFT));
+      return NEW;
+    }
     sha256.update(encoded, 0, length);
     byte[] d = sha256.digest();
     long fp = 0;
     for (int i = 0; i < 8; i++) {
       fp = (fp << 8) | (d[i] & 0xFF);
     }
-    byUser.add(new SourceRec(userId, position, index, fp, key, updatedAt));
-  }
-
-  /** A user the export rejected: its state entry stays as it was. */
-  public void addRejected(String userId, long position) throws IOException {
-    byUser.add(new SourceRec(userId, position, -1, 0, "", Long.MIN_VALUE));
+    fingerprint = fp;
+    keyHash = keyHash(key);
+    int cls;
+    if ((meta & IN_STATE) == 0) {
+      cls = NEW;
+    } else if (fullRunReason != null || (meta & CONFIRMED) == 0 || table.get(slot, W_FP) != fp) {
+      cls = CHANGED;
+      if (sameKey && table.get(slot, W_KEY) != keyHash) {
+        meta |= LOOKUP_CHANGED;
+        lookupChanges++;
+      }
+    } else {
+      cls = UNCHANGED;
+    }
+    table.set(slot, W_META, (meta & 0xFF) | SEEN | (position << PAYLOAD_SHIFT));
+    return cls;
   }
 
   /**
-   * Merges the users read with the state's entries, writing the pending comparison.
+   * The position of the first user with the id {@link #classify} found again.
    *
-   * @param outcome where each user's class goes
-   * @param entriesRead entries the export read from its source
-   * @param malformed entries of the source that could not be read as users
+   * @param staged where it was staged, if it was
+   */
+  public long firstPosition(StagedUsers staged) throws IOException {
+    return firstStaged ? staged.at(firstPayload).position() : firstPayload;
+  }
+
+  /** The fingerprint {@link #classify} computed (0 without a state). */
+  public long fingerprint() {
+    return fingerprint;
+  }
+
+  /** The key hash {@link #classify} computed (0 without a state). */
+  public long keyHashOfLast() {
+    return keyHash;
+  }
+
+  /** The id hash of the last user classified, high word. */
+  public long uidHi() {
+    return hash[0];
+  }
+
+  /** The id hash of the last user classified, low word. */
+  public long uidLo() {
+    return hash[1];
+  }
+
+  /**
+   * Records where the last user classified was staged (for its first position if read again, and
+   * for its key value if listed).
+   */
+  public void staged(long offset) {
+    long meta = table.get(slot, W_META);
+    table.set(slot, W_META, (meta & 0xFF) | STAGED | (offset << PAYLOAD_SHIFT));
+  }
+
+  /** A user the export rejected: its state entry stays as it was, and it is not absent. */
+  public void rejected(String userId) throws IOException {
+    Hash128.hash(userId, hash);
+    long s = table.findOrAdd(hash[0], hash[1]);
+    long meta = table.get(s, W_META);
+    if ((meta & (SEEN | REJECTED_NOW)) == 0) {
+      usersSeen++;
+    }
+    table.set(s, W_META, meta | REJECTED_NOW);
+  }
+
+  /** Asks for the id and key value of an unchanged user, by its id hash, from the names pass. */
+  public void wantName(long hi, long lo) {
+    long s = table.find(hi, lo);
+    long meta = table.get(s, W_META);
+    if ((meta & NEEDS_NAME) == 0) {
+      table.set(s, W_META, meta | NEEDS_NAME);
+      namesWanted++;
+    }
+  }
+
+  /**
+   * Ends the read: finds the absent users, applies the removal guard, and reads the state's strings
+   * in one pass if anything must be listed.
+   *
+   * @param entriesRead entries the export read
+   * @param malformed entries that could not be read as users
+   * @param staged the staged users, for the key values now of users whose key changed
    * @throws MassRemovalException if the guard refuses the input
    */
-  public void run(Outcome outcome, long entriesRead, long malformed) throws IOException {
-    keepAbsent = malformed > 0 && !guard.allowMassRemoval();
-    boolean sameKey = base.generation() == 0 || base.keyColumn().equals(keyColumn);
-    pendingFile = state == null ? null : state.newPendingFile();
-    try (ExternalSorter.Cursor<SourceRec> src = byUser.sorted();
-        StateEntries.Reader old = state == null ? null : state.openEntries(base);
-        StateEntries.Writer pending =
-            pendingFile == null ? null : new StateEntries.Writer(pendingFile)) {
-      SourceRec s = src.next();
-      StateEntries.Entry o = old == null ? null : old.next();
-      String lastOld = null;
-      while (s != null || o != null) {
-        int c = s == null ? 1 : o == null ? -1 : s.userId().compareTo(o.userId());
-        StateEntries.Entry prev = null;
-        if (c >= 0) {
-          if (lastOld != null && o.userId().compareTo(lastOld) <= 0) {
-            throw new SyncException(
-                "The sync state in "
-                    + state.directory()
-                    + " is out of order, so it is damaged. Restore it from a backup, or delete"
-                    + " it to start over with a full run.");
-          }
-          lastOld = o.userId();
-          prev = o;
-          o = old.next();
-          if (c > 0) {
-            absent(prev, pending);
-            continue;
-          }
-        }
-        String id = s.userId();
-        SourceRec kept = null;
-        boolean rejectedNow = false;
-        while (s != null && s.userId().equals(id)) {
-          if (s.index() < 0) {
-            rejectedNow = true;
-          } else if (kept == null) {
-            kept = s;
-          } else {
-            outcome.rejected(
-                new Rejection(
-                    s.position(),
-                    id,
-                    Rejection.Reason.DUPLICATE_USER_ID,
-                    "the same user_id was read at position "
-                        + kept.position()
-                        + "; only that one is kept"));
-          }
-          s = src.next();
-        }
-        if (kept != null || rejectedNow) {
-          usersSeen++;
-        }
-        if (kept != null) {
-          int cls;
-          if (prev == null) {
-            cls = NEW;
-          } else if (fullRunReason != null
-              || prev.flag() != 1
-              || prev.fingerprint() != kept.fingerprint()) {
-            cls = CHANGED;
-          } else {
-            cls = UNCHANGED;
-          }
-          if (prev != null
-              && sameKey
-              && !prev.key().toLowerCase(Locale.ROOT).equals(kept.key().toLowerCase(Locale.ROOT))) {
-            lookupChanges++;
-            lookupOut.write(id, prev.key(), kept.key());
-          }
-          write(
-              pending,
-              new StateEntries.Entry(id, kept.fingerprint(), kept.key(), cls, kept.index()));
-          outcome.classified(id, kept.position(), kept.index(), kept.key(), kept.updatedAt(), cls);
-        } else if (prev != null) {
-          if (rejectedNow) {
-            int flag = fullRunReason != null ? 0 : prev.flag();
-            write(pending, new StateEntries.Entry(id, prev.fingerprint(), prev.key(), flag, -1));
-          } else {
-            absent(prev, pending);
-          }
-        }
+  public void finish(long entriesRead, long malformed, StagedUsers staged) throws IOException {
+    if (state == null) {
+      return;
+    }
+    boolean keepAbsent = malformed > 0 && !guard.allowMassRemoval();
+    for (long i = 0, n = table.capacity(); i < n; i++) {
+      if (table.used(i) && absent(table.get(i, W_META))) {
+        absentUsers++;
       }
-      RemovalCheck.check(guard, base.users(), absentUsers, usersSeen, entriesRead, malformed);
+    }
+    RemovalCheck.check(guard, base.users(), absentUsers, usersSeen, entriesRead, malformed);
+    if (absentUsers == 0 && lookupChanges == 0 && namesWanted == 0) {
+      return;
+    }
+    long[] h = new long[2];
+    state.names(
+        (userId, key) -> {
+          Hash128.hash(userId, h);
+          long s = table.find(h[0], h[1]);
+          if (s < 0) {
+            return;
+          }
+          long meta = table.get(s, W_META);
+          if (absent(meta)) {
+            absentOut.write(userId, key);
+            if (keepAbsent) {
+              absentKept++;
+            } else {
+              op(Comparison.OP_DELETE, userId);
+            }
+          }
+          if ((meta & LOOKUP_CHANGED) != 0) {
+            String now = staged.at(meta >>> PAYLOAD_SHIFT).key();
+            lookupOut.write(userId, key, now);
+          }
+          if ((meta & NEEDS_NAME) != 0) {
+            long offset = name(userId, key);
+            table.set(s, W_META, (meta & 0xFF) | NAMED | (offset << PAYLOAD_SHIFT));
+          }
+        });
+    if (namesOut != null) {
+      namesOut.close();
     }
   }
 
-  private static void write(StateEntries.Writer pending, StateEntries.Entry e) throws IOException {
-    if (pending != null) {
-      pending.write(e);
+  private static boolean absent(long meta) {
+    return (meta & IN_STATE) != 0 && (meta & (SEEN | REJECTED_NOW)) == 0;
+  }
+
+  private long name(String userId, String key) throws IOException {
+    if (namesOut == null) {
+      namesFile = OwnerOnlyFiles.createTemp(dir, outputName, ".names.tmp");
+      namesOut = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(namesFile)));
+    }
+    long offset = namesWritten;
+    byte[] id = userId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] k = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    namesOut.writeInt(id.length);
+    namesOut.write(id);
+    namesOut.writeInt(k.length);
+    namesOut.write(k);
+    namesWritten += 8 + id.length + k.length;
+    return offset;
+  }
+
+  /** The id and key value of an unchanged user asked for with {@link #wantName}. */
+  public String[] name(long hi, long lo) throws IOException {
+    long s = table.find(hi, lo);
+    long meta = s < 0 ? 0 : table.get(s, W_META);
+    if ((meta & NAMED) == 0) {
+      throw new IOException("the sync state changed while this export read it");
+    }
+    if (namesIn == null) {
+      namesIn = new RandomAccessFile(namesFile.toFile(), "r");
+    }
+    namesIn.seek(meta >>> PAYLOAD_SHIFT);
+    byte[] id = new byte[namesIn.readInt()];
+    namesIn.readFully(id);
+    byte[] k = new byte[namesIn.readInt()];
+    namesIn.readFully(k);
+    return new String[] {
+      new String(id, java.nio.charset.StandardCharsets.UTF_8),
+      new String(k, java.nio.charset.StandardCharsets.UTF_8)
+    };
+  }
+
+  /** An unchanged user merged into another: its flag is cleared at commit. */
+  public void mergedAway(String userId) throws IOException {
+    if (state != null) {
+      op(Comparison.OP_CLEAR, userId);
     }
   }
 
-  /** A user of the state missing from the input: listed, and kept if the input was not clean. */
-  private void absent(StateEntries.Entry e, StateEntries.Writer pending) throws IOException {
-    absentUsers++;
-    absentOut.write(e.userId(), e.key());
-    if (keepAbsent) {
-      absentKept++;
-      int flag = fullRunReason != null ? 0 : e.flag();
-      write(pending, new StateEntries.Entry(e.userId(), e.fingerprint(), e.key(), flag, -1));
+  private void op(int op, String userId) throws IOException {
+    if (ops == null) {
+      opsFile = OwnerOnlyFiles.createTemp(dir, outputName, ".ops.sync");
+      ops = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(opsFile)));
     }
+    ops.writeByte(op);
+    Binary.writeString(ops, userId);
+    opsCount++;
   }
 
   /** Moves the side files into place beside the export. */
@@ -273,82 +414,81 @@ public final class StateComparison implements AutoCloseable {
   }
 
   /**
-   * The summary an export carries to its commit; from now on the pending file is the commit's.
-   *
-   * @param sent the candidates written
-   * @param notSent the candidates merged into another or refused
-   * @param partStarts for each part, the index of its first candidate
-   * @param files the export's files
+   * The summary an export carries to its commit; from now on the run, the staged users and the
+   * operations are the summary's.
    */
   public Comparison summary(
       long newUsers,
       long changedUsers,
       long unchangedUsers,
-      BitSet sent,
+      StagedUsers staged,
       BitSet notSent,
       int[] partStarts,
-      List<Path> files) {
-    keepPending = true;
-    return new Comparison(
-        state,
-        keyColumn,
-        base.generation(),
-        newUsers,
-        changedUsers,
-        unchangedUsers,
-        absentUsers,
-        absentKept,
-        lookupChanges,
-        absentOut.target(),
-        lookupOut.target(),
-        fullRunReason,
-        pendingFile,
-        sent,
-        notSent,
-        partStarts,
-        files);
+      List<Path> files)
+      throws IOException {
+    if (ops != null) {
+      ops.close();
+    }
+    staged.seal();
+    staged.release();
+    Comparison c =
+        new Comparison(
+            state,
+            keyColumn,
+            base.generation(),
+            newUsers,
+            changedUsers,
+            unchangedUsers,
+            absentUsers,
+            absentKept,
+            lookupChanges,
+            absentOut.target(),
+            lookupOut.target(),
+            fullRunReason,
+            staged.file(),
+            staged.count(),
+            opsFile,
+            opsCount,
+            notSent,
+            partStarts,
+            files);
+    running = false;
+    opsFile = null;
+    return c;
   }
 
-  /** Deletes the temporary files, and the pending comparison unless a summary took it. */
+  /** Deletes the temporary files and ends the run, unless a summary took them. */
   @Override
-  public void close() throws IOException {
-    try {
-      byUser.close();
-    } finally {
-      absentOut.discard();
-      lookupOut.discard();
-      if (!keepPending && pendingFile != null) {
-        Files.deleteIfExists(pendingFile);
+  public void close() {
+    table.close();
+    absentOut.discard();
+    lookupOut.discard();
+    if (ops != null) {
+      try {
+        ops.close();
+      } catch (IOException e) {
+        // cleaning up
       }
     }
+    OwnerOnlyFiles.deleteQuietly(opsFile);
+    if (namesOut != null) {
+      try {
+        namesOut.close();
+      } catch (IOException e) {
+        // cleaning up
+      }
+    }
+    if (namesIn != null) {
+      try {
+        namesIn.close();
+      } catch (IOException e) {
+        // cleaning up
+      }
+    }
+    OwnerOnlyFiles.deleteQuietly(namesFile);
+    if (running) {
+      running = false;
+      state.endRun();
+    }
   }
-
-  private static final ExternalSorter.Codec<SourceRec> CODEC =
-      new ExternalSorter.Codec<>() {
-        @Override
-        public void write(DataOutputStream out, SourceRec r) throws IOException {
-          Binary.writeString(out, r.userId());
-          Binary.writeVarLong(out, r.position());
-          Binary.writeVarLong(out, r.index() + 1L);
-          out.writeLong(r.fingerprint());
-          Binary.writeString(out, r.key());
-          out.writeLong(r.updatedAt());
-        }
-
-        @Override
-        public SourceRec read(DataInputStream in) throws IOException {
-          return new SourceRec(
-              Binary.readString(in),
-              Binary.readVarLong(in),
-              (int) (Binary.readVarLong(in) - 1),
-              in.readLong(),
-              Binary.readString(in),
-              in.readLong());
-        }
-
-        @Override
-        public long heapBytes(SourceRec r) {
-          return 56 + 48 + r.userId().length() + 48 + r.key().length();
-        }
-      };
 }

@@ -1,0 +1,958 @@
+package io.leadbridge.core.internal.sync;
+
+import io.leadbridge.core.ExportResult;
+import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.sort.ExternalSorter;
+import io.leadbridge.core.sync.ImportConfirmation;
+import io.leadbridge.core.sync.SyncException;
+import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.core.sync.SyncStateInUseException;
+import io.leadbridge.core.sync.SyncSummary;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link SyncState} kept in a database through JDBC: the embedded store in a folder ({@link
+ * EmbeddedStore}) or PostgreSQL ({@link PostgresStore}). Three tables, named with the store's
+ * prefix:
+ *
+ * <ul>
+ *   <li>{@code meta}: one row: schema version, generation, user count, and the columns, format and
+ *       key column of the last commit;
+ *   <li>{@code users}: one row per {@code user_id}: the fingerprint of its row as mapped, its key
+ *       value, whether the target confirmed that row, and two hashes the comparison reads instead
+ *       of the strings ({@code uid_hi}, {@code uid_lo} of the {@code user_id}, {@code key_hash} of
+ *       the key value in lower case);
+ *   <li>{@code lease}: one row: which run holds the state and since when.
+ * </ul>
+ *
+ * <p>An export reads the state once, in bulk, into an off-heap table ({@link StateComparison}); a
+ * commit writes only what changed, in one transaction that also moves the generation, and refuses
+ * if the generation moved since the export. A run holds the store's lease from its export to its
+ * commit (or until the state is closed), so a second run at the same time is refused naming the
+ * holder. Thread-safe: calls are serialised.
+ */
+public final class JdbcSyncState implements SyncState {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncState.class);
+
+  /** The version of the tables this code reads and writes. */
+  static final int SCHEMA_VERSION = 1;
+
+  private static final int BATCH = 1000;
+
+  /** The committed state's description. */
+  record Meta(long generation, long users, List<String> columns, String format, String keyColumn) {}
+
+  private final StateStore store;
+  private StateStore.Lease lease;
+  private boolean compact;
+  private int runs;
+  private boolean closed;
+
+  private JdbcSyncState(StateStore store) {
+    this.store = store;
+  }
+
+  /** Opens (creating if needed) the embedded state in a folder; see {@link SyncState#open}. */
+  public static JdbcSyncState openEmbedded(Path directory) {
+    Path dir = directory.toAbsolutePath().normalize();
+    EmbeddedStore store = new EmbeddedStore(dir);
+    store.createFolder();
+    JdbcSyncState state = new JdbcSyncState(store);
+    state.init();
+    store.restrictFile();
+    LegacyFileState.migrate(dir, state);
+    return state;
+  }
+
+  /** Opens (creating its tables if needed) a state in PostgreSQL. */
+  public static JdbcSyncState openPostgres(DataSource source, String tablePrefix) {
+    Objects.requireNonNull(source, "dataSource");
+    Objects.requireNonNull(tablePrefix, "tablePrefix");
+    if (!tablePrefix.matches("([a-z_][a-z0-9_]*\\.)?[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException(
+          "A table prefix is lower-case letters, digits and '_', optionally after a schema and a"
+              + " dot, such as \"leadbridge_sync_\" or \"marketing.nightly_\".");
+    }
+    String url;
+    try (Connection c = source.getConnection()) {
+      url = c.getMetaData().getURL();
+      if (!c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
+        throw new IllegalArgumentException(
+            "This DataSource connects to "
+                + c.getMetaData().getDatabaseProductName()
+                + ", not PostgreSQL.");
+      }
+    } catch (SQLException e) {
+      throw new SyncException(
+          "Cannot connect to the PostgreSQL database of the sync state: "
+              + SqlErrors.reason(e)
+              + ". Check the data source (host, port, database, credentials).",
+          SqlErrors.withheld(e));
+    }
+    JdbcSyncState state = new JdbcSyncState(new PostgresStore(source, tablePrefix, url));
+    state.init();
+    return state;
+  }
+
+  StateStore store() {
+    return store;
+  }
+
+  // ------------------------------------------------------------------ schema
+
+  private void init() {
+    try (Connection c = store.connect()) {
+      c.setAutoCommit(false);
+      try {
+        if (store instanceof PostgresStore) {
+          ((PostgresStore) store).lockForSchema(c);
+        }
+        createTables(c);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+      readMeta(c);
+    } catch (SyncStateInUseException e) {
+      throw e;
+    } catch (SQLException e) {
+      throw damagedOr("open", e);
+    }
+  }
+
+  private SyncException damagedOr(String doing, SQLException e) {
+    String reason = SqlErrors.reason(e);
+    if (reason.contains("damaged")) {
+      return new SyncException(
+          "The sync state in "
+              + store.describe()
+              + " cannot be read: its database file is damaged or was cut short. Restore the"
+              + " folder from a backup, or delete it to start over with a full run.",
+          SqlErrors.withheld(e));
+    }
+    return store.failure(doing, e);
+  }
+
+  private void createTables(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + store.meta
+              + " (id INT PRIMARY KEY, schema_version INT NOT NULL, generation BIGINT NOT NULL,"
+              + " users BIGINT NOT NULL, columns_json VARCHAR NOT NULL, format VARCHAR NOT NULL,"
+              + " key_column VARCHAR NOT NULL, committed_at TIMESTAMP WITH TIME ZONE)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + store.users
+              + " (user_id VARCHAR PRIMARY KEY, uid_hi BIGINT NOT NULL, uid_lo BIGINT NOT NULL,"
+              + " fingerprint BIGINT NOT NULL, key_value VARCHAR NOT NULL,"
+              + " key_hash BIGINT NOT NULL, confirmed BOOLEAN NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + store.lease
+              + " (id INT PRIMARY KEY, holder VARCHAR, since TIMESTAMP WITH TIME ZONE)");
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + store.meta)) {
+        rs.next();
+        if (rs.getLong(1) == 0) {
+          s.executeUpdate(
+              "INSERT INTO "
+                  + store.meta
+                  + " (id, schema_version, generation, users, columns_json, format, key_column)"
+                  + " VALUES (1, "
+                  + SCHEMA_VERSION
+                  + ", 0, 0, '[]', '', '')");
+          s.executeUpdate("INSERT INTO " + store.lease + " (id) VALUES (1)");
+        }
+      }
+    }
+  }
+
+  Meta readMeta(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT schema_version, generation, users, columns_json, format, key_column FROM "
+                    + store.meta
+                    + " WHERE id = 1")) {
+      if (!rs.next()) {
+        throw new SyncException(
+            "The sync state in "
+                + store.describe()
+                + " cannot be read: its meta row is missing, so it is damaged. Restore it from a"
+                + " backup, or delete it to start over with a full run.");
+      }
+      int version = rs.getInt(1);
+      if (version > SCHEMA_VERSION) {
+        throw new SyncException(
+            "The sync state in "
+                + store.describe()
+                + " was written by a newer Leadbridge (schema version "
+                + version
+                + "; this one reads up to "
+                + SCHEMA_VERSION
+                + "). Run the newer version, or restore a backup this one wrote. The state is"
+                + " unchanged.");
+      }
+      List<String> columns = new ArrayList<>();
+      try {
+        for (Object o : Json.array(Json.parse(rs.getString(4)))) {
+          columns.add(String.valueOf(o));
+        }
+      } catch (RuntimeException e) {
+        throw new SyncException(
+            "The sync state in "
+                + store.describe()
+                + " cannot be read: its meta row is damaged. Restore it from a backup, or delete"
+                + " it to start over with a full run.",
+            e);
+      }
+      return new Meta(
+          rs.getLong(2), rs.getLong(3), List.copyOf(columns), rs.getString(5), rs.getString(6));
+    }
+  }
+
+  /** The committed state, read now. */
+  Meta meta() {
+    synchronized (this) {
+      if (lease != null && lease.valid()) {
+        try {
+          return readMeta(lease.connection());
+        } catch (SQLException e) {
+          throw store.failure("read", e);
+        }
+      }
+    }
+    try (Connection c = store.connect()) {
+      return readMeta(c);
+    } catch (SQLException e) {
+      throw damagedOr("read", e);
+    }
+  }
+
+  @Override
+  public Optional<Path> directory() {
+    return store.directory();
+  }
+
+  @Override
+  public String location() {
+    return store.describe();
+  }
+
+  @Override
+  public long generation() {
+    return meta().generation();
+  }
+
+  @Override
+  public long users() {
+    return meta().users();
+  }
+
+  @Override
+  public String toString() {
+    return "SyncState[" + store.describe() + "]";
+  }
+
+  // ------------------------------------------------------------------ runs and the lease
+
+  /** Work done on the run's connection. */
+  interface Work<T> {
+    T run(Connection c) throws SQLException, IOException;
+  }
+
+  /**
+   * Starts a run: takes the lease unless this state holds it already, and returns the committed
+   * state as the run sees it. Pair with {@link #endRun()}.
+   */
+  synchronized Meta beginRun() {
+    if (closed) {
+      throw new IllegalStateException("This sync state is closed: open it again.");
+    }
+    if (lease != null && !lease.valid()) {
+      lease.close();
+      lease = null;
+    }
+    if (lease == null) {
+      try {
+        lease = store.lease();
+      } catch (SQLException e) {
+        throw store.failure("take", e);
+      }
+    }
+    runs++;
+    try {
+      return readMeta(lease.connection());
+    } catch (SQLException e) {
+      endRun();
+      throw damagedOr("read", e);
+    } catch (RuntimeException e) {
+      endRun();
+      throw e;
+    }
+  }
+
+  /** Ends a run begun by {@link #beginRun()}: the last one releases the lease. */
+  synchronized void endRun() {
+    runs--;
+    if (runs <= 0) {
+      runs = 0;
+      if (lease != null) {
+        if (compact) {
+          compact = false;
+          store.compact(lease.connection());
+        }
+        lease.close();
+        lease = null;
+      }
+    }
+  }
+
+  /** Runs work on the run's connection; the run must hold the lease. */
+  synchronized <T> T onRun(String doing, Work<T> work) {
+    if (lease == null) {
+      throw new IllegalStateException("no run holds the lease");
+    }
+    try {
+      return work.run(lease.connection());
+    } catch (SQLException e) {
+      throw store.failure(doing, e);
+    } catch (IOException e) {
+      throw new SyncException(
+          "Cannot " + doing + " the sync state in " + store.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** What the bulk read hands over for each user. */
+  interface Loaded {
+    void user(long uidHi, long uidLo, long fingerprint, long keyHash, boolean confirmed)
+        throws IOException;
+  }
+
+  /** Reads every user of the state once, in bulk, without the strings. */
+  void load(Loaded into) {
+    onRun(
+        "read",
+        c -> {
+          boolean auto = c.getAutoCommit();
+          c.setAutoCommit(false); // PostgreSQL streams with a cursor only in a transaction
+          try (Statement s = c.createStatement()) {
+            s.setFetchSize(10_000);
+            try (ResultSet rs =
+                s.executeQuery(
+                    "SELECT uid_hi, uid_lo, fingerprint, key_hash, confirmed FROM "
+                        + store.users)) {
+              while (rs.next()) {
+                into.user(
+                    rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBoolean(5));
+              }
+            }
+          } finally {
+            c.rollback();
+            c.setAutoCommit(auto);
+          }
+          return null;
+        });
+  }
+
+  /** What the names pass hands over: the strings of one user. */
+  interface Named {
+    void user(String userId, String key) throws IOException;
+  }
+
+  /** Reads every user's id and key value, in {@code user_id} order. */
+  void names(Named into) {
+    onRun(
+        "read",
+        c -> {
+          boolean auto = c.getAutoCommit();
+          c.setAutoCommit(false);
+          try (Statement s = c.createStatement()) {
+            s.setFetchSize(10_000);
+            try (ResultSet rs =
+                s.executeQuery(
+                    "SELECT user_id, key_value FROM " + store.users + " ORDER BY user_id")) {
+              while (rs.next()) {
+                into.user(rs.getString(1), rs.getString(2));
+              }
+            }
+          } finally {
+            c.rollback();
+            c.setAutoCommit(auto);
+          }
+          return null;
+        });
+  }
+
+  // ------------------------------------------------------------------ commit
+
+  @Override
+  public SyncState.Committed commit(ExportResult export, ImportConfirmation confirmation) {
+    Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(confirmation, "confirmation");
+    SyncSummary summary =
+        export
+            .sync()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "This export was not made against a sync state: use"
+                            + " UserExporter.export(source, output, state)."));
+    if (!(summary instanceof Comparison)) {
+      throw new IllegalArgumentException("This export's sync summary was not made by Leadbridge.");
+    }
+    Comparison sync = (Comparison) summary;
+    if (sync.state != this) {
+      throw new IllegalArgumentException(
+          "This export was made against " + sync.state + ", not " + this + ".");
+    }
+    synchronized (this) {
+      if (sync.committed) {
+        throw new IllegalStateException("This export has already been committed.");
+      }
+      if (sync.released) {
+        throw new SyncException(
+            "This export's run was ended (the state was closed) before its commit; export again.");
+      }
+      if (lease == null || !lease.valid()) {
+        sync.release();
+        throw new SyncException(
+            "Cannot commit the sync state in "
+                + store.describe()
+                + ": this run lost its hold on it (the connection to the database ended). The"
+                + " state is unchanged; export again.");
+      }
+      try {
+        SyncState.Committed done = apply(lease.connection(), sync, export, confirmation);
+        long written = sync.stagedCount + sync.opsCount;
+        compact = written > 50_000 && written * 10 > done.users();
+        sync.committed = true;
+        sync.release();
+        return done;
+      } catch (SQLException e) {
+        sync.release();
+        throw store.failure("commit", e);
+      } catch (IOException e) {
+        sync.release();
+        throw new SyncException(
+            "Cannot commit the sync state in "
+                + store.describe()
+                + ": "
+                + e.getMessage()
+                + ". It is unchanged; export again.",
+            e);
+      }
+    }
+  }
+
+  private SyncState.Committed apply(
+      Connection c, Comparison sync, ExportResult export, ImportConfirmation confirmation)
+      throws SQLException, IOException {
+    c.setAutoCommit(false);
+    boolean done = false;
+    try {
+      long generation;
+      long users;
+      String lockRow = store.dialect == StateStore.Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT generation, users FROM " + store.meta + " WHERE id = 1" + lockRow)) {
+        rs.next();
+        generation = rs.getLong(1);
+        users = rs.getLong(2);
+      }
+      if (generation != sync.baseGeneration()) {
+        throw new SyncException(
+            "The state moved from generation "
+                + sync.baseGeneration()
+                + " to "
+                + generation
+                + " since this export was made: another run committed. Export again against the"
+                + " state as it is now.");
+      }
+      if (sync.fullRunReason().isPresent()) {
+        try (Statement s = c.createStatement()) {
+          s.executeUpdate("UPDATE " + store.users + " SET confirmed = FALSE WHERE confirmed");
+        }
+      }
+      long deleted = applyOps(c, sync);
+      long[] counts = applyStaged(c, sync, confirmation);
+      long next = generation + 1;
+      long total = users - deleted + counts[2];
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "UPDATE "
+                  + store.meta
+                  + " SET generation = ?, users = ?, columns_json = ?, format = ?, key_column = ?,"
+                  + " committed_at = ? WHERE id = 1 AND generation = ?")) {
+        p.setLong(1, next);
+        p.setLong(2, total);
+        p.setString(3, Json.write(export.header()));
+        p.setString(4, export.format().toString());
+        p.setString(5, sync.keyColumn);
+        p.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
+        p.setLong(7, generation);
+        if (p.executeUpdate() != 1) {
+          throw new SyncException("Another run committed during this commit; export again.");
+        }
+      }
+      c.commit();
+      done = true;
+      LOG.info(
+          "Sync state committed: generation {}, {} users, {} rows confirmed, {} to send again",
+          next,
+          total,
+          counts[0],
+          counts[1]);
+      return new SyncState.Committed(next, total, counts[0], counts[1]);
+    } finally {
+      if (!done) {
+        try {
+          c.rollback();
+        } catch (SQLException e) {
+          // the connection is gone: the database rolls back by itself
+        }
+      }
+      try {
+        c.setAutoCommit(true);
+      } catch (SQLException e) {
+        // same
+      }
+    }
+  }
+
+  /** Deletes absent users and clears the flag of unchanged users merged into another. */
+  private long applyOps(Connection c, Comparison sync) throws SQLException, IOException {
+    if (sync.opsCount == 0) {
+      return 0;
+    }
+    long deleted = 0;
+    try (DataInputStream in =
+            new DataInputStream(
+                new BufferedInputStream(Files.newInputStream(sync.opsFile), 1 << 16));
+        PreparedStatement delete =
+            c.prepareStatement("DELETE FROM " + store.users + " WHERE user_id = ?");
+        PreparedStatement clear =
+            c.prepareStatement(
+                "UPDATE " + store.users + " SET confirmed = FALSE WHERE user_id = ?")) {
+      int pendingDeletes = 0;
+      int pendingClears = 0;
+      for (long i = 0; i < sync.opsCount; i++) {
+        int op = in.readUnsignedByte();
+        String userId = Binary.readString(in);
+        if (op == Comparison.OP_DELETE) {
+          delete.setString(1, userId);
+          delete.addBatch();
+          if (++pendingDeletes == BATCH) {
+            deleted += sum(delete.executeBatch());
+            pendingDeletes = 0;
+          }
+        } else {
+          clear.setString(1, userId);
+          clear.addBatch();
+          if (++pendingClears == BATCH) {
+            clear.executeBatch();
+            pendingClears = 0;
+          }
+        }
+      }
+      if (pendingDeletes > 0) {
+        deleted += sum(delete.executeBatch());
+      }
+      if (pendingClears > 0) {
+        clear.executeBatch();
+      }
+    }
+    return deleted;
+  }
+
+  private static long sum(int[] counts) {
+    long n = 0;
+    for (int k : counts) {
+      n += k == Statement.SUCCESS_NO_INFO ? 1 : Math.max(k, 0);
+    }
+    return n;
+  }
+
+  /** A staged user as the commit writes it. */
+  private record Row(
+      String userId,
+      long uidHi,
+      long uidLo,
+      long fingerprint,
+      String key,
+      long keyHash,
+      boolean confirmed,
+      boolean insert) {}
+
+  private static final ExternalSorter.Codec<Row> ROW_CODEC =
+      new ExternalSorter.Codec<>() {
+        @Override
+        public void write(java.io.DataOutputStream out, Row r) throws IOException {
+          Binary.writeString(out, r.userId());
+          out.writeLong(r.uidHi());
+          out.writeLong(r.uidLo());
+          out.writeLong(r.fingerprint());
+          Binary.writeString(out, r.key());
+          out.writeLong(r.keyHash());
+          out.writeByte((r.confirmed() ? 1 : 0) | (r.insert() ? 2 : 0));
+        }
+
+        @Override
+        public Row read(DataInputStream in) throws IOException {
+          String userId = Binary.readString(in);
+          long hi = in.readLong();
+          long lo = in.readLong();
+          long fp = in.readLong();
+          String key = Binary.readString(in);
+          long kh = in.readLong();
+          int flags = in.readUnsignedByte();
+          return new Row(userId, hi, lo, fp, key, kh, (flags & 1) != 0, (flags & 2) != 0);
+        }
+
+        @Override
+        public long heapBytes(Row r) {
+          return 120 + 2L * (r.userId().length() + r.key().length());
+        }
+      };
+
+  /** Above this many staged users, a commit writes them in {@code user_id} order. */
+  private static final int SORT_FROM = 20_000;
+
+  /**
+   * Writes every staged user: new ones inserted, changed ones updated, confirmed if written and
+   * confirmed by the target. Many users are written in {@code user_id} order, the primary key's: an
+   * embedded B-tree takes keys in order several times faster than at random. Returns {confirmed,
+   * unconfirmed, inserted}.
+   */
+  private long[] applyStaged(Connection c, Comparison sync, ImportConfirmation confirmation)
+      throws SQLException, IOException {
+    long confirmed = 0;
+    long unconfirmed = 0;
+    long inserted = 0;
+    if (sync.stagedCount == 0) {
+      return new long[] {0, 0, 0};
+    }
+    Path dir = sync.stagedFile.getParent();
+    try (StagedUsers.Reader in = new StagedUsers.Reader(sync.stagedFile, sync.stagedCount);
+        ExternalSorter<Row> sorter =
+            new ExternalSorter<>(
+                dir,
+                sync.stagedFile.getFileName().toString(),
+                java.util.Comparator.comparing(Row::userId),
+                ROW_CODEC,
+                16L << 20);
+        Writer out = new Writer(c)) {
+      boolean sort = sync.stagedCount > SORT_FROM;
+      for (StagedUsers.Staged s; (s = in.next()) != null; ) {
+        boolean ok;
+        if (sync.notSent.get(s.index())) {
+          ok = false;
+        } else {
+          Path file = sync.fileOf(s.index());
+          ok = file != null && confirmation.confirmed(file, s.userId());
+          if (ok) {
+            confirmed++;
+          } else {
+            unconfirmed++;
+          }
+        }
+        boolean insert = s.cls() == StateComparison.NEW;
+        if (insert) {
+          inserted++;
+        }
+        Row row =
+            new Row(
+                s.userId(),
+                s.uidHi(),
+                s.uidLo(),
+                s.fingerprint(),
+                s.key(),
+                s.keyHash(),
+                ok,
+                insert);
+        if (sort) {
+          sorter.add(row);
+        } else {
+          out.write(row);
+        }
+      }
+      if (sort) {
+        try (ExternalSorter.Cursor<Row> rows = sorter.sorted()) {
+          for (Row r; (r = rows.next()) != null; ) {
+            out.write(r);
+          }
+        }
+      }
+    }
+    return new long[] {confirmed, unconfirmed, inserted};
+  }
+
+  /**
+   * Batches of inserts and updates of users. On PostgreSQL each batch is one statement over arrays
+   * ({@code unnest}), one round trip for thousands of rows; the embedded database, with no round
+   * trips, takes JDBC batches of single rows.
+   */
+  private final class Writer implements AutoCloseable {
+    private static final int ARRAY_BATCH = 5000;
+    private final Connection c;
+    private final boolean arrays;
+    private final PreparedStatement insert;
+    private final PreparedStatement update;
+    private final List<Row> pendingInserts = new ArrayList<>();
+    private final List<Row> pendingUpdates = new ArrayList<>();
+    private int inserts;
+    private int updates;
+
+    Writer(Connection c) throws SQLException {
+      this.c = c;
+      this.arrays = store.dialect == StateStore.Dialect.POSTGRESQL;
+      if (arrays) {
+        this.insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + store.users
+                    + " (user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed)"
+                    + " SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[],"
+                    + " ?::varchar[], ?::bigint[], ?::boolean[])");
+        this.update =
+            c.prepareStatement(
+                "UPDATE "
+                    + store.users
+                    + " AS u SET fingerprint = v.fp, key_value = v.kv, key_hash = v.kh,"
+                    + " confirmed = v.ok FROM unnest(?::varchar[], ?::bigint[], ?::varchar[],"
+                    + " ?::bigint[], ?::boolean[]) AS v(id, fp, kv, kh, ok) WHERE u.user_id = v.id");
+        return;
+      }
+      this.insert =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + store.users
+                  + " (user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+      this.update =
+          c.prepareStatement(
+              "UPDATE "
+                  + store.users
+                  + " SET fingerprint = ?, key_value = ?, key_hash = ?, confirmed = ?"
+                  + " WHERE user_id = ?");
+    }
+
+    void write(Row r) throws SQLException {
+      if (arrays) {
+        List<Row> pending = r.insert() ? pendingInserts : pendingUpdates;
+        pending.add(r);
+        if (pending.size() == ARRAY_BATCH) {
+          flushArrays();
+        }
+        return;
+      }
+      if (r.insert()) {
+        insert.setString(1, r.userId());
+        insert.setLong(2, r.uidHi());
+        insert.setLong(3, r.uidLo());
+        insert.setLong(4, r.fingerprint());
+        insert.setString(5, r.key());
+        insert.setLong(6, r.keyHash());
+        insert.setBoolean(7, r.confirmed());
+        insert.addBatch();
+        if (++inserts == BATCH) {
+          insert.executeBatch();
+          inserts = 0;
+        }
+      } else {
+        update.setLong(1, r.fingerprint());
+        update.setString(2, r.key());
+        update.setLong(3, r.keyHash());
+        update.setBoolean(4, r.confirmed());
+        update.setString(5, r.userId());
+        update.addBatch();
+        if (++updates == BATCH) {
+          update.executeBatch();
+          updates = 0;
+        }
+      }
+    }
+
+    private void flushArrays() throws SQLException {
+      if (!pendingInserts.isEmpty()) {
+        List<Row> rows = pendingInserts;
+        insert.setArray(1, c.createArrayOf("varchar", rows.stream().map(Row::userId).toArray()));
+        insert.setArray(2, c.createArrayOf("bigint", rows.stream().map(Row::uidHi).toArray()));
+        insert.setArray(3, c.createArrayOf("bigint", rows.stream().map(Row::uidLo).toArray()));
+        insert.setArray(
+            4, c.createArrayOf("bigint", rows.stream().map(Row::fingerprint).toArray()));
+        insert.setArray(5, c.createArrayOf("varchar", rows.stream().map(Row::key).toArray()));
+        insert.setArray(6, c.createArrayOf("bigint", rows.stream().map(Row::keyHash).toArray()));
+        insert.setArray(7, c.createArrayOf("boolean", rows.stream().map(Row::confirmed).toArray()));
+        insert.executeUpdate();
+        rows.clear();
+      }
+      if (!pendingUpdates.isEmpty()) {
+        List<Row> rows = pendingUpdates;
+        update.setArray(1, c.createArrayOf("varchar", rows.stream().map(Row::userId).toArray()));
+        update.setArray(
+            2, c.createArrayOf("bigint", rows.stream().map(Row::fingerprint).toArray()));
+        update.setArray(3, c.createArrayOf("varchar", rows.stream().map(Row::key).toArray()));
+        update.setArray(4, c.createArrayOf("bigint", rows.stream().map(Row::keyHash).toArray()));
+        update.setArray(5, c.createArrayOf("boolean", rows.stream().map(Row::confirmed).toArray()));
+        update.executeUpdate();
+        rows.clear();
+      }
+    }
+
+    /** Sends what is left, then closes. */
+    @Override
+    public void close() throws SQLException {
+      try {
+        if (arrays) {
+          flushArrays();
+        } else {
+          if (inserts > 0) {
+            insert.executeBatch();
+          }
+          if (updates > 0) {
+            update.executeBatch();
+          }
+        }
+      } finally {
+        insert.close();
+        update.close();
+      }
+    }
+  }
+
+  /**
+   * Writes a whole state at once, for the migration of a file state: every user inserted in one
+   * transaction with the meta row.
+   */
+  void importState(Meta meta, LegacyFileState.Entries entries) throws SQLException, IOException {
+    try (Connection c = store.connect()) {
+      c.setAutoCommit(false);
+      try {
+        Meta now = readMeta(c);
+        if (now.generation() != 0) {
+          c.rollback();
+          return;
+        }
+        long n = 0;
+        try (PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + store.users
+                    + " (user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          long[] h = new long[2];
+          int pending = 0;
+          for (LegacyFileState.Entry e; (e = entries.next()) != null; ) {
+            io.leadbridge.core.internal.table.Hash128.hash(e.userId(), h);
+            insert.setString(1, e.userId());
+            insert.setLong(2, h[0]);
+            insert.setLong(3, h[1]);
+            insert.setLong(4, e.fingerprint());
+            insert.setString(5, e.key());
+            insert.setLong(6, StateComparison.keyHash(e.key()));
+            insert.setBoolean(7, e.confirmed());
+            insert.addBatch();
+            n++;
+            if (++pending == BATCH) {
+              insert.executeBatch();
+              pending = 0;
+            }
+          }
+          if (pending > 0) {
+            insert.executeBatch();
+          }
+        }
+        try (PreparedStatement p =
+            c.prepareStatement(
+                "UPDATE "
+                    + store.meta
+                    + " SET generation = ?, users = ?, columns_json = ?, format = ?, key_column = ?,"
+                    + " committed_at = ? WHERE id = 1")) {
+          p.setLong(1, meta.generation());
+          p.setLong(2, n);
+          p.setString(3, Json.write(meta.columns()));
+          p.setString(4, meta.format());
+          p.setString(5, meta.keyColumn());
+          p.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
+          p.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException | IOException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * What the state holds, as text (the meta row's generation, users, columns, format and key
+   * column, then each user in {@code user_id} order): for tests and diagnostics, never logged.
+   */
+  public List<String> contents() {
+    try (Connection c = store.connect();
+        Statement s = c.createStatement()) {
+      List<String> out = new ArrayList<>();
+      Meta m = readMeta(c);
+      out.add(m.toString());
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed FROM "
+                  + store.users
+                  + " ORDER BY user_id")) {
+        while (rs.next()) {
+          out.add(
+              rs.getString(1)
+                  + "\t"
+                  + rs.getLong(2)
+                  + "\t"
+                  + rs.getLong(3)
+                  + "\t"
+                  + rs.getLong(4)
+                  + "\t"
+                  + rs.getString(5)
+                  + "\t"
+                  + rs.getLong(6)
+                  + "\t"
+                  + rs.getBoolean(7));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw damagedOr("read", e);
+    }
+  }
+
+  /** Releases the lease if a run holds it; exports not yet committed can no longer be. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    runs = 0;
+    if (lease != null) {
+      lease.close();
+      lease = null;
+    }
+  }
+}
