@@ -47,6 +47,28 @@ final class ImportFlags {
   Choices.Rows warnedRows;
 
   @Option(
+      names = "--program-id",
+      paramLabel = "N",
+      description =
+          "Import the rows as members of this Marketo program instead of as leads (with"
+              + " --member-status); a lead is found by email, and created when missing.")
+  Long programId;
+
+  @Option(
+      names = "--member-status",
+      paramLabel = "STATUS",
+      description = "The program member status, one of the program channel's (e.g. Registered).")
+  String memberStatus;
+
+  @Option(
+      names = "--custom-object",
+      paramLabel = "API_NAME",
+      description =
+          "Import the rows as records of this Marketo custom object instead of as leads;"
+              + " deduplicated by the object's dedupe fields.")
+  String customObject;
+
+  @Option(
       names = "--daily-quota",
       paramLabel = "N",
       description =
@@ -59,6 +81,19 @@ final class ImportFlags {
   void check() {
     if (listId != null && listId < 1) {
       throw CliException.usage("--list-id must be a positive number, not " + listId);
+    }
+    if (programId != null && customObject != null) {
+      throw CliException.usage("give --program-id or --custom-object, not both");
+    }
+    if ((programId == null) != (memberStatus == null)) {
+      throw CliException.usage(
+          "--program-id and --member-status go together: the program and its members' status");
+    }
+    if (programId != null && programId < 1) {
+      throw CliException.usage("--program-id must be a positive number, not " + programId);
+    }
+    if (customObject != null && customObject.isBlank()) {
+      throw CliException.usage("--custom-object needs a value");
     }
     if (dailyQuota != null && dailyQuota < 1) {
       throw CliException.usage("--daily-quota must be a positive number, not " + dailyQuota);

@@ -2,6 +2,7 @@ package io.leadbridge.cli;
 
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.marketo.BatchStatus;
+import io.leadbridge.marketo.BulkTarget;
 import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.ImportProgress;
 import io.leadbridge.marketo.ImportReport;
@@ -24,6 +25,7 @@ final class Importing {
   private final Output output;
   private final AtomicReference<ImportProgress> last = new AtomicReference<>();
   final MarketoBulkLeadClient client;
+  final BulkTarget target;
 
   /** Resolves the Marketo settings; a mistake in them is found here, before any work. */
   Importing(CliContext ctx, Settings settings, ImportFlags flags, Output output) {
@@ -33,11 +35,18 @@ final class Importing {
     this.output = output;
     flags.check();
     this.client = settings.marketo(ProgressLines.marketo(output.progress(), last));
+    this.target = settings.target(flags);
   }
 
   /** Opens the stage: its title. */
   void stage() {
-    output.progress().stage("marketo", "Marketo: instance " + settings.marketoName());
+    output
+        .progress()
+        .stage(
+            "marketo",
+            "Marketo: instance "
+                + settings.marketoName()
+                + (target.kind() == BulkTarget.Kind.LEADS ? "" : ", " + target));
   }
 
   /**
@@ -45,6 +54,10 @@ final class Importing {
    * uploaded.
    */
   void check(List<String> header) {
+    if (target.kind() != BulkTarget.Kind.LEADS) {
+      // the import checks a program's status or an object's fields before its first upload
+      return;
+    }
     client.checkHeader(header);
     Checks.lookupField(
         client,
@@ -78,7 +91,7 @@ final class Importing {
               + next;
         });
     ctx.interruption.enter(Interruption.Stage.IMPORT);
-    ImportReport report = client.importAndAwait(export, options);
+    ImportReport report = client.importAndAwait(export, target, options);
     for (ImportReport.Batch b : report.batches()) {
       output
           .progress()

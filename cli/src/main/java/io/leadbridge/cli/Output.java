@@ -9,6 +9,8 @@ import io.leadbridge.core.mapping.MappingException;
 import io.leadbridge.core.source.SourceException;
 import io.leadbridge.core.sync.MassRemovalException;
 import io.leadbridge.marketo.MarketoHeaderException;
+import io.leadbridge.marketo.MarketoTargetException;
+import io.leadbridge.marketo.MarketoValueException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -104,6 +106,13 @@ final class Output {
     }
     if (t instanceof MarketoHeaderException) {
       return end(ExitCode.INPUT_OR_ROWS, "Marketo would refuse these columns: " + t.getMessage());
+    }
+    if (t instanceof MarketoValueException) {
+      return end(ExitCode.INPUT_OR_ROWS, t.getMessage());
+    }
+    if (t instanceof MarketoTargetException) {
+      // a program, status or custom object the instance does not have: a setting to correct
+      return end(ExitCode.USAGE, t.getMessage());
     }
     if (t instanceof FolderInUseException) {
       return end(ExitCode.NOT_FINISHED, "the run could not finish: " + t.getMessage());

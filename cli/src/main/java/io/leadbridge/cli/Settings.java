@@ -15,6 +15,7 @@ import io.leadbridge.core.source.InputFormat;
 import io.leadbridge.core.source.UserSource;
 import io.leadbridge.core.sync.RemovalGuard;
 import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.marketo.BulkTarget;
 import io.leadbridge.marketo.ImportListener;
 import io.leadbridge.marketo.ImportOptions;
 import io.leadbridge.marketo.MarketoBulkLeadClient;
@@ -370,6 +371,27 @@ final class Settings {
       return "--lookup-field";
     }
     return "marketo.lookupField";
+  }
+
+  /**
+   * What the rows become in Marketo: leads, members of a program with a status, or records of a
+   * custom object; the command line first, then the configuration's {@code marketo} section.
+   */
+  BulkTarget target(ImportFlags flags) {
+    if (flags.programId != null) {
+      return BulkTarget.programMembers(flags.programId, flags.memberStatus);
+    }
+    if (flags.customObject != null) {
+      return BulkTarget.customObject(flags.customObject);
+    }
+    LeadbridgeConfig.Marketo m = config.marketo().orElse(null);
+    if (m != null && m.programId() != null) {
+      return BulkTarget.programMembers(m.programId(), m.memberStatus());
+    }
+    if (m != null && m.customObject() != null) {
+      return BulkTarget.customObject(m.customObject());
+    }
+    return BulkTarget.leads();
   }
 
   ImportOptions importOptions(ImportFlags flags, CsvFormat format) {

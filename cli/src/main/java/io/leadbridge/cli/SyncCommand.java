@@ -102,7 +102,8 @@ final class SyncCommand extends RunCommand {
                     + export.header()
                     + " and the lookup field match the instance's lead fields; nothing uploaded,"
                     + " the sync state is left as it was");
-        ValueReport check = importing.client.checkValues(export, importing.options(export));
+        ValueReport check =
+            importing.client.checkValues(export, importing.target, importing.options(export));
         Importing.predict(check, output.progress());
         output.put("valueCheck", JsonParts.valueCheck(check));
       } else if (export.rowsWritten() == 0) {

@@ -216,7 +216,7 @@ class ConfigMistakesTest {
                   + ":2:3: unknown key \"endpiont\" in marketo; did you mean \"endpoint\"? Keys"
                   + " here: endpoint, clientId, clientIdEnv, clientIdFile, clientSecret,"
                   + " clientSecretEnv, clientSecretFile, lookupField, listId, partition,"
-                  + " pollInterval, maxPollInterval, timeout, dailyQuota.");
+                  + " pollInterval, maxPollInterval, timeout, dailyQuota, programId, memberStatus, customObject.");
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +22,9 @@ import java.util.Map;
 final class Fixture implements AutoCloseable {
   /** After every synthetic updated_at, so that users edited now are the most recently updated. */
   static final Instant LATER = Instant.parse("2027-01-01T00:00:00Z");
+
+  /** A program of the Marketo emulator, in a channel whose statuses include Registered. */
+  static final long PROGRAM = 1001;
 
   final Path dir;
   final SyntheticUsers users;
@@ -40,7 +44,12 @@ final class Fixture implements AutoCloseable {
     this.users = SyntheticUsers.builder().count(users).seed(7).sharedEmails(20).build();
     Auth0Emulator.Builder a =
         Auth0Emulator.builder().users(this.users).jobDuration(jobDuration).clock(clock);
-    MarketoEmulator.Builder m = MarketoEmulator.builder().rowsPerSecond(rowsPerSecond).clock(clock);
+    MarketoEmulator.Builder m =
+        MarketoEmulator.builder()
+            .rowsPerSecond(rowsPerSecond)
+            .clock(clock)
+            .addChannel("Webinar", List.of("Invited", "Registered", "Attended"))
+            .addProgram(PROGRAM, "Trial webinar", "Webinar");
     if (this.clock != null) {
       a.sleeper(this.clock.sleeper());
       m.sleeper(this.clock.sleeper());

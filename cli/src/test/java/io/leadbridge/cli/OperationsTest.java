@@ -175,6 +175,43 @@ class OperationsTest {
   }
 
   @Test
+  void importAsProgramMembersWithAStatusOrRefuseAStatusTheProgramHasNot() throws IOException {
+    Path input = users(user(1, "a@x.com", "Ann"), user(2, "b@x.com", "Bob"));
+    json(0, "export", "--input", input.toString());
+    String program = String.valueOf(Fixture.PROGRAM);
+
+    cli.reset();
+    assertThat(
+            cli.run(
+                "import",
+                "--config",
+                config.toString(),
+                "--program-id",
+                program,
+                "--member-status",
+                "Registred"))
+        .isEqualTo(2);
+    assertThat(cli.err()).contains("Registred").contains("Registered");
+    assertThat(fixture.marketo.acceptedUploads()).isZero();
+
+    Map<String, Object> marketo =
+        map(
+            json(0, "import", "--program-id", program, "--member-status", "Registered")
+                .get("marketo"));
+    assertThat(marketo).containsEntry("rowsFailed", 0L);
+    assertThat(fixture.marketo.programMembers(Fixture.PROGRAM))
+        .containsOnlyKeys("a@x.com", "b@x.com");
+    assertThat(fixture.marketo.programMembers(Fixture.PROGRAM).get("a@x.com"))
+        .containsEntry("statusName", "Registered");
+    assertThat(fixture.marketo.leads()).containsKeys("a@x.com", "b@x.com");
+
+    cli.reset();
+    assertThat(cli.run("import", "--config", config.toString(), "--program-id", program))
+        .isEqualTo(2);
+    assertThat(cli.err()).contains("--program-id and --member-status go together");
+  }
+
+  @Test
   void failuresAndWarningsOfABatchAreCountedByReasonOrWrittenWhereAsked() throws IOException {
     String longName = "N".repeat(300);
     Path input =

@@ -121,7 +121,10 @@ final class ConfigSections {
             "pollInterval",
             "maxPollInterval",
             "timeout",
-            "dailyQuota");
+            "dailyQuota",
+            "programId",
+            "memberStatus",
+            "customObject");
     if (s == null) {
       return null;
     }
@@ -135,6 +138,17 @@ final class ConfigSections {
     }
     Long listId = s.number("listId", 1, Integer.MAX_VALUE);
     Long dailyQuota = s.number("dailyQuota", 1, Integer.MAX_VALUE);
+    s.atMostOne("programId", "customObject");
+    Long programId = s.number("programId", 1, Long.MAX_VALUE);
+    String memberStatus = s.string("memberStatus");
+    if ((programId == null) != (memberStatus == null)) {
+      throw new ConfigException(
+          s.where(programId == null ? "memberStatus" : "programId"),
+          s.name("programId")
+              + " and "
+              + s.name("memberStatus")
+              + " go together: the program and its members' status.");
+    }
     return new LeadbridgeConfig.Marketo(
         s.where("endpoint"),
         endpoint(s, endpoint),
@@ -146,7 +160,10 @@ final class ConfigSections {
         s.duration("pollInterval"),
         s.duration("maxPollInterval"),
         s.duration("timeout"),
-        dailyQuota == null ? null : dailyQuota.intValue());
+        dailyQuota == null ? null : dailyQuota.intValue(),
+        programId,
+        memberStatus,
+        s.string("customObject"));
   }
 
   /**

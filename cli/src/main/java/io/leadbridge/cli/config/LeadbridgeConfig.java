@@ -37,6 +37,9 @@ import java.util.Optional;
  *   endpoint: https://123-ABC-456.mktorest.com
  *   clientIdEnv: MARKETO_CLIENT_ID
  *   clientSecretFile: /run/secrets/marketo
+ *   # programId: 1234            # members of a program instead of leads, with
+ *   # memberStatus: Registered
+ *   # customObject: subscription_c   # or records of a custom object
  * </pre>
  */
 public final class LeadbridgeConfig {
@@ -85,6 +88,9 @@ public final class LeadbridgeConfig {
    * @param maxPollInterval the longest, or {@code null}
    * @param timeout how long an import may take, or {@code null}
    * @param dailyQuota the instance's daily API call limit, or {@code null} for Marketo's default
+   * @param programId import program members of this program instead of leads, or {@code null}
+   * @param memberStatus the program members' status, with {@code programId}
+   * @param customObject import records of this custom object instead of leads, or {@code null}
    */
   public record Marketo(
       Position at,
@@ -97,7 +103,10 @@ public final class LeadbridgeConfig {
       Duration pollInterval,
       Duration maxPollInterval,
       Duration timeout,
-      Integer dailyQuota) {}
+      Integer dailyQuota,
+      Long programId,
+      String memberStatus,
+      String customObject) {}
 
   /**
    * The Alterian package a sync also builds.
