@@ -357,27 +357,7 @@ final class DemoRun implements AutoCloseable {
   }
 
   private void describeSync(SyncSummary s) {
-    progress.line(
-        String.format(
-            Locale.ROOT,
-            "sync against %s (generation %d): %,d new, %,d changed, %,d unchanged, %,d gone",
-            state.directory().orElseThrow(),
-            s.baseGeneration(),
-            s.newUsers(),
-            s.changedUsers(),
-            s.unchangedUsers(),
-            s.absentUsers()));
-    s.fullRunReason()
-        .ifPresent(r -> progress.line("full run: " + r + "; every user is sent again"));
-    if (s.lookupChanges() > 0) {
-      progress.line(
-          String.format(
-              Locale.ROOT,
-              "%,d users changed their email: Marketo makes a new lead for each (the old one"
-                  + " stays); listed in %s",
-              s.lookupChanges(),
-              s.lookupChangesFile().orElseThrow()));
-    }
+    Exporting.describe(progress, state, s);
   }
 
   private UserSource openSource(FieldMapping mapping) throws IOException {

@@ -89,7 +89,11 @@ final class Exporting {
   }
 
   private void describe(SyncState state, SyncSummary s) {
-    Progress progress = output.progress();
+    describe(output.progress(), state, s);
+  }
+
+  /** What an export against a state found: the counts, a full run's reason, changed emails. */
+  static void describe(Progress progress, SyncState state, SyncSummary s) {
     progress.line(
         String.format(
             Locale.ROOT,
