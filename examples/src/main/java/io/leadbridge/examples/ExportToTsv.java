@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * The README's first snippet: an Auth0 NDJSON export to TSV with the extension's default columns.
- * {@code java -cp leadbridge-demo.jar io.leadbridge.examples.ExportToTsv tenant.json.gz
+ * {@code java -cp leadbridge-examples.jar io.leadbridge.examples.ExportToTsv tenant.json.gz
  * out/users.tsv}
  */
 public final class ExportToTsv {

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 /**
  * The README's Marketo snippet: export with Marketo's REST names, import, wait, and list the rows
  * Marketo failed. {@code MARKETO_ENDPOINT=… MARKETO_CLIENT_ID=… MARKETO_CLIENT_SECRET=… java -cp
- * leadbridge-demo.jar io.leadbridge.examples.ImportIntoMarketo tenant.json.gz out}
+ * leadbridge-examples.jar io.leadbridge.examples.ImportIntoMarketo tenant.json.gz out}
  */
 public final class ImportIntoMarketo {
   private ImportIntoMarketo() {}

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * The README's sync snippet: every night, send Marketo only the Auth0 users that are new or changed
  * since the last night, and move the state on for the rows Marketo took. {@code AUTH0_DOMAIN=…
  * AUTH0_CLIENT_ID=… AUTH0_CLIENT_SECRET=… MARKETO_ENDPOINT=… MARKETO_CLIENT_ID=…
- * MARKETO_CLIENT_SECRET=… java -cp leadbridge-demo.jar io.leadbridge.examples.NightlySync
+ * MARKETO_CLIENT_SECRET=… java -cp leadbridge-examples.jar io.leadbridge.examples.NightlySync
  * sync-state out}
  */
 public final class NightlySync {
@@ -50,25 +50,27 @@ public final class NightlySync {
             .clientSecret(System.getenv("MARKETO_CLIENT_SECRET"))
             .build();
 
-    SyncState state = SyncState.open(Path.of(args[0]));
-    ExportResult export;
-    try (UserSource users = job.open()) {
-      export = exporter.export(users, Path.of(args[1], "users.tsv"), state);
-    }
-    SyncSummary sync = export.sync().orElseThrow();
-    System.out.printf(
-        "%d new, %d changed, %d unchanged, %d gone from the source, %d merged%n",
-        sync.newUsers(),
-        sync.changedUsers(),
-        sync.unchangedUsers(),
-        sync.absentUsers(),
-        export.rowsMerged());
+    // the state holds the run's lease until it is closed
+    try (SyncState state = SyncState.open(Path.of(args[0]))) {
+      ExportResult export;
+      try (UserSource users = job.open()) {
+        export = exporter.export(users, Path.of(args[1], "users.tsv"), state);
+      }
+      SyncSummary sync = export.sync().orElseThrow();
+      System.out.printf(
+          "%d new, %d changed, %d unchanged, %d gone from the source, %d merged%n",
+          sync.newUsers(),
+          sync.changedUsers(),
+          sync.unchangedUsers(),
+          sync.absentUsers(),
+          export.rowsMerged());
 
-    ImportReport report =
-        marketo.importAndAwait(export, ImportOptions.builder().lookupField("email").build());
-    SyncState.Committed committed = state.commit(export, report);
-    System.out.printf(
-        "%d rows imported; %d to send again next night%n",
-        committed.rowsConfirmed(), committed.rowsUnconfirmed());
+      ImportReport report =
+          marketo.importAndAwait(export, ImportOptions.builder().lookupField("email").build());
+      SyncState.Committed committed = state.commit(export, report);
+      System.out.printf(
+          "%d rows imported; %d to send again next night%n",
+          committed.rowsConfirmed(), committed.rowsUnconfirmed());
+    }
   }
 }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * The README's Alterian snippet: export, then package for Campaign Manager's Data Import. {@code
- * java -cp leadbridge-demo.jar io.leadbridge.examples.PackageForAlterian tenant.json.gz out}
+ * java -cp leadbridge-examples.jar io.leadbridge.examples.PackageForAlterian tenant.json.gz out}
  */
 public final class PackageForAlterian {
   private PackageForAlterian() {}

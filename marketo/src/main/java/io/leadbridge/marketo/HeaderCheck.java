@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Compares a header with the instance's lead fields. */
+/** Compares a header with the fields of an import's target: lead fields by default. */
 final class HeaderCheck {
   private HeaderCheck() {}
 
@@ -24,6 +24,11 @@ final class HeaderCheck {
   }
 
   static void check(List<String> header, List<LeadField> fields) {
+    check(header, fields, BulkTarget.leads());
+  }
+
+  /** Checks a header against a target's fields: each column must be one, and writable. */
+  static void check(List<String> header, List<LeadField> fields, BulkTarget target) {
     Map<String, LeadField> byName = new HashMap<>();
     for (LeadField f : fields) {
       byName.put(f.name().toLowerCase(Locale.ROOT), f);
@@ -36,7 +41,8 @@ final class HeaderCheck {
         problems.add(
             "\""
                 + column
-                + "\" is not a lead field"
+                + "\" is not "
+                + target.fieldsNoun()
                 + (closest == null ? "" : "; did you mean \"" + closest + "\"?"));
       } else if (!f.updateable()) {
         problems.add("\"" + column + "\" is a read-only field; leave it out");
@@ -45,7 +51,9 @@ final class HeaderCheck {
       }
     }
     if (!problems.isEmpty()) {
-      throw new MarketoHeaderException(problems);
+      throw target.isLeads()
+          ? new MarketoHeaderException(problems)
+          : new MarketoHeaderException(problems, "the REST API names of " + target.fieldsPlural());
     }
   }
 

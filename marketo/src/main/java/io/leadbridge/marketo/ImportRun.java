@@ -24,12 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of {@link MarketoBulkLeadClient#importAndAwait}: checks the header and every value
- * ({@link ValueScan}), splits and re-writes the parts ({@link ImportParts}), reads the quota,
- * uploads, polls each batch near its predicted end ({@link BatchPolls}), settles lost answers
- * ({@link UncertainResolver}), collects failed and warned rows ({@link RowIssues}), and keeps the
- * journal. Reads only its {@link Settings} and calls Marketo only through its {@link Api}. Not
- * thread-safe: one run, one thread.
+ * One run of {@link MarketoBulkLeadClient#importAndAwait} for one {@link BulkTarget} (leads,
+ * program members or a custom object: only the paths, parameters and fields differ, from the target
+ * and the {@link Api}): checks the target, the header and every value ({@link ValueScan}), splits
+ * and re-writes the parts ({@link ImportParts}), reads the quota, uploads, polls each batch near
+ * its predicted end ({@link BatchPolls}), settles lost answers ({@link UncertainResolver}),
+ * collects failed and warned rows ({@link RowIssues}), and keeps the journal. Reads only its {@link
+ * Settings} and calls Marketo only through its {@link Api}. Not thread-safe: one run, one thread.
  */
 final class ImportRun {
   private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
@@ -37,16 +38,29 @@ final class ImportRun {
   /** The calls a run makes. Every call and wait stops at the run's deadline. */
   interface Api {
     BatchStatus upload(
-        Path file, String name, CsvFormat format, ImportOptions options, Deadline deadline);
+        BulkTarget target,
+        Path file,
+        String name,
+        CsvFormat format,
+        ImportOptions options,
+        Deadline deadline);
 
-    BatchStatus status(long batchId, Deadline deadline);
+    BatchStatus status(BulkTarget target, long batchId, Deadline deadline);
 
-    BatchRows failures(long batchId, CsvFormat format, Deadline deadline);
+    BatchRows failures(BulkTarget target, long batchId, CsvFormat format, Deadline deadline);
 
-    BatchRows warnings(long batchId, CsvFormat format, Deadline deadline);
+    BatchRows warnings(BulkTarget target, long batchId, CsvFormat format, Deadline deadline);
 
     /** The instance's lead fields, read once per client. */
     List<LeadField> leadFields(Deadline deadline);
+
+    /**
+     * The fields a target's files may name and the columns each row must fill; for program members
+     * and custom objects, checks first that the target exists and takes the import.
+     *
+     * @throws MarketoTargetException if it does not
+     */
+    TargetFields targetFields(BulkTarget target, ImportOptions options, Deadline deadline);
 
     /** Leads whose filter field holds one of up to 300 values, with the fields named. */
     List<Map<String, Object>> leads(
@@ -63,6 +77,16 @@ final class ImportRun {
 
     void pause(Duration wait, String what, Deadline deadline);
   }
+
+  /**
+   * What a target's files are checked against.
+   *
+   * @param target the target
+   * @param fields the fields a header may name (read-only ones included, to be named as such)
+   * @param required the columns every row must fill: the lookup field of leads, the email of
+   *     program members, the dedupe fields of a custom object
+   */
+  record TargetFields(BulkTarget target, List<LeadField> fields, List<String> required) {}
 
   /**
    * The client's settings for its runs.
@@ -104,6 +128,7 @@ final class ImportRun {
   private final CsvFormat format;
   private final RowKeys rowKeys;
   private final ImportOptions options;
+  private final BulkTarget target;
   private final RowIssues issues;
 
   private List<Part> parts = List.of();
@@ -143,6 +168,23 @@ final class ImportRun {
       CsvFormat format,
       RowKeys rowKeys,
       ImportOptions options) {
+    this(api, settings, listener, files, format, rowKeys, BulkTarget.leads(), options);
+  }
+
+  /**
+   * A run for a target. A lost upload answer of a program member or custom object import is
+   * reported ({@link ImportOptions.UncertainUploads#REPORT}) when the options say RESOLVE: a lookup
+   * of leads cannot tell whether a membership or a record was written.
+   */
+  ImportRun(
+      Api api,
+      Settings settings,
+      ImportListener listener,
+      List<Path> files,
+      CsvFormat format,
+      RowKeys rowKeys,
+      BulkTarget target,
+      ImportOptions options) {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("No files to import.");
     }
@@ -152,8 +194,12 @@ final class ImportRun {
     this.files = List.copyOf(files);
     this.format = format;
     this.rowKeys = rowKeys;
-    this.options = options;
-    this.issues = new RowIssues(rowKeys, options.lookupField());
+    this.target = target;
+    this.options =
+        !target.isLeads() && options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE
+            ? options.toBuilder().uncertainUploads(ImportOptions.UncertainUploads.REPORT).build()
+            : options;
+    this.issues = new RowIssues(rowKeys, target.traceColumn(options));
     ImportOptions.marketoFormat(format); // refuses delimiters Marketo cannot read
   }
 
@@ -162,9 +208,14 @@ final class ImportRun {
    * nothing: the prediction a dry run prints.
    */
   static ValueReport checkValues(
-      Api api, List<Path> files, CsvFormat format, RowKeys keys, ImportOptions options) {
-    List<LeadField> fields = api.leadFields(Deadline.none());
-    HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
+      Api api,
+      List<Path> files,
+      CsvFormat format,
+      RowKeys keys,
+      BulkTarget target,
+      ImportOptions options) {
+    TargetFields fields = api.targetFields(target, options, Deadline.none());
+    HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields.fields(), target);
     return ValueScan.scan(files, format, fields, options, keys, Map.of()).report();
   }
 
@@ -173,7 +224,7 @@ final class ImportRun {
     deadline = Deadline.at(start.plus(settings.timeout()), this::timedOut);
     callsBefore = api.calls();
     Path first = files.get(0).toAbsolutePath();
-    journal = Journal.open(first.resolveSibling(first.getFileName() + ".marketo-journal"));
+    journal = Journal.open(first.resolveSibling(first.getFileName() + target.journalSuffix()));
     Map<Path, List<ValueScan.LeftRow>> decided = new HashMap<>();
     boolean undecided = false;
     for (Path f : files) {
@@ -196,14 +247,21 @@ final class ImportRun {
         sort(prepared);
       }
       if (prepared == null || !pending.isEmpty()) {
-        if (settings.headerCheck() || settings.valueCheck()) {
-          fields = counted(DESCRIBE, () -> api.leadFields(deadline));
+        TargetFields described = null;
+        if (settings.headerCheck() || settings.valueCheck() || !target.isLeads()) {
+          // for members and custom objects, also checks the program, status or object
+          described = counted(DESCRIBE, () -> api.targetFields(target, options, deadline));
+          if (target.isLeads()) {
+            fields = described.fields();
+          }
         }
         if (settings.headerCheck()) {
-          HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields);
+          HeaderCheck.check(
+              HeaderCheck.readHeader(files.get(0), format), described.fields(), target);
         }
         if (settings.valueCheck()) {
-          ValueScan.Result scan = ValueScan.scan(files, format, fields, options, rowKeys, decided);
+          ValueScan.Result scan =
+              ValueScan.scan(files, format, described, options, rowKeys, decided);
           values = scan.report();
           if (scan.stops() > 0) {
             throw MarketoValueException.stopped(scan.report(), scan.stops());
@@ -429,7 +487,8 @@ final class ImportRun {
         if (p.polls.next.isAfter(now)) {
           continue;
         }
-        BatchStatus status = counted(STATUS, () -> api.status(p.status.batchId(), deadline));
+        BatchStatus status =
+            counted(STATUS, () -> api.status(target, p.status.batchId(), deadline));
         p.status = status;
         if (status.finished()) {
           finish(p);
@@ -472,7 +531,8 @@ final class ImportRun {
       journal.recordDecision(p.source.getFileName().toString(), sha.get(p.source), decision);
     }
     try {
-      BatchStatus s = counted(UPLOAD, () -> api.upload(p.file, p.name, format, options, deadline));
+      BatchStatus s =
+          counted(UPLOAD, () -> api.upload(target, p.file, p.name, format, options, deadline));
       journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
       p.status = s;
       active.add(p);
@@ -523,10 +583,12 @@ final class ImportRun {
     BatchStatus s = p.status;
     if (s.state() == BatchStatus.State.COMPLETE) {
       if (s.rowsFailed() > 0) {
-        issues.failures(p, counted(FILES, () -> api.failures(s.batchId(), format, deadline)));
+        issues.failures(
+            p, counted(FILES, () -> api.failures(target, s.batchId(), format, deadline)));
       }
       if (s.rowsWithWarning() > 0) {
-        issues.warnings(p, counted(FILES, () -> api.warnings(s.batchId(), format, deadline)));
+        issues.warnings(
+            p, counted(FILES, () -> api.warnings(target, s.batchId(), format, deadline)));
       }
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());

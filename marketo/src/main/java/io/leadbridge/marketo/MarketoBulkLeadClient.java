@@ -18,7 +18,7 @@ import java.util.Objects;
 /**
  * A client of Marketo's Bulk Lead Import API: upload, batch status, failure and warning files,
  * header checks against the instance's lead fields, and {@link #importAndAwait} that does the whole
- * cycle.
+ * cycle; the same cycle imports program members and custom object records ({@link BulkTarget}).
  *
  * <pre>{@code
  * MarketoBulkLeadClient marketo = MarketoBulkLeadClient.builder()
@@ -144,6 +144,21 @@ public final class MarketoBulkLeadClient {
   }
 
   /**
+   * Reads the status of a batch of a target: a program member batch or a custom object import has
+   * its own status path.
+   *
+   * @param target the target the batch was uploaded to
+   * @param batchId the batch
+   * @return its status; {@link BatchStatus#leadsProcessed()} counts members or records
+   * @throws MarketoServiceException if Marketo does not know the batch
+   * @throws MarketoTransportException if Marketo could not be reached
+   */
+  public BatchStatus status(BulkTarget target, long batchId) {
+    Objects.requireNonNull(target, "target");
+    return transport.status(target, batchId, Deadline.none());
+  }
+
+  /**
    * Reads the rows of a batch that failed, with Marketo's reason for each.
    *
    * @param batchId the batch
@@ -236,8 +251,33 @@ public final class MarketoBulkLeadClient {
     if (export.rowsWritten() == 0) {
       return ValueReport.none();
     }
+    return checkValues(export, BulkTarget.leads(), options);
+  }
+
+  /**
+   * Checks every value of an export against the fields of a target, as {@link
+   * #importAndAwait(ExportResult, BulkTarget, ImportOptions)} does before its first upload, and
+   * uploads nothing. For program members and custom objects it first checks the target (the program
+   * and the status, the object) as the import does.
+   *
+   * @param export the exported files
+   * @param target leads, program members or a custom object
+   * @param options the lookup field and the row policies
+   * @return the findings
+   * @throws MarketoTargetException if the program, the status or the custom object is unknown
+   * @throws MarketoHeaderException if the header names fields the target does not have
+   * @throws MarketoServiceException if Marketo refuses to describe the fields
+   * @throws MarketoException if a file cannot be read or lacks a column every row must fill
+   */
+  public ValueReport checkValues(ExportResult export, BulkTarget target, ImportOptions options) {
+    Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(options, "options");
+    if (export.rowsWritten() == 0) {
+      return ValueReport.none();
+    }
     return ImportRun.checkValues(
-        transport, export.paths(), export.format(), export.rowKeys().orElse(null), options);
+        transport, export.paths(), export.format(), export.rowKeys().orElse(null), target, options);
   }
 
   /**
@@ -267,13 +307,55 @@ public final class MarketoBulkLeadClient {
    *     unreadable files); batches already accepted are in the journal for the next run
    */
   public ImportReport importAndAwait(ExportResult export, ImportOptions options) {
+    return importAndAwait(export, BulkTarget.leads(), options);
+  }
+
+  /**
+   * Imports an export into a target and waits for Marketo to finish: leads as {@link
+   * #importAndAwait(ExportResult, ImportOptions)} does, or the members of a program, or the records
+   * of a custom object, through the same machinery (splitting, the queue limit, the call budget,
+   * retries, the value checks, the journal, failed and warned rows traced to their users).
+   *
+   * <pre>{@code
+   * ImportReport members = marketo.importAndAwait(
+   *     export, BulkTarget.programMembers(1234, "Registered"), ImportOptions.defaults());
+   * }</pre>
+   *
+   * <p>Before the first upload of program members, the program is looked up and the status checked
+   * against its channel's statuses; the header may name lead fields and program member fields, and
+   * must have an {@code email} column, by which Marketo finds each row's lead (creating it when
+   * missing). Before the first upload of custom object records, the object is described: the header
+   * may name only its fields and must have its dedupe fields. Each target keeps its own journal
+   * beside the files. A lost upload answer of members or records is reported, never looked up
+   * ({@link ImportOptions.UncertainUploads#RESOLVE} acts as {@link
+   * ImportOptions.UncertainUploads#REPORT}). In the report, {@link ImportReport#leadsProcessed()}
+   * counts the members or records processed.
+   *
+   * @param export the exported files
+   * @param target leads, program members or a custom object
+   * @param options the lookup field (for leads; for custom objects the column that traces rows to
+   *     users), row policies, daily quota and listener; list and partition apply to leads only
+   * @return the report
+   * @throws MarketoTargetException if the program, the status or the custom object is unknown;
+   *     nothing was uploaded
+   * @throws MarketoHeaderException if the header names fields the target does not have; nothing was
+   *     uploaded
+   * @throws MarketoServiceException if Marketo refuses
+   * @throws MarketoTransportException if Marketo could not be reached
+   * @throws MarketoQuotaException if the calls left of the daily quota cannot cover the import
+   * @throws MarketoValueException if a row policy is STOP and rows break it
+   * @throws MarketoException if the import cannot go on for a local reason
+   */
+  public ImportReport importAndAwait(
+      ExportResult export, BulkTarget target, ImportOptions options) {
     Objects.requireNonNull(export, "export");
+    Objects.requireNonNull(target, "target");
     Objects.requireNonNull(options, "options");
     if (export.rowsWritten() == 0) {
       return ImportReport.nothingToImport();
     }
     RowKeys keys = export.rowKeys().orElse(null);
-    return run(export.paths(), export.format(), keys, options);
+    return run(export.paths(), export.format(), keys, target, options);
   }
 
   /**
@@ -301,12 +383,33 @@ public final class MarketoBulkLeadClient {
    * @throws MarketoException if the import cannot go on for a local reason
    */
   public ImportReport importAndAwait(List<Path> files, ImportOptions options) {
-    return run(files, options.format(), null, options);
+    return importAndAwait(files, BulkTarget.leads(), options);
   }
 
-  private ImportReport run(List<Path> files, CsvFormat f, RowKeys keys, ImportOptions options) {
+  /**
+   * Imports files in {@link ImportOptions#format()} into a target and waits for Marketo to finish;
+   * see {@link #importAndAwait(ExportResult, BulkTarget, ImportOptions)}. Without the export's row
+   * keys, failed rows are not traced to users.
+   *
+   * @param files the files, each with a header row
+   * @param target leads, program members or a custom object
+   * @param options the options
+   * @return the report
+   * @throws MarketoTargetException if the program, the status or the custom object is unknown
+   * @throws MarketoServiceException if Marketo refuses
+   * @throws MarketoTransportException if Marketo could not be reached
+   * @throws MarketoException if the import cannot go on for a local reason
+   */
+  public ImportReport importAndAwait(List<Path> files, BulkTarget target, ImportOptions options) {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(options, "options");
+    return run(files, options.format(), null, target, options);
+  }
+
+  private ImportReport run(
+      List<Path> files, CsvFormat f, RowKeys keys, BulkTarget target, ImportOptions options) {
     ImportListener l = options.listener().orElse(listener);
-    return new ImportRun(transport, runSettings, l, files, f, keys, options).run();
+    return new ImportRun(transport, runSettings, l, files, f, keys, target, options).run();
   }
 
   @Override

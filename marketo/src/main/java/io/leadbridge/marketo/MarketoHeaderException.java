@@ -17,10 +17,22 @@ public class MarketoHeaderException extends MarketoException {
    * @param problems one line per refused column
    */
   public MarketoHeaderException(List<String> problems) {
+    this(problems, "lead fields' REST API names");
+  }
+
+  /**
+   * Creates the exception for a header checked against other fields than leads'.
+   *
+   * @param problems one line per refused column
+   * @param names what the columns must be, e.g. {@code the REST API names of the object's fields}
+   */
+  public MarketoHeaderException(List<String> problems, String names) {
     super(
         "Marketo would refuse "
             + (problems.size() == 1 ? "a column" : problems.size() + " columns")
-            + " of the header; use lead fields' REST API names:\n  "
+            + " of the header; use "
+            + names
+            + ":\n  "
             + String.join("\n  ", problems));
     this.problems = List.copyOf(problems);
   }

@@ -10,6 +10,7 @@ import io.leadbridge.core.internal.http.Deadline;
 import io.leadbridge.core.internal.http.Endpoints;
 import io.leadbridge.core.internal.http.HttpEngine;
 import io.leadbridge.core.internal.http.TokenCache;
+import io.leadbridge.core.internal.http.Verdict;
 import io.leadbridge.core.remote.RetryPolicy;
 import io.leadbridge.core.remote.Sleeper;
 import java.io.FileNotFoundException;
@@ -125,17 +126,26 @@ final class MarketoTransport implements ImportRun.Api {
 
   @Override
   public BatchStatus upload(
-      Path file, String name, CsvFormat format, ImportOptions options, Deadline deadline) {
+      BulkTarget target,
+      Path file,
+      String name,
+      CsvFormat format,
+      ImportOptions options,
+      Deadline deadline) {
     Multipart body = Multipart.withRandomBoundary();
-    body.field("format", ImportOptions.marketoFormat(format));
-    body.field("lookupField", options.lookupField());
-    options.partitionName().ifPresent(p -> body.field("partitionName", p));
-    options.listId().ifPresent(id -> body.field("listId", Integer.toString(id)));
+    String marketoFormat = ImportOptions.marketoFormat(format);
+    if (target.isLeads()) {
+      target.uploadParameters(options, marketoFormat).forEach(body::field);
+    }
     body.file("file", name, "text/csv", file);
     String what = "upload " + name;
     try {
       Call.Builder call =
-          Call.post(what, uri("/bulk/v1/leads.json"), body.contentType(), body.publisher());
+          Call.post(
+              what,
+              uri(target.uploadPathAndQuery(options, marketoFormat)),
+              body.contentType(),
+              body.publisher());
       if (options.uncertainUploads() != ImportOptions.UncertainUploads.UPLOAD_AGAIN) {
         call.upload(); // a lost answer is reported or resolved, not retried blindly
       }
@@ -145,11 +155,19 @@ final class MarketoTransport implements ImportRun.Api {
     }
   }
 
+  BatchStatus upload(
+      Path file, String name, CsvFormat format, ImportOptions options, Deadline deadline) {
+    return upload(BulkTarget.leads(), file, name, format, options, deadline);
+  }
+
   @Override
-  public BatchStatus status(long batchId, Deadline deadline) {
+  public BatchStatus status(BulkTarget target, long batchId, Deadline deadline) {
     String what = "status of batch " + batchId;
-    return batch(
-        json(what, Call.get(what, uri("/bulk/v1/leads/batch/" + batchId + ".json")), deadline));
+    return batch(json(what, Call.get(what, uri(target.statusPath(batchId))), deadline));
+  }
+
+  BatchStatus status(long batchId, Deadline deadline) {
+    return status(BulkTarget.leads(), batchId, deadline);
   }
 
   private static BatchStatus batch(Map<String, Object> answer) {
@@ -160,23 +178,38 @@ final class MarketoTransport implements ImportRun.Api {
         Json.number(r, "batchId", 0),
         Optional.ofNullable(Json.string(r, "importId")),
         BatchStatus.State.parse(Json.string(r, "status")),
-        Json.number(r, "numOfLeadsProcessed", 0),
+        r.containsKey("numOfObjectsProcessed")
+            ? Json.number(r, "numOfObjectsProcessed", 0)
+            : Json.number(r, "numOfLeadsProcessed", 0),
         Json.number(r, "numOfRowsFailed", 0),
         Json.number(r, "numOfRowsWithWarning", 0),
         message == null ? "" : message);
   }
 
   @Override
-  public BatchRows failures(long batchId, CsvFormat format, Deadline deadline) {
-    return rows(batchId, "failures", format, deadline);
+  public BatchRows failures(BulkTarget target, long batchId, CsvFormat format, Deadline deadline) {
+    return rows(target, batchId, "failures", format, deadline);
   }
 
   @Override
-  public BatchRows warnings(long batchId, CsvFormat format, Deadline deadline) {
-    return rows(batchId, "warnings", format, deadline);
+  public BatchRows warnings(BulkTarget target, long batchId, CsvFormat format, Deadline deadline) {
+    return rows(target, batchId, "warnings", format, deadline);
   }
 
-  private BatchRows rows(long batchId, String kind, CsvFormat format, Deadline deadline) {
+  BatchRows failures(long batchId, CsvFormat format, Deadline deadline) {
+    return failures(BulkTarget.leads(), batchId, format, deadline);
+  }
+
+  BatchRows warnings(long batchId, CsvFormat format, Deadline deadline) {
+    return warnings(BulkTarget.leads(), batchId, format, deadline);
+  }
+
+  /**
+   * A batch's failures or warnings file. For program members and custom objects Marketo answers
+   * HTTP 404 when the batch has no such rows: that reads as no rows.
+   */
+  private BatchRows rows(
+      BulkTarget target, long batchId, String kind, CsvFormat format, Deadline deadline) {
     Path temp;
     try {
       temp =
@@ -187,13 +220,16 @@ final class MarketoTransport implements ImportRun.Api {
     }
     try {
       String what = kind + " of batch " + batchId;
+      boolean noneIs404 = !target.isLeads();
       Call call =
-          Call.get(what, uri("/bulk/v1/leads/batch/" + batchId + "/" + kind + ".json"))
+          Call.get(what, uri(target.rowsPath(batchId, kind)))
               .authorized()
-              .classifier(a -> answers.file(a, what))
+              .classifier(
+                  a -> noneIs404 && a.status() == 404 ? Verdict.accept() : answers.file(a, what))
               .deadline(deadline)
               .build();
-      Files.writeString(temp, engine.send(call).body(), StandardCharsets.UTF_8);
+      Answer answer = engine.send(call);
+      Files.writeString(temp, answer.status() == 404 ? "" : answer.body(), StandardCharsets.UTF_8);
       CsvReader reader =
           format.toBuilder().charset(StandardCharsets.UTF_8).build().openReader(temp);
       return new BatchRows(temp, reader);
@@ -208,6 +244,31 @@ final class MarketoTransport implements ImportRun.Api {
       }
       throw new MarketoException("Cannot store the " + kind + " of batch " + batchId, e);
     }
+  }
+
+  /**
+   * The fields a header may name for a target, the columns every row must fill, and the column that
+   * traces a row back to its user; for program members and custom objects, checks the target first
+   * (the program and the status, the object), so that nothing is uploaded to a target that cannot
+   * take it.
+   */
+  @Override
+  public ImportRun.TargetFields targetFields(
+      BulkTarget target, ImportOptions options, Deadline deadline) {
+    switch (target.kind()) {
+      case PROGRAM_MEMBERS:
+        return MarketoTargets.programMembers(this, target, deadline);
+      case CUSTOM_OBJECT:
+        return MarketoTargets.customObject(this, target, options, deadline);
+      default:
+        return new ImportRun.TargetFields(
+            target, describeLeadFields(deadline), List.of(options.lookupField()));
+    }
+  }
+
+  /** A GET of the REST or asset API, answered as JSON. */
+  Map<String, Object> getJson(String what, String pathAndQuery, Deadline deadline) {
+    return json(what, Call.get(what, uri(pathAndQuery)), deadline);
   }
 
   /** The instance's lead fields, read once and cached for the client's life. */

@@ -66,6 +66,31 @@ final class ValueScan {
       ImportOptions options,
       RowKeys keys,
       Map<Path, List<LeftRow>> decided) {
+    return scan(
+        files,
+        format,
+        new ImportRun.TargetFields(BulkTarget.leads(), fields, List.of(options.lookupField())),
+        options,
+        keys,
+        decided);
+  }
+
+  /**
+   * Scans the files against a target's fields: every row must fill each of the target's required
+   * columns (the lookup field of leads, the email of program members, a custom object's dedupe
+   * fields), which the rules treat as they treat the lookup field.
+   *
+   * @param target the fields and the required columns
+   * @throws MarketoException if a file cannot be read or lacks a required column
+   */
+  static Result scan(
+      List<Path> files,
+      CsvFormat format,
+      ImportRun.TargetFields target,
+      ImportOptions options,
+      RowKeys keys,
+      Map<Path, List<LeftRow>> decided) {
+    List<LeadField> fields = target.fields();
     Map<String, LeadField> byName = new HashMap<>();
     for (LeadField f : fields) {
       byName.put(f.name().toLowerCase(Locale.ROOT), f);
@@ -88,22 +113,22 @@ final class ValueScan {
         List<String> header = reader.header();
         LeadField[] column = new LeadField[header.size()];
         String[] type = new String[header.size()];
-        int lookup = -1;
+        boolean[] required = new boolean[header.size()];
         for (int c = 0; c < header.size(); c++) {
           column[c] = byName.get(header.get(c).toLowerCase(Locale.ROOT));
           type[c] = column[c] == null ? "" : column[c].dataType().toLowerCase(Locale.ROOT);
-          if (header.get(c).equalsIgnoreCase(options.lookupField())) {
-            lookup = c;
-          }
         }
-        if (lookup < 0) {
-          throw new MarketoException(
-              "The lookup field \""
-                  + options.lookupField()
-                  + "\" is not a column of "
-                  + file.getFileName()
-                  + ": Marketo could match no row to a lead. Add the column, or choose another"
-                  + " lookupField.");
+        for (String name : target.required()) {
+          int at = -1;
+          for (int c = 0; c < header.size(); c++) {
+            if (header.get(c).equalsIgnoreCase(name)) {
+              at = c;
+            }
+          }
+          if (at < 0) {
+            throw new MarketoException(missing(target.target(), name, file));
+          }
+          required[at] = true;
         }
         List<Integer> hitColumns = new ArrayList<>();
         List<ValueRule> hitRules = new ArrayList<>();
@@ -120,7 +145,7 @@ final class ValueScan {
             if (f == null) {
               continue;
             }
-            ValueRule rule = ValueRules.check(type[c], f.length(), row.get(c), c == lookup);
+            ValueRule rule = ValueRules.check(type[c], f.length(), row.get(c), required[c]);
             if (rule != null) {
               boolean rejection = rule.severity() == ValueRule.Severity.REJECTION;
               if (first < 0 || (rejection && !rejected)) {
@@ -198,6 +223,26 @@ final class ValueScan {
       }
     }
     return new Result(report.build(), leftOut, rows, stops);
+  }
+
+  private static String missing(BulkTarget target, String column, Path file) {
+    if (target.isLeads()) {
+      return "The lookup field \""
+          + column
+          + "\" is not a column of "
+          + file.getFileName()
+          + ": Marketo could match no row to a lead. Add the column, or choose another"
+          + " lookupField.";
+    }
+    return "The column \""
+        + column
+        + "\" is not in "
+        + file.getFileName()
+        + ": Marketo needs it in every row to find the "
+        + (target.kind() == BulkTarget.Kind.PROGRAM_MEMBERS
+            ? "member's lead"
+            : "record a row writes")
+        + ". Add the column.";
   }
 
   /**

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,8 +83,96 @@ public final class MarketoEmulator implements AutoCloseable {
      * with {@code _method=GET}.
      */
     LEADS,
+    /** {@code GET /rest/asset/v1/program/{id}.json}: a program, 1013 when unknown. */
+    PROGRAM,
+    /** {@code GET /rest/asset/v1/channels/byName.json?name=…}: a channel's statuses. */
+    CHANNEL,
+    /** {@code GET /rest/v1/programs/members/describe.json}. */
+    PROGRAM_MEMBER_DESCRIBE,
+    /** {@code POST /bulk/v1/program/{programId}/members/import.json}. */
+    PROGRAM_MEMBER_UPLOAD,
+    /** {@code GET /bulk/v1/program/members/batch/{id}.json}. */
+    PROGRAM_MEMBER_STATUS,
+    /** {@code GET /bulk/v1/program/members/batch/{id}/failures.json}. */
+    PROGRAM_MEMBER_FAILURES,
+    /** {@code GET /bulk/v1/program/members/batch/{id}/warnings.json}. */
+    PROGRAM_MEMBER_WARNINGS,
+    /** {@code GET /rest/v1/customobjects/{apiName}/describe.json}. */
+    CUSTOM_OBJECT_DESCRIBE,
+    /** {@code POST /bulk/v1/customobjects/{apiName}/import.json}. */
+    CUSTOM_OBJECT_UPLOAD,
+    /** {@code GET /bulk/v1/customobjects/{apiName}/import/{id}/status.json}. */
+    CUSTOM_OBJECT_STATUS,
+    /** {@code GET /bulk/v1/customobjects/{apiName}/import/{id}/failures.json}. */
+    CUSTOM_OBJECT_FAILURES,
+    /** {@code GET /bulk/v1/customobjects/{apiName}/import/{id}/warnings.json}. */
+    CUSTOM_OBJECT_WARNINGS,
     /** Anything else: HTTP 200 with {@code success: false} and code 610, as Marketo answers. */
     OTHER
+  }
+
+  /**
+   * A custom object type of the emulated instance. Immutable, so thread-safe.
+   *
+   * @param apiName the API name, e.g. {@code subscription_c}
+   * @param displayName the name people see
+   * @param fields the fields an import may name (besides the read-only {@code marketoGUID}, {@code
+   *     createdAt} and {@code updatedAt} every type has)
+   * @param dedupeFields one to three of the fields, which find the record a row updates
+   * @param linkField the field whose value is the email of the lead a record belongs to (a row
+   *     whose lead does not exist fails), or {@code null} for a type linked to no lead
+   */
+  public record CustomObjectType(
+      String apiName,
+      String displayName,
+      List<Field> fields,
+      List<String> dedupeFields,
+      String linkField) {
+    /**
+     * Checks the type.
+     *
+     * @param apiName the API name
+     * @param displayName the display name
+     * @param fields the fields
+     * @param dedupeFields the dedupe fields, each one of the fields
+     * @param linkField one of the fields, or {@code null}
+     */
+    public CustomObjectType {
+      Objects.requireNonNull(apiName, "apiName");
+      Objects.requireNonNull(displayName, "displayName");
+      fields = List.copyOf(fields);
+      dedupeFields = List.copyOf(dedupeFields);
+      if (dedupeFields.isEmpty() || dedupeFields.size() > 3) {
+        throw new IllegalArgumentException("A custom object has one to three dedupe fields.");
+      }
+      for (String d : dedupeFields) {
+        if (fieldOf(fields, d) == null) {
+          throw new IllegalArgumentException("Dedupe field " + d + " is not a field.");
+        }
+      }
+      if (linkField != null && fieldOf(fields, linkField) == null) {
+        throw new IllegalArgumentException("Link field " + linkField + " is not a field.");
+      }
+    }
+
+    /**
+     * The field with this API name, in any case.
+     *
+     * @param name the API name
+     * @return the field, or {@code null}
+     */
+    public Field field(String name) {
+      return fieldOf(fields, name);
+    }
+
+    private static Field fieldOf(List<Field> fields, String name) {
+      for (Field f : fields) {
+        if (f.name().equalsIgnoreCase(name)) {
+          return f;
+        }
+      }
+      return null;
+    }
   }
 
   /**
@@ -142,7 +232,22 @@ public final class MarketoEmulator implements AutoCloseable {
           new Field("createdAt", "Created At", "datetime", 0, false),
           new Field("updatedAt", "Updated At", "datetime", 0, false));
 
+  /**
+   * The program member fields used by default, as Describe Program Member lists the standard ones:
+   * most are read-only; {@code membershipDate} and the like are kept by Marketo.
+   */
+  public static final List<Field> PROGRAM_MEMBER_FIELDS =
+      List.of(
+          new Field("leadId", "Lead Id", "integer", 0, false),
+          new Field("programId", "Program Id", "integer", 0, false),
+          new Field("statusName", "Status", "string", 255, false),
+          new Field("membershipDate", "Membership Date", "datetime", 0, false),
+          new Field("reachedSuccess", "Success", "boolean", 0, false),
+          new Field("acquiredBy", "Acquired By", "boolean", 0, false));
+
   private final MarketoIdentity identity;
+  private final MarketoPrograms programs;
+  private final MarketoCustomObjects customObjects;
   private final MarketoQuota quota;
   private final MarketoLeadStore store;
   private final MarketoImportQueue queue;
@@ -163,8 +268,14 @@ public final class MarketoEmulator implements AutoCloseable {
     this.store = new MarketoLeadStore(b.fields, b.leadReadAccess);
     this.queue =
         new MarketoImportQueue(b.rowsPerSecond, b.importSlots, b.queueLimit, store, b.clock);
+    MarketoUpload upload = new MarketoUpload(store, queue, b.maxFileBytes);
+    this.programs =
+        new MarketoPrograms(
+            b.channels, b.programs, b.programMemberFields, store, upload, b.maxFileBytes);
+    this.customObjects = new MarketoCustomObjects(b.customObjects, store, upload, b.maxFileBytes);
     this.server =
-        MarketoRoutes.start(identity, store, queue, quota, b.maxFileBytes, b.clock, b.sleeper)
+        MarketoRoutes.start(
+                identity, store, queue, quota, upload, programs, customObjects, b.clock, b.sleeper)
             .port(b.port)
             .tls(b.tls == null ? null : b.tls.serverContext())
             .requestsPath(b.requestsPath)
@@ -258,8 +369,32 @@ public final class MarketoEmulator implements AutoCloseable {
    * @return this emulator
    */
   public MarketoEmulator dropAfterAccept(int nth) {
-    server.faults().add(Endpoint.UPLOAD, nth, Fault.dropAfterAccept());
+    return dropAfterAccept(Endpoint.UPLOAD, nth);
+  }
+
+  /**
+   * Accepts the nth upload of a kind (the job is queued) and then closes the connection without an
+   * answer.
+   *
+   * @param upload {@link Endpoint#UPLOAD}, {@link Endpoint#PROGRAM_MEMBER_UPLOAD} or {@link
+   *     Endpoint#CUSTOM_OBJECT_UPLOAD}
+   * @param nth which upload
+   * @return this emulator
+   * @throws IllegalArgumentException for an endpoint that is not an upload
+   */
+  public MarketoEmulator dropAfterAccept(Endpoint upload, int nth) {
+    if (!isUpload(upload)) {
+      throw new IllegalArgumentException("dropAfterAccept is for uploads, not " + upload + ".");
+    }
+    server.faults().add(upload, nth, Fault.dropAfterAccept());
     return this;
+  }
+
+  /** Whether an endpoint is one of the bulk uploads. */
+  static boolean isUpload(Endpoint e) {
+    return e == Endpoint.UPLOAD
+        || e == Endpoint.PROGRAM_MEMBER_UPLOAD
+        || e == Endpoint.CUSTOM_OBJECT_UPLOAD;
   }
 
   /**
@@ -370,6 +505,55 @@ public final class MarketoEmulator implements AutoCloseable {
   }
 
   /**
+   * The members of a program after the imports that have completed by the emulator's clock: each
+   * member's fields (its {@code statusName} and the program member fields imported) by its lead's
+   * email in lower case. The leads themselves are in {@link #leads()}.
+   *
+   * @param programId the program
+   * @return a copy, empty for a program without members
+   */
+  public Map<String, Map<String, String>> programMembers(long programId) {
+    queue.advance();
+    return programs.members(programId);
+  }
+
+  /**
+   * The largest number of times any membership of a program was imported: 1 when nothing was
+   * imported twice.
+   *
+   * @param programId the program
+   * @return the maximum, 0 when nothing was imported
+   */
+  public int maxMemberImportCount(long programId) {
+    queue.advance();
+    return programs.maxImportCount(programId);
+  }
+
+  /**
+   * The records of a custom object type after the imports that have completed by the emulator's
+   * clock, in the order first imported, each with the fields imported.
+   *
+   * @param apiName the type's API name
+   * @return a copy, empty for a type without records
+   */
+  public List<Map<String, String>> customObjects(String apiName) {
+    queue.advance();
+    return customObjects.records(apiName);
+  }
+
+  /**
+   * The largest number of times any record of a custom object type was imported: 1 when nothing was
+   * imported twice.
+   *
+   * @param apiName the type's API name
+   * @return the maximum, 0 when nothing was imported
+   */
+  public int maxCustomObjectImportCount(String apiName) {
+    queue.advance();
+    return customObjects.maxImportCount(apiName);
+  }
+
+  /**
    * The API calls counted against today's quota, of every integration.
    *
    * @return the count
@@ -448,8 +632,69 @@ public final class MarketoEmulator implements AutoCloseable {
     private int port;
     private EmulatorTls tls;
     private boolean requestsPath;
+    private final Map<String, List<String>> channels = new LinkedHashMap<>();
+    private final Map<Long, MarketoPrograms.Program> programs = new LinkedHashMap<>();
+    private List<Field> programMemberFields = PROGRAM_MEMBER_FIELDS;
+    private final List<CustomObjectType> customObjects = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds a channel with its progression statuses, the statuses a member of its programs may have.
+     *
+     * @param name the channel's name, e.g. {@code Webinar}
+     * @param statuses the statuses in order of progression, e.g. {@code Invited, Registered,
+     *     Attended}
+     * @return this builder
+     */
+    public Builder addChannel(String name, List<String> statuses) {
+      Objects.requireNonNull(name, "name");
+      if (statuses.isEmpty()) {
+        throw new IllegalArgumentException("A channel has at least one status.");
+      }
+      channels.put(name, List.copyOf(statuses));
+      return this;
+    }
+
+    /**
+     * Adds a program in a channel added with {@link #addChannel}.
+     *
+     * @param id the program's id
+     * @param name the program's name
+     * @param channel the channel's name
+     * @return this builder
+     * @throws IllegalArgumentException if the channel was not added
+     */
+    public Builder addProgram(long id, String name, String channel) {
+      if (!channels.containsKey(channel)) {
+        throw new IllegalArgumentException("Add the channel " + channel + " first.");
+      }
+      programs.put(id, new MarketoPrograms.Program(id, Objects.requireNonNull(name), channel));
+      return this;
+    }
+
+    /**
+     * The program member fields, standard and custom, that Describe Program Member lists and a
+     * program member import may name besides lead fields.
+     *
+     * @param programMemberFields {@link #PROGRAM_MEMBER_FIELDS} by default
+     * @return this builder
+     */
+    public Builder programMemberFields(List<Field> programMemberFields) {
+      this.programMemberFields = List.copyOf(programMemberFields);
+      return this;
+    }
+
+    /**
+     * Adds a custom object type.
+     *
+     * @param type the type
+     * @return this builder
+     */
+    public Builder addCustomObject(CustomObjectType type) {
+      customObjects.add(Objects.requireNonNull(type, "type"));
+      return this;
+    }
 
     /**
      * The client id the identity endpoint accepts.

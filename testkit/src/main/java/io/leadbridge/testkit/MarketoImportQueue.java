@@ -18,13 +18,29 @@ import java.util.Map;
  * The bulk import queue of {@link MarketoEmulator}: a FIFO of at most a set number of jobs, ours or
  * foreign, with a fixed number importing at once at a set rows per second. A job's status moves
  * from Queued through Importing to Complete or Failed by the emulator's clock; when it ends, its
- * rows go to the {@link MarketoLeadStore}. Also serves each job's status and its failures and
- * warnings files. Thread-safe.
+ * rows go to the {@link MarketoLeadStore} (leads) or to the job's own store (program members,
+ * custom objects: one queue per instance holds every kind). Also serves each job's status and its
+ * failures and warnings files, at each kind's paths. Thread-safe.
  */
 final class MarketoImportQueue {
 
+  /** What a job imports: each kind has its own status, failures and warnings paths. */
+  enum Kind {
+    LEADS,
+    PROGRAM_MEMBERS,
+    CUSTOM_OBJECTS
+  }
+
   /** One import job, ours or foreign. Filled in by the upload, then owned by the queue. */
   static final class Job {
+    Kind kind = Kind.LEADS;
+
+    /** The program id or the custom object's API name; empty for leads. */
+    String target = "";
+
+    /** For kinds other than leads: applies the job's rows that did not fail to their store. */
+    Runnable apply;
+
     long id;
     String importId;
     List<String> header;
@@ -142,22 +158,40 @@ final class MarketoImportQueue {
       if (j.failBatch || j.header.isEmpty()) {
         continue;
       }
+      if (j.apply != null) {
+        j.apply.run();
+        continue;
+      }
       store.upsert(j.header, j.rows, j.lookupIndex, j.failureReason);
     }
   }
 
-  private Job job(String path) {
-    String rest = path.substring("/bulk/v1/leads/batch/".length());
+  /**
+   * The job a status, failures or warnings path names, of the kind that path serves: {@code
+   * /bulk/v1/leads/batch/{id}…}, {@code /bulk/v1/program/members/batch/{id}…} or {@code
+   * /bulk/v1/customobjects/{apiName}/import/{id}/…}.
+   */
+  private Job job(String path, Kind kind) {
+    String marker = kind == Kind.CUSTOM_OBJECTS ? "/import/" : "/batch/";
+    int at = path.indexOf(marker);
+    if (at < 0) {
+      return null;
+    }
+    String rest = path.substring(at + marker.length());
     int end = 0;
     while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
       end++;
     }
-    if (end == 0) {
+    if (end == 0 || end > 18) {
       return null;
     }
     long id = Long.parseLong(rest.substring(0, end));
+    String apiName =
+        kind == Kind.CUSTOM_OBJECTS ? path.substring("/bulk/v1/customobjects/".length(), at) : "";
     for (Job j : jobs) {
-      if (j.id == id) {
+      if (j.id == id
+          && j.kind == kind
+          && (kind != Kind.CUSTOM_OBJECTS || j.target.equals(apiName))) {
         return j;
       }
     }
@@ -166,11 +200,19 @@ final class MarketoImportQueue {
 
   /** {@code GET /bulk/v1/leads/batch/{id}.json}. */
   void status(Exchange ex) throws IOException {
+    status(ex, Kind.LEADS);
+  }
+
+  /**
+   * A job's status at the path of its kind: {@code numOfLeadsProcessed} for leads and program
+   * members, {@code numOfObjectsProcessed} for custom objects.
+   */
+  void status(Exchange ex, Kind kind) throws IOException {
     Map<String, Object> result = new LinkedHashMap<>();
     synchronized (this) {
       Instant now = clock.instant();
       advance(now);
-      Job j = job(ex.path());
+      Job j = job(ex.path(), kind);
       if (j == null) {
         MarketoIdentity.error(ex, "1004", "Batch not found");
         return;
@@ -216,9 +258,18 @@ final class MarketoImportQueue {
                 + (failed == 0 ? "" : ", " + failed + " failed");
       }
       result.put("batchId", j.id);
-      result.put("importId", String.valueOf(j.importId));
+      if (kind == Kind.LEADS) {
+        result.put("importId", String.valueOf(j.importId));
+      } else {
+        result.put("operation", "import");
+      }
+      if (kind == Kind.CUSTOM_OBJECTS) {
+        result.put("objectApiName", j.target);
+      }
       result.put("status", state);
-      result.put("numOfLeadsProcessed", processed - failed);
+      result.put(
+          kind == Kind.CUSTOM_OBJECTS ? "numOfObjectsProcessed" : "numOfLeadsProcessed",
+          processed - failed);
       result.put("numOfRowsFailed", failed);
       result.put("numOfRowsWithWarning", warned);
       result.put("message", message);
@@ -226,14 +277,34 @@ final class MarketoImportQueue {
     ex.json(200, success("s" + result.get("batchId"), result));
   }
 
-  /** {@code GET .../failures.json} or {@code .../warnings.json}: the rows and their reasons. */
+  /** {@code GET .../failures.json} or {@code .../warnings.json} of a lead batch. */
   void rowsFile(Exchange ex, boolean failures) throws IOException {
+    rowsFile(ex, Kind.LEADS, failures);
+  }
+
+  /**
+   * {@code GET .../failures.json} or {@code .../warnings.json}: the rows and their reasons. For
+   * program members and custom objects, a batch with no such rows answers HTTP 404 (with Marketo's
+   * error envelope) instead of a file holding only the header.
+   */
+  void rowsFile(Exchange ex, Kind kind, boolean failures) throws IOException {
     String text;
     synchronized (this) {
       advance(clock.instant());
-      Job j = job(ex.path());
+      Job j = job(ex.path(), kind);
       if (j == null) {
         MarketoIdentity.error(ex, "1004", "Batch not found");
+        return;
+      }
+      if (kind != Kind.LEADS && !hasRows(j, failures)) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", "1003");
+        error.put("message", (failures ? "Failure" : "Warning") + " file not found");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requestId", "n" + j.id);
+        m.put("success", false);
+        m.put("errors", List.of(error));
+        ex.json(404, m);
         return;
       }
       CsvFormat fmt =
@@ -258,6 +329,16 @@ final class MarketoImportQueue {
       text = out.toString();
     }
     ex.text(200, "text/csv;charset=UTF-8", text);
+  }
+
+  private static boolean hasRows(Job j, boolean failures) {
+    String[] reasons = failures ? j.failureReason : j.warningReason;
+    for (int r = 0; r < reasons.length; r++) {
+      if (reasons[r] != null && (failures || j.failureReason[r] == null)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Marketo's success envelope around one result. */

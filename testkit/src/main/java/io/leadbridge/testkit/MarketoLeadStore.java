@@ -252,6 +252,11 @@ final class MarketoLeadStore {
     return copy;
   }
 
+  /** Whether a lead has this lookup value (any case). */
+  synchronized boolean contains(String lookupValue) {
+    return leads.containsKey(lookupValue.toLowerCase(Locale.ROOT));
+  }
+
   synchronized int importCount(String lookupValue) {
     return importCounts.getOrDefault(lookupValue.toLowerCase(Locale.ROOT), 0);
   }

@@ -22,10 +22,13 @@ final class MarketoRoutes {
       MarketoLeadStore store,
       MarketoImportQueue queue,
       MarketoQuota quota,
-      long maxFileBytes,
+      MarketoUpload upload,
+      MarketoPrograms programs,
+      MarketoCustomObjects objects,
       Clock clock,
       Sleeper sleeper) {
-    MarketoUpload upload = new MarketoUpload(store, queue, maxFileBytes);
+    MarketoImportQueue.Kind members = MarketoImportQueue.Kind.PROGRAM_MEMBERS;
+    MarketoImportQueue.Kind custom = MarketoImportQueue.Kind.CUSTOM_OBJECTS;
     return EmulatorServer.builder("Marketo", Endpoint.class)
         .classifier(MarketoRoutes::classify)
         .route(Endpoint.TOKEN, identity::token)
@@ -43,6 +46,24 @@ final class MarketoRoutes {
                   queue.advance(); // the imports that have ended by now are in the store
                   store.query(ex);
                 }))
+        .route(Endpoint.PROGRAM, identity.gate(programs::get))
+        .route(Endpoint.CHANNEL, identity.gate(programs::channel))
+        .route(Endpoint.PROGRAM_MEMBER_DESCRIBE, identity.gate(programs::describe))
+        .route(Endpoint.PROGRAM_MEMBER_UPLOAD, identity.gate(programs::upload))
+        .route(Endpoint.PROGRAM_MEMBER_STATUS, identity.gate(ex -> queue.status(ex, members)))
+        .route(
+            Endpoint.PROGRAM_MEMBER_FAILURES,
+            identity.gate(ex -> queue.rowsFile(ex, members, true)))
+        .route(
+            Endpoint.PROGRAM_MEMBER_WARNINGS,
+            identity.gate(ex -> queue.rowsFile(ex, members, false)))
+        .route(Endpoint.CUSTOM_OBJECT_DESCRIBE, identity.gate(objects::describe))
+        .route(Endpoint.CUSTOM_OBJECT_UPLOAD, identity.gate(objects::upload))
+        .route(Endpoint.CUSTOM_OBJECT_STATUS, identity.gate(ex -> queue.status(ex, custom)))
+        .route(
+            Endpoint.CUSTOM_OBJECT_FAILURES, identity.gate(ex -> queue.rowsFile(ex, custom, true)))
+        .route(
+            Endpoint.CUSTOM_OBJECT_WARNINGS, identity.gate(ex -> queue.rowsFile(ex, custom, false)))
         .route(Endpoint.OTHER, identity.gate(MarketoRoutes::notFound))
         .faultAnswer(MarketoRoutes::injected)
         .jsonType(MarketoIdentity.JSON)
@@ -69,6 +90,44 @@ final class MarketoRoutes {
     if (method.equals("POST") && path.equals("/bulk/v1/leads.json")) {
       return Endpoint.UPLOAD;
     }
+    if (path.startsWith("/rest/asset/v1/program/") && path.endsWith(".json")) {
+      return Endpoint.PROGRAM;
+    }
+    if (path.equals("/rest/asset/v1/channels/byName.json")) {
+      return Endpoint.CHANNEL;
+    }
+    if (path.equals("/rest/v1/programs/members/describe.json")) {
+      return Endpoint.PROGRAM_MEMBER_DESCRIBE;
+    }
+    if (method.equals("POST")
+        && path.startsWith("/bulk/v1/program/")
+        && path.endsWith("/members/import.json")) {
+      return Endpoint.PROGRAM_MEMBER_UPLOAD;
+    }
+    if (path.startsWith("/bulk/v1/program/members/batch/")) {
+      return batchEndpoint(
+          path,
+          Endpoint.PROGRAM_MEMBER_FAILURES,
+          Endpoint.PROGRAM_MEMBER_WARNINGS,
+          Endpoint.PROGRAM_MEMBER_STATUS);
+    }
+    if (path.startsWith("/rest/v1/customobjects/") && path.endsWith("/describe.json")) {
+      return Endpoint.CUSTOM_OBJECT_DESCRIBE;
+    }
+    if (path.startsWith("/bulk/v1/customobjects/")) {
+      if (method.equals("POST") && path.endsWith("/import.json")) {
+        return Endpoint.CUSTOM_OBJECT_UPLOAD;
+      }
+      if (path.contains("/import/") && path.endsWith("/status.json")) {
+        return Endpoint.CUSTOM_OBJECT_STATUS;
+      }
+      if (path.contains("/import/") && path.endsWith("/failures.json")) {
+        return Endpoint.CUSTOM_OBJECT_FAILURES;
+      }
+      if (path.contains("/import/") && path.endsWith("/warnings.json")) {
+        return Endpoint.CUSTOM_OBJECT_WARNINGS;
+      }
+    }
     if (path.startsWith("/bulk/v1/leads/batch/")) {
       if (path.endsWith("/failures.json")) {
         return Endpoint.FAILURES;
@@ -79,6 +138,17 @@ final class MarketoRoutes {
       return Endpoint.STATUS;
     }
     return Endpoint.OTHER;
+  }
+
+  private static Endpoint batchEndpoint(
+      String path, Endpoint failures, Endpoint warnings, Endpoint status) {
+    if (path.endsWith("/failures.json")) {
+      return failures;
+    }
+    if (path.endsWith("/warnings.json")) {
+      return warnings;
+    }
+    return status;
   }
 
   /** An unknown path: Marketo answers HTTP 200 with error 610, not HTTP 404. */

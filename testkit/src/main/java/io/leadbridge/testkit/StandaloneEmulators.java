@@ -246,8 +246,10 @@ public final class StandaloneEmulators implements AutoCloseable {
       }
       MarketoEmulator.Endpoint e = endpoint(MarketoEmulator.Endpoint.class, rule, where);
       if (rule.fault().kind() == io.leadbridge.testkit.internal.Fault.Kind.DROP_AFTER_ACCEPT
-          && e != MarketoEmulator.Endpoint.UPLOAD) {
-        throw new IllegalArgumentException(where + "dropAfterAccept is for UPLOAD.");
+          && !MarketoEmulator.isUpload(e)) {
+        throw new IllegalArgumentException(
+            where
+                + "dropAfterAccept is for UPLOAD, PROGRAM_MEMBER_UPLOAD or CUSTOM_OBJECT_UPLOAD.");
       }
       m.faults().add(e, rule.nth(), rule.fault());
     }

@@ -115,6 +115,24 @@ public interface ValueFormat {
       return out.toString();
     };
   }
+
+  /**
+   * A format by the name mapping files use: {@code text} (or empty), {@code isoInstant}, {@code
+   * epochMillis}, {@code date:PATTERN} or {@code date:PATTERN@ZONE} (UTC when no zone), {@code
+   * join:SEPARATOR}. For tools that read mappings from their own files, as the command line does
+   * from its YAML configuration.
+   *
+   * <pre>{@code
+   * ValueFormat day = ValueFormat.parse("date:yyyy-MM-dd@Europe/Paris");
+   * }</pre>
+   *
+   * @param spec the name
+   * @return the format
+   * @throws MappingException if the name is unknown or its pattern or zone is invalid
+   */
+  static ValueFormat parse(String spec) {
+    return FieldMapping.parseFormat(spec);
+  }
 }
 
 /** The ready-made formats. */

@@ -123,6 +123,14 @@ public interface SyncState extends AutoCloseable {
   Optional<Path> directory();
 
   /**
+   * Where the state is kept, for messages and logs: the folder, or {@code PostgreSQL} with the
+   * database's URL (without its parameters or credentials) and the tables' prefix.
+   *
+   * @return a description without secrets
+   */
+  String location();
+
+  /**
    * How many commits the state has had: 0 for a new state.
    *
    * @return the generation, read from the database

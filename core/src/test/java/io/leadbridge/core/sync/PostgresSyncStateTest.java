@@ -298,7 +298,9 @@ class PostgresSyncStateTest extends SyncStateTest {
     String url = server().url() + "?user=postgres&password=" + secret;
     DataSource withPassword = dataSource(url);
     SyncState state = SyncState.open(withPassword, prefix(run, "masked"));
-    assertThat(state.toString()).doesNotContain(secret).contains("password=***");
+    assertThat(state.toString()).doesNotContain(secret).doesNotContain("password");
+    assertThat(state.location())
+        .isEqualTo("PostgreSQL " + server().url() + " (tables " + prefix(run, "masked") + "*)");
     String wrongPort = url.replace(":" + server().port() + "/", ":1/");
     assertThatThrownBy(() -> SyncState.open(dataSource(wrongPort), prefix(run, "masked")))
         .isInstanceOf(SyncException.class)

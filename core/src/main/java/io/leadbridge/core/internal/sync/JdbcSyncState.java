@@ -255,6 +255,11 @@ public final class JdbcSyncState implements SyncState {
   }
 
   @Override
+  public String location() {
+    return store.describe();
+  }
+
+  @Override
   public long generation() {
     return meta().generation();
   }

@@ -15,6 +15,9 @@ final class JdbcUrls {
       return "(no URL)";
     }
     String u = PARAM.matcher(url).replaceAll("$1***");
-    return USERINFO.matcher(u).replaceAll("$1***@");
+    u = USERINFO.matcher(u).replaceAll("$1***@");
+    // the driver lists every connection property after '?': not useful in a message
+    int query = u.indexOf('?');
+    return query < 0 ? u : u.substring(0, query);
   }
 }

@@ -1,4 +1,4 @@
-package io.leadbridge.examples;
+package io.leadbridge.cli;
 
 import io.leadbridge.alterian.AlterianPackage;
 import io.leadbridge.core.ExportResult;
@@ -16,38 +16,104 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The demo's closing summary: every user accounted for, and the files written. */
-final class DemoSummary {
-  private static final int MAX_LISTED = DemoRun.MAX_LISTED;
+/**
+ * The closing summary a person reads, the demo's and every run's: every user accounted for, and the
+ * files written. Any of its parts may be missing: an import of files has no export, an export no
+ * Marketo report.
+ */
+final class RunSummary {
+  static final int MAX_LISTED = 5;
 
   private final PrintStream out;
-  private final DemoOptions options;
   private final ExportResult export;
   private final ImportReport report;
   private final AlterianPackage alterian;
   private final SyncState state;
   private final SyncState.Committed committed;
+  private final boolean marketo;
+  private final boolean dryRun;
 
-  DemoSummary(
+  /**
+   * A summary.
+   *
+   * @param marketo whether the run was to import into Marketo
+   * @param dryRun whether it only checked, uploading nothing
+   */
+  RunSummary(
       PrintStream out,
-      DemoOptions options,
       ExportResult export,
       ImportReport report,
       AlterianPackage alterian,
       SyncState state,
-      SyncState.Committed committed) {
+      SyncState.Committed committed,
+      boolean marketo,
+      boolean dryRun) {
     this.out = out;
-    this.options = options;
     this.export = export;
     this.report = report;
     this.alterian = alterian;
     this.state = state;
     this.committed = committed;
+    this.marketo = marketo;
+    this.dryRun = dryRun;
   }
 
   void print(Duration took) {
     out.println();
     out.println("== Summary");
+    if (export != null) {
+      exportPart();
+    }
+    if (report != null) {
+      marketoPart();
+    } else if (marketo && dryRun) {
+      line("Marketo", "dry run: header checked, nothing uploaded");
+    } else if (marketo && export != null && export.rowsWritten() == 0) {
+      line(
+          "Marketo",
+          state != null
+              ? "nothing sent: nothing changed since the last run"
+              : "nothing sent: no row was written");
+    }
+    if (committed != null) {
+      line(
+          "sync state",
+          String.format(
+              Locale.ROOT,
+              "generation %d, %,d users; %,d rows to send again next run",
+              committed.generation(),
+              committed.users(),
+              committed.rowsUnconfirmed()));
+    }
+    line("time taken", String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0));
+    out.println();
+    out.println("Files:");
+    if (export != null) {
+      for (ExportedFile f : export.files()) {
+        out.println(
+            "  "
+                + f.path()
+                + (f.rows() < 0 ? "" : String.format(Locale.ROOT, "  (%,d rows)", f.rows())));
+      }
+      export.rowKeys().ifPresent(k -> out.println("  " + k.file() + "  (row -> user_id)"));
+      export.rejectionsFile().ifPresent(f -> out.println("  " + f + "  (every rejected user)"));
+      export.mergesFile().ifPresent(f -> out.println("  " + f + "  (every merged user)"));
+      export
+          .sync()
+          .flatMap(SyncSummary::absentFile)
+          .ifPresent(f -> out.println("  " + f + "  (users gone from the source)"));
+    }
+    if (alterian != null) {
+      out.println(
+          "  "
+              + alterian.directory()
+              + "  (Alterian package: start with "
+              + alterian.settingsFile().getFileName()
+              + ")");
+    }
+  }
+
+  private void exportPart() {
     line("users read", String.format(Locale.ROOT, "%,d", export.entriesRead()));
     line(
         "rows written",
@@ -105,70 +171,32 @@ final class DemoSummary {
           "empty columns",
           String.join(", ", export.emptyColumns()) + " (check the mapping's paths)");
     }
-    if (report != null) {
-      Map<BatchStatus.State, Integer> states = new LinkedHashMap<>();
-      report.batches().forEach(b -> states.merge(b.state(), 1, Integer::sum));
+  }
+
+  private void marketoPart() {
+    Map<BatchStatus.State, Integer> states = new LinkedHashMap<>();
+    report.batches().forEach(b -> states.merge(b.state(), 1, Integer::sum));
+    line(
+        "Marketo batches",
+        report.batches().size()
+            + " "
+            + states.toString().toLowerCase(Locale.ROOT)
+            + (report.batches().isEmpty()
+                ? ""
+                : ", ids "
+                    + report.batches().stream().map(b -> String.valueOf(b.batchId())).toList()));
+    line("leads processed", String.format(Locale.ROOT, "%,d", report.leadsProcessed()));
+    line("rows failed", String.format(Locale.ROOT, "%,d", report.rowsFailed()));
+    listIssues(report.failures());
+    line("rows with warning", String.format(Locale.ROOT, "%,d", report.rowsWithWarning()));
+    listIssues(report.warnings());
+    if (!report.uncertainParts().isEmpty()) {
       line(
-          "Marketo batches",
-          report.batches().size()
-              + " "
-              + states.toString().toLowerCase(Locale.ROOT)
-              + (report.batches().isEmpty()
-                  ? ""
-                  : ", ids "
-                      + report.batches().stream().map(b -> String.valueOf(b.batchId())).toList()));
-      line("leads processed", String.format(Locale.ROOT, "%,d", report.leadsProcessed()));
-      line("rows failed", String.format(Locale.ROOT, "%,d", report.rowsFailed()));
-      listIssues(report.failures());
-      line("rows with warning", String.format(Locale.ROOT, "%,d", report.rowsWithWarning()));
-      listIssues(report.warnings());
-      if (!report.uncertainParts().isEmpty()) {
-        line(
-            "uncertain uploads",
-            report.uncertainParts()
-                + ": the answer was lost; check Marketo before importing them again");
-      }
-      line("Marketo API calls", String.format(Locale.ROOT, "%,d", report.calls()));
-    } else if (options.marketo && options.dryRun) {
-      line("Marketo", "dry run: header checked, nothing uploaded");
-    } else if (options.marketo && export.rowsWritten() == 0) {
-      line(
-          "Marketo",
-          state != null
-              ? "nothing sent: nothing changed since the last run"
-              : "nothing sent: no row was written");
+          "uncertain uploads",
+          report.uncertainParts()
+              + ": the answer was lost; check Marketo before importing them again");
     }
-    if (committed != null) {
-      line(
-          "sync state",
-          String.format(
-              Locale.ROOT,
-              "generation %d, %,d users; %,d rows to send again next run",
-              committed.generation(),
-              committed.users(),
-              committed.rowsUnconfirmed()));
-    }
-    line("time taken", String.format(Locale.ROOT, "%.1f s", took.toMillis() / 1000.0));
-    out.println();
-    out.println("Files:");
-    for (ExportedFile f : export.files()) {
-      out.println("  " + f.path() + String.format(Locale.ROOT, "  (%,d rows)", f.rows()));
-    }
-    export.rowKeys().ifPresent(k -> out.println("  " + k.file() + "  (row -> user_id)"));
-    export.rejectionsFile().ifPresent(f -> out.println("  " + f + "  (every rejected user)"));
-    export.mergesFile().ifPresent(f -> out.println("  " + f + "  (every merged user)"));
-    export
-        .sync()
-        .flatMap(SyncSummary::absentFile)
-        .ifPresent(f -> out.println("  " + f + "  (users gone from the source)"));
-    if (alterian != null) {
-      out.println(
-          "  "
-              + alterian.directory()
-              + "  (Alterian package: start with "
-              + alterian.settingsFile().getFileName()
-              + ")");
-    }
+    line("Marketo API calls", String.format(Locale.ROOT, "%,d", report.calls()));
   }
 
   private void listIssues(List<ImportReport.RowIssue> issues) {
@@ -181,7 +209,7 @@ final class DemoSummary {
     }
   }
 
-  private static String describe(Rejection.Reason reason) {
+  static String describe(Rejection.Reason reason) {
     switch (reason) {
       case MISSING_REQUIRED:
         return "no required value";

@@ -1,4 +1,4 @@
-package io.leadbridge.examples;
+package io.leadbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,15 +32,13 @@ class DemoBadInputTest {
   private int demo(InputStream in, String... args) {
     outBytes = new ByteArrayOutputStream();
     errBytes = new ByteArrayOutputStream();
-    return Demo.run(
-        args,
+    return Cli.run(
         Map.of(),
         in,
         new PrintStream(outBytes, true, StandardCharsets.UTF_8),
         new PrintStream(errBytes, true, StandardCharsets.UTF_8),
-        false,
         clock,
-        clock.sleeper());
+        Cli.demo(args));
   }
 
   private String out() {
@@ -177,8 +175,7 @@ class DemoBadInputTest {
   @Test
   void aFailureOutsideTheImportGivesNoAdviceAboutTheJournal() {
     int status =
-        Demo.run(
-            new String[] {"--out", dir.toString(), "--no-marketo"},
+        Cli.run(
             Map.of(
                 "AUTH0_DOMAIN", "http://127.0.0.1:9",
                 "AUTH0_CLIENT_ID", "x",
@@ -186,9 +183,8 @@ class DemoBadInputTest {
             new ByteArrayInputStream(new byte[0]),
             new PrintStream(outBytes, true, StandardCharsets.UTF_8),
             new PrintStream(errBytes, true, StandardCharsets.UTF_8),
-            false,
             clock,
-            clock.sleeper());
+            Cli.demo("--out", dir.toString(), "--no-marketo"));
     assertThat(status).isEqualTo(3);
     assertThat(err()).contains("could not finish").doesNotContain("journal");
   }

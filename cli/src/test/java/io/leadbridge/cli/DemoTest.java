@@ -1,10 +1,11 @@
-package io.leadbridge.examples;
+package io.leadbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadbridge.core.Rejection;
 import io.leadbridge.testkit.ManualClock;
 import io.leadbridge.testkit.SyntheticUsers;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ class DemoTest {
   private final ManualClock clock = ManualClock.create();
 
   private int demo(String[] args, Map<String, String> env) {
-    return Demo.run(args, env, out, err, false, clock, clock.sleeper());
+    return Cli.run(env, new ByteArrayInputStream(new byte[0]), out, err, clock, Cli.demo(args));
   }
 
   private String out() {
@@ -45,12 +46,7 @@ class DemoTest {
 
   @Test
   void theWholePipelineAccountsForEveryUserAgainstTheEmulatorsOwnRecords() throws IOException {
-    DemoOptions options;
-    try {
-      options = DemoOptions.parse(new String[] {"--users", "2000", "--out", dir.toString()});
-    } catch (DemoOptions.UsageException e) {
-      throw new AssertionError(e);
-    }
+    DemoCommand options = DemoCommand.parse("--users", "2000", "--out", dir.toString());
     try (DemoRun run = new DemoRun(options, Map.of(), out, err, false, clock, clock.sleeper())) {
       int status = run.execute();
 
@@ -88,12 +84,7 @@ class DemoTest {
   }
 
   private DemoRun syncRun(ManualClock later, String... args) {
-    try {
-      return new DemoRun(
-          DemoOptions.parse(args), Map.of(), out, err, false, later, later.sleeper());
-    } catch (DemoOptions.UsageException e) {
-      throw new AssertionError(e);
-    }
+    return new DemoRun(DemoCommand.parse(args), Map.of(), out, err, false, later, later.sleeper());
   }
 
   @Test
@@ -175,7 +166,10 @@ class DemoTest {
             new String[] {"--users", "200", "--dry-run", "--no-alterian", "--out", dir.toString()},
             Map.of());
     assertThat(status).as(err()).isZero();
-    assertThat(out()).contains("dry run").doesNotContain("Marketo batches");
+    assertThat(out())
+        .contains("dry run")
+        .containsPattern("value check: [0-9,]+ rows checked; Marketo would refuse 0 and")
+        .doesNotContain("Marketo batches");
   }
 
   @Test
@@ -197,7 +191,7 @@ class DemoTest {
   @Test
   void helpPrintsTheUsage() {
     assertThat(demo(new String[] {"--help"}, Map.of())).isZero();
-    assertThat(out()).contains("Usage: java -jar leadbridge-demo.jar").contains("--dry-run");
+    assertThat(out()).contains("Usage: leadbridge demo").contains("--dry-run");
   }
 
   @ParameterizedTest
@@ -220,6 +214,8 @@ class DemoTest {
         "--mapping /no/such/mapping.txt|Cannot read the mapping file",
         "--change 0|--change must be between 1",
         "--state|--state needs a value",
+        "--input-format xml|Unknown input format 'xml'",
+        "--uncertain-uploads maybe|--uncertain-uploads must be resolve, report or upload-again",
         "--users 10 --change 50|--change 50: Cannot change 50 users",
         "--input pom.xml --change 3|--change edits users of the emulated Auth0 tenant"
       })

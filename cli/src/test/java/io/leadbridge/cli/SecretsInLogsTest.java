@@ -1,4 +1,4 @@
-package io.leadbridge.examples;
+package io.leadbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,11 +29,9 @@ class SecretsInLogsTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     ManualClock clock = ManualClock.create();
-    DemoOptions options =
-        DemoOptions.parse(
-            new String[] {
-              "--users", "1500", "--out", dir.toString(), "--state", dir.resolve("s").toString()
-            });
+    DemoCommand options =
+        DemoCommand.parse(
+            "--users", "1500", "--out", dir.toString(), "--state", dir.resolve("s").toString());
     Set<String> secrets = new LinkedHashSet<>();
     Set<String> personal = new LinkedHashSet<>();
     String results;
@@ -99,6 +97,56 @@ class SecretsInLogsTest {
     for (String value : personal) {
       assertThat(log).as("a user's value in the log").doesNotContain(value);
       assertThat(results).as("a user's value in a toString()").doesNotContain(value);
+    }
+  }
+
+  @Test
+  void noSecretReachesTheLogsOrOutputOfTheCommands() throws Exception {
+    Set<String> secrets = new LinkedHashSet<>();
+    String output;
+    try (Fixture f = new Fixture(dir, 800, 10_000)) {
+      Path config = f.config("");
+      Cli cli = f.cli();
+      java.util.List<String[]> commands =
+          java.util.List.of(
+              new String[] {"sync", "--config", config.toString()},
+              new String[] {"sync", "--config", config.toString(), "--json"},
+              new String[] {"export", "--config", config.toString(), "--json"},
+              new String[] {"import", "--config", config.toString()},
+              new String[] {"fields", "--config", config.toString(), "--json"},
+              new String[] {"status", "--config", config.toString(), "1000"},
+              new String[] {"failures", "--config", config.toString(), "1000", "--output", "-"},
+              new String[] {"warnings", "--config", config.toString(), "1000", "--json"});
+      for (String[] command : commands) {
+        assertThat(cli.run(command)).as(String.join(" ", command) + "\n" + cli.err()).isZero();
+      }
+      f.auth0.updateUsers(5);
+      assertThat(cli.run("sync", "--config", config.toString(), "--json")).isZero();
+      output = cli.out() + cli.err();
+      secrets.add(f.auth0.clientSecret());
+      secrets.add(f.marketo.clientSecret());
+      for (Auth0Emulator.Request r : f.auth0.requests()) {
+        String auth = r.header("authorization");
+        if (auth != null) {
+          secrets.add(auth.substring("Bearer ".length()));
+        }
+        if (r.endpoint() == Auth0Emulator.Endpoint.DOWNLOAD && r.query() != null) {
+          secrets.add(r.query());
+        }
+      }
+      for (MarketoEmulator.Request r : f.marketo.requests()) {
+        String auth = r.header("authorization");
+        if (auth != null) {
+          secrets.add(auth.substring("Bearer ".length()));
+        }
+      }
+    }
+    assertThat(secrets).hasSizeGreaterThanOrEqualTo(5);
+    String log = Files.readString(Path.of("target", "test-debug.log"));
+    assertThat(log).as("the DEBUG log is written").isNotEmpty();
+    for (String secret : secrets) {
+      assertThat(log).doesNotContain(secret);
+      assertThat(output).doesNotContain(secret);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.leadbridge.examples;
+package io.leadbridge.cli;
 
 import java.io.PrintStream;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.leadbridge.examples;
+package io.leadbridge.cli;
 
 import io.leadbridge.alterian.AlterianImportPackager;
 import io.leadbridge.alterian.AlterianPackage;
@@ -43,22 +43,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** One run of the demo; holds the emulators it started until closed. */
+/**
+ * One run of the demo; holds the emulators it started until closed. A signal stops it at the next
+ * safe point, as it stops every command (see {@link Interruption}).
+ */
 final class DemoRun implements AutoCloseable {
-  static final int MAX_LISTED = 5;
 
   /** Of every 1000 emulated social users, how many share the email of a database user. */
   static final int SHARED_EMAILS = 20;
 
-  private final DemoOptions options;
+  private final DemoCommand options;
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
   private final Progress progress;
   private final Clock clock;
   private final Sleeper sleeper;
+  private final Interruption interruption;
 
   Auth0Emulator auth0;
   MarketoEmulator marketo;
@@ -70,26 +73,44 @@ final class DemoRun implements AutoCloseable {
   SyncState.Committed committed;
   List<String> changedUsers = List.of();
 
-  DemoRun(
-      DemoOptions options,
-      Map<String, String> env,
-      PrintStream out,
-      PrintStream err,
-      boolean terminal) {
-    this(options, env, out, err, terminal, Clock.systemUTC(), Sleeper.system());
+  /** The demo as the command line runs it. */
+  DemoRun(DemoCommand options, CliContext ctx) {
+    this(
+        options,
+        ctx.env,
+        ctx.out,
+        ctx.err,
+        ctx.terminal,
+        ctx.clock,
+        ctx.sleeper(),
+        ctx.interruption);
+    this.stdinStream = ctx.in;
   }
 
   /** With an injected clock and sleeper, so that tests run the whole demo in virtual time. */
   DemoRun(
-      DemoOptions options,
+      DemoCommand options,
       Map<String, String> env,
       PrintStream out,
       PrintStream err,
       boolean terminal,
       Clock clock,
       Sleeper sleeper) {
+    this(options, env, out, err, terminal, clock, sleeper, new Interruption());
+  }
+
+  private DemoRun(
+      DemoCommand options,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      boolean terminal,
+      Clock clock,
+      Sleeper sleeper,
+      Interruption interruption) {
     this.clock = clock;
     this.sleeper = sleeper;
+    this.interruption = interruption;
     this.options = options;
     this.env = env;
     this.out = out;
@@ -111,28 +132,23 @@ final class DemoRun implements AutoCloseable {
               ? CsvFormat.CSV
               : options.format.equals("ssv") ? CsvFormat.SSV : CsvFormat.TSV;
       if (options.input != null && !stdin()) {
-        String problem =
-            Files.isDirectory(options.input)
-                ? "it is a folder, not a file"
-                : !Files.exists(options.input)
-                    ? "no such file"
-                    : !Files.isReadable(options.input) ? "permission denied" : null;
+        String problem = ExportFolder.inputProblem(options.input);
         if (problem != null) {
-          throw new DemoOptions.UsageException("--input " + options.input + ": " + problem);
+          throw CliException.usage("--input " + options.input + ": " + problem);
         }
       }
       if (Files.exists(options.out) && !Files.isDirectory(options.out)) {
-        throw new DemoOptions.UsageException(
+        throw CliException.usage(
             "--out " + options.out + " is a file; give a folder (it is created if missing)");
       }
       if (options.state != null
           && Files.exists(options.state)
           && !Files.isDirectory(options.state)) {
-        throw new DemoOptions.UsageException(
+        throw CliException.usage(
             "--state " + options.state + " is a file; give the sync state's folder");
       }
       if (options.allowMassRemoval && options.state == null) {
-        throw new DemoOptions.UsageException("--allow-mass-removal goes with --state");
+        throw CliException.usage("--allow-mass-removal goes with --state");
       }
       if (options.formulaGuard) {
         format = format.toBuilder().formulaGuard(true).build();
@@ -141,14 +157,14 @@ final class DemoRun implements AutoCloseable {
       checkEnv("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET");
       checkEnv("MARKETO_ENDPOINT", "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET");
       if (options.change > 0 && (options.input != null || has("AUTH0_DOMAIN"))) {
-        throw new DemoOptions.UsageException(
+        throw CliException.usage(
             "--change edits users of the emulated Auth0 tenant: it cannot go with --input or"
                 + " AUTH0_DOMAIN");
       }
-    } catch (MappingException | DemoOptions.UsageException e) {
+    } catch (MappingException | CliException e) {
       err.println("leadbridge-demo: " + e.getMessage());
       err.println();
-      err.println(DemoOptions.USAGE);
+      err.println(options.usage());
       return 2;
     }
     try {
@@ -158,23 +174,58 @@ final class DemoRun implements AutoCloseable {
       if (options.state != null) {
         state = SyncState.open(options.state);
       }
+      interruption.advice(
+          () ->
+              "Nothing was committed: run the demo again"
+                  + (options.state == null
+                      ? "."
+                      : " with the same --state to send the same users."));
       stage = "export";
+      interruption.enter(Interruption.Stage.EXPORT);
       exportUsers(mapping, format);
       if (options.marketo) {
         stage = "marketo";
+        interruption.enter(Interruption.Stage.IMPORT);
         importIntoMarketo();
       }
       if (options.alterian && export.rowsWritten() > 0) {
         stage = "alterian";
+        interruption.enter(Interruption.Stage.PACKAGE);
         packageForAlterian();
       }
       stage = "commit";
+      interruption.enter(Interruption.Stage.COMMIT);
       commit();
-    } catch (DemoOptions.UsageException e) {
+      interruption.stage(Interruption.Stage.WAITING);
+    } catch (RuntimeException | IOException e) {
       progress.finish();
+      if (interruption.requested()) {
+        Interruption.Signal signal = interruption.signal().orElseThrow();
+        err.println(
+            "leadbridge-demo: stopped by "
+                + signal.label
+                + " "
+                + interruption.stage().words
+                + ". "
+                + interruption.advice());
+        return signal.exitCode;
+      }
+      return failed(e);
+    }
+    progress.finish();
+    new RunSummary(out, export, report, alterian, state, committed, options.marketo, options.dryRun)
+        .print(Duration.between(started, clock.instant()));
+    return exitStatus();
+  }
+
+  /** The exit status and one line for a run that threw. */
+  private int failed(Exception thrown) {
+    try {
+      throw thrown;
+    } catch (CliException e) {
       err.println("leadbridge-demo: " + e.getMessage());
       err.println();
-      err.println(DemoOptions.USAGE);
+      err.println(options.usage());
       return 2;
     } catch (SourceException e) {
       progress.finish();
@@ -205,11 +256,14 @@ final class DemoRun implements AutoCloseable {
       progress.finish();
       err.println("leadbridge-demo: cannot write to " + options.out + ": " + reason(e));
       return 3;
+    } catch (Exception e) {
+      progress.finish();
+      err.println(
+          "leadbridge-demo: the run could not finish: unexpected "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      return 3;
     }
-    progress.finish();
-    new DemoSummary(out, options, export, report, alterian, state, committed)
-        .print(Duration.between(started, clock.instant()));
-    return exitStatus();
   }
 
   private String stage = "start";
@@ -234,8 +288,7 @@ final class DemoRun implements AutoCloseable {
   }
 
   /** The exporter, or a one-line explanation of why the mapping cannot make one. */
-  private UserExporter exporter(FieldMapping mapping, CsvFormat format)
-      throws DemoOptions.UsageException {
+  private UserExporter exporter(FieldMapping mapping, CsvFormat format) {
     try {
       return UserExporter.builder()
           .mapping(mapping)
@@ -246,27 +299,16 @@ final class DemoRun implements AutoCloseable {
               options.allowMassRemoval
                   ? RemovalGuard.allowingMassRemoval()
                   : RemovalGuard.defaults())
-          .listener(
-              p ->
-                  progress.update(
-                      String.format(
-                          Locale.ROOT,
-                          "%,d users read, %,d rows written, %,d rejected, part %d%s",
-                          p.entriesRead(),
-                          p.rowsWritten(),
-                          p.rowsRejected(),
-                          p.part(),
-                          rate(p.entriesRead())),
-                      p.done()))
+          .listener(ProgressLines.export(progress, clock))
           .build();
     } catch (IllegalArgumentException e) {
-      throw new DemoOptions.UsageException(
+      throw CliException.usage(
           (options.mapping == null ? "the mapping: " : "--mapping " + options.mapping + ": ")
               + e.getMessage());
     }
   }
 
-  private void checkEnv(String... names) throws DemoOptions.UsageException {
+  private void checkEnv(String... names) {
     int set = 0;
     for (String n : names) {
       if (env.get(n) != null && !env.get(n).isBlank()) {
@@ -274,8 +316,7 @@ final class DemoRun implements AutoCloseable {
       }
     }
     if (set != 0 && set != names.length) {
-      throw new DemoOptions.UsageException(
-          "set all of " + String.join(", ", names) + " or none of them");
+      throw CliException.usage("set all of " + String.join(", ", names) + " or none of them");
     }
   }
 
@@ -285,14 +326,13 @@ final class DemoRun implements AutoCloseable {
 
   // ------------------------------------------------------------------------------ stages
 
-  private void exportUsers(FieldMapping mapping, CsvFormat format)
-      throws IOException, DemoOptions.UsageException {
-    Path file = options.out.resolve("export").resolve("users." + format.fileExtension());
-    try (UserSource users = openSource(mapping)) {
+  private void exportUsers(FieldMapping mapping, CsvFormat format) throws IOException {
+    Path file = ExportFolder.exportFile(options.out, format);
+    try (UserSource users = interruption.watch(openSource(mapping))) {
+      interruption.check();
       progress.stage(
           "export",
           "Export: users to " + format.fileExtension().toUpperCase(Locale.ROOT) + " files");
-      exportStart = clock.instant();
       export = state == null ? exporter.export(users, file) : exporter.export(users, file, state);
     }
     removeOtherFormat(file.getParent(), format.fileExtension().equals("tsv") ? "csv" : "tsv");
@@ -304,20 +344,7 @@ final class DemoRun implements AutoCloseable {
    * users.tsv), with its parts and side files, so that no old file is taken for new.
    */
   private void removeOtherFormat(Path dir, String ext) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    java.util.regex.Pattern old =
-        java.util.regex.Pattern.compile("users(-\\d{3,})?\\." + ext + "(\\..+)?");
-    int removed = 0;
-    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        if (old.matcher(p.getFileName().toString()).matches() && Files.isRegularFile(p)) {
-          Files.delete(p);
-          removed++;
-        }
-      }
-    }
+    int removed = ExportFolder.removeOtherFormat(dir, ext);
     if (removed > 0) {
       progress.line(
           String.format(
@@ -330,50 +357,17 @@ final class DemoRun implements AutoCloseable {
   }
 
   private void describeSync(SyncSummary s) {
-    progress.line(
-        String.format(
-            Locale.ROOT,
-            "sync against %s (generation %d): %,d new, %,d changed, %,d unchanged, %,d gone",
-            state.directory().orElseThrow(),
-            s.baseGeneration(),
-            s.newUsers(),
-            s.changedUsers(),
-            s.unchangedUsers(),
-            s.absentUsers()));
-    s.fullRunReason()
-        .ifPresent(r -> progress.line("full run: " + r + "; every user is sent again"));
-    if (s.lookupChanges() > 0) {
-      progress.line(
-          String.format(
-              Locale.ROOT,
-              "%,d users changed their email: Marketo makes a new lead for each (the old one"
-                  + " stays); listed in %s",
-              s.lookupChanges(),
-              s.lookupChangesFile().orElseThrow()));
-    }
+    Exporting.describe(progress, state, s);
   }
 
-  private Instant exportStart;
-
-  private String rate(long n) {
-    if (exportStart == null) {
-      return "";
-    }
-    long ms = Duration.between(exportStart, clock.instant()).toMillis();
-    return ms < 200 ? "" : String.format(Locale.ROOT, " (%,d users/s)", n * 1000 / ms);
-  }
-
-  private UserSource openSource(FieldMapping mapping)
-      throws IOException, DemoOptions.UsageException {
+  private UserSource openSource(FieldMapping mapping) throws IOException {
     if (stdin()) {
       progress.stage("source", "Source: NDJSON from standard input");
       return UserSource.ndjson(stdinStream, "standard input");
     }
     if (options.input != null) {
       progress.stage("source", "Source: " + options.input);
-      return isJsonArray(options.input)
-          ? UserSource.jsonArray(options.input)
-          : UserSource.ndjson(options.input);
+      return UserSource.open(options.input, options.inputFormat, mapping);
     }
     Auth0ExportJob.Builder job =
         Auth0ExportJob.builder().mapping(mapping).clock(clock).sleeper(sleeper);
@@ -403,8 +397,7 @@ final class DemoRun implements AutoCloseable {
         try {
           changedUsers = auth0.updateUsers(options.change);
         } catch (IllegalArgumentException e) {
-          throw new DemoOptions.UsageException(
-              "--change " + options.change + ": " + e.getMessage());
+          throw CliException.usage("--change " + options.change + ": " + e.getMessage());
         }
         progress.line(
             String.format(
@@ -418,17 +411,7 @@ final class DemoRun implements AutoCloseable {
           .pollInterval(Duration.ofMillis(250))
           .maxPollInterval(Duration.ofSeconds(1));
     }
-    job.listener(
-        p ->
-            progress.update(
-                String.format(
-                    Locale.ROOT,
-                    "export job %s: %s, %d%% done%s",
-                    p.jobId(),
-                    p.status(),
-                    p.percentageDone(),
-                    p.timeLeftSeconds() > 0 ? ", about " + p.timeLeftSeconds() + " s left" : ""),
-                false));
+    job.listener(ProgressLines.auth0(progress));
     Auth0ExportSource source = job.build().open();
     auth0JobId = source.jobId();
     progress.line(
@@ -438,25 +421,6 @@ final class DemoRun implements AutoCloseable {
             source.jobId(),
             source.downloadedBytes()));
     return source;
-  }
-
-  private static boolean isJsonArray(Path file) throws IOException {
-    try (InputStream raw = Files.newInputStream(file)) {
-      InputStream in = new java.io.BufferedInputStream(raw);
-      in.mark(2);
-      int b1 = in.read();
-      int b2 = in.read();
-      in.reset();
-      if (b1 == 0x1f && b2 == 0x8b) {
-        in = new GZIPInputStream(in);
-      }
-      for (int c; (c = in.read()) >= 0; ) {
-        if (!Character.isWhitespace(c) && c != 0xEF && c != 0xBB && c != 0xBF) {
-          return c == '[';
-        }
-      }
-      return false;
-    }
   }
 
   private void importIntoMarketo() {
@@ -491,26 +455,20 @@ final class DemoRun implements AutoCloseable {
           .maxPollInterval(Duration.ofSeconds(2));
     }
     MarketoBulkLeadClient client =
-        builder
-            .listener(
-                p ->
-                    progress.update(
-                        String.format(
-                            Locale.ROOT,
-                            "parts uploaded %d/%d, batches queued %d, importing %d, finished %d; rows processed %,d%s",
-                            p.uploaded(),
-                            p.parts(),
-                            p.queued(),
-                            p.importing(),
-                            p.finished(),
-                            p.rowsProcessed(),
-                            p.rowsTotal() > 0
-                                ? String.format(Locale.ROOT, " of %,d", p.rowsTotal())
-                                : ""),
-                        false))
-            .build();
+        builder.listener(ProgressLines.marketo(progress, new AtomicReference<>())).build();
     client.checkHeader(export.header());
     checkLookupField(client);
+    ImportOptions.Builder importOptions =
+        ImportOptions.builder()
+            .lookupField(options.lookupField)
+            .format(export.format())
+            .uncertainUploads(options.uncertainUploads);
+    if (options.listId != null) {
+      importOptions.listId(options.listId);
+    }
+    if (options.partition != null) {
+      importOptions.partitionName(options.partition);
+    }
     if (options.dryRun) {
       progress.line(
           "dry run: the header "
@@ -518,15 +476,8 @@ final class DemoRun implements AutoCloseable {
               + " and the lookup field '"
               + options.lookupField
               + "' match the instance's lead fields; nothing uploaded");
+      Importing.predict(client.checkValues(export, importOptions.build()), progress);
       return;
-    }
-    ImportOptions.Builder importOptions =
-        ImportOptions.builder().lookupField(options.lookupField).format(export.format());
-    if (options.listId != null) {
-      importOptions.listId(options.listId);
-    }
-    if (options.partition != null) {
-      importOptions.partitionName(options.partition);
     }
     report = client.importAndAwait(export, importOptions.build());
     for (ImportReport.Batch b : report.batches()) {
@@ -548,23 +499,10 @@ final class DemoRun implements AutoCloseable {
    * every row of the import would fail.
    */
   private void checkLookupField(MarketoBulkLeadClient client) {
-    String lookup = options.lookupField;
-    if (export.header().stream().noneMatch(c -> c.equalsIgnoreCase(lookup))) {
-      throw new LookupFieldException(
-          "--lookup-field "
-              + lookup
-              + " is not a column of the export (columns "
-              + export.header()
-              + "): every row would fail. Name one of them, or add it to the mapping.");
-    }
-    List<String> fields =
-        client.describeLeadFields().stream().map(io.leadbridge.marketo.LeadField::name).toList();
-    if (fields.stream().noneMatch(f -> f.equalsIgnoreCase(lookup))) {
-      throw new LookupFieldException(
-          "--lookup-field "
-              + lookup
-              + " is not a lead field of this Marketo instance: every row would fail. Use a"
-              + " field's REST API name, such as email.");
+    try {
+      Checks.lookupField(client, export.header(), options.lookupField, "--lookup-field");
+    } catch (CliException e) {
+      throw new LookupFieldException(e.getMessage());
     }
   }
 
@@ -595,6 +533,13 @@ final class DemoRun implements AutoCloseable {
       return;
     }
     committed = state.commit(export, report != null ? report : ImportConfirmation.all());
+    if (report == null || report.uncertainParts().isEmpty()) {
+      try {
+        ExportFolder.retireJournals(options.out.resolve("export"));
+      } catch (IOException e) {
+        // a journal left in place only makes a later identical part count as imported
+      }
+    }
     progress.line(
         String.format(
             Locale.ROOT,
@@ -650,6 +595,9 @@ final class DemoRun implements AutoCloseable {
 
   @Override
   public void close() {
+    if (state != null) {
+      state.close();
+    }
     if (folder != null) {
       folder.close();
     }
