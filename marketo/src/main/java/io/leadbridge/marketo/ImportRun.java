@@ -3,8 +3,11 @@ package io.leadbridge.marketo;
 import io.leadbridge.core.RowKeys;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.internal.SafeListener;
+import io.leadbridge.core.internal.files.FolderLock;
+import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.internal.http.Deadline;
 import io.leadbridge.marketo.ImportParts.Part;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -219,7 +222,26 @@ final class ImportRun {
     return ValueScan.scan(files, format, fields, options, keys, Map.of()).report();
   }
 
+  /**
+   * Runs the import, holding the folder of the journal (the first file's) for its whole length: a
+   * second import of the same files, in this process or another, is refused naming this one instead
+   * of uploading what this one is uploading.
+   */
   ImportReport run() {
+    Path folder = files.get(0).toAbsolutePath().getParent();
+    FolderLock held;
+    try {
+      held = FolderLock.acquire(folder, "Marketo import");
+    } catch (IOException e) {
+      throw new MarketoException(
+          "Cannot hold the folder " + folder + " for the import: " + IoErrors.reason(e) + ".", e);
+    }
+    try (held) {
+      return runHeld();
+    }
+  }
+
+  private ImportReport runHeld() {
     start = settings.clock().instant();
     deadline = Deadline.at(start.plus(settings.timeout()), this::timedOut);
     callsBefore = api.calls();

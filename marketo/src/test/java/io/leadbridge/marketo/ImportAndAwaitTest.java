@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.leadbridge.core.ExportResult;
+import io.leadbridge.core.FolderInUseException;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.internal.files.FolderLock;
 import io.leadbridge.core.remote.RetryPolicy;
 import io.leadbridge.core.source.UserSource;
 import io.leadbridge.testkit.ManualClock;
@@ -85,6 +87,24 @@ class ImportAndAwaitTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void anImportOfFilesAnotherRunIsImportingIsRefusedNamingItAndUploadsNothing() throws Exception {
+    start(MarketoEmulator.builder());
+    ExportResult export = export(20);
+    MarketoBulkLeadClient client = client().build();
+    try (FolderLock other = FolderLock.acquire(dir, "Marketo import")) {
+      assertThatThrownBy(() -> client.importAndAwait(export, ImportOptions.defaults()))
+          .isInstanceOf(FolderInUseException.class)
+          .hasMessageContaining("Marketo import")
+          .hasMessageContaining(String.valueOf(ProcessHandle.current().pid()));
+    }
+    assertThat(marketo.acceptedUploads()).isZero();
+    // once the other run is done, the same import goes ahead and lets the folder go
+    ImportReport report = client.importAndAwait(export, ImportOptions.defaults());
+    assertThat(report.leadsProcessed()).isEqualTo(19); // user 7's email is left out as invalid
+    assertThat(dir.resolve(FolderLock.NAME)).doesNotExist();
   }
 
   @Test
