@@ -6,6 +6,7 @@ import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.TempFiles;
 import io.leadbridge.marketo.BatchRow;
 import io.leadbridge.marketo.BatchRows;
+import io.leadbridge.marketo.BulkTarget;
 import io.leadbridge.marketo.ImportListener;
 import io.leadbridge.marketo.MarketoBulkLeadClient;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,6 +50,8 @@ abstract class BatchRowsCommand extends RunCommand {
               + " counted: the rows hold personal data.")
   Path file;
 
+  @Mixin BatchTargetFlags target;
+
   BatchRowsCommand(CliContext ctx) {
     super(ctx);
   }
@@ -58,7 +62,8 @@ abstract class BatchRowsCommand extends RunCommand {
   /** The reason column Marketo adds. */
   abstract String reasonColumn();
 
-  abstract BatchRows read(MarketoBulkLeadClient client, long batchId, CsvFormat format);
+  abstract BatchRows read(
+      MarketoBulkLeadClient client, BulkTarget target, long batchId, CsvFormat format);
 
   @Override
   int run(Settings settings, Output output) throws IOException {
@@ -69,10 +74,11 @@ abstract class BatchRowsCommand extends RunCommand {
     if (file != null && !file.toString().equals("-") && Files.isDirectory(file)) {
       throw CliException.usage("--output " + file + " is a folder; give a file.");
     }
+    BulkTarget batchTarget = target.target(settings);
     MarketoBulkLeadClient client = settings.marketo(ImportListener.none());
     Map<String, Long> reasons = new TreeMap<>();
     long rows = 0;
-    try (BatchRows batchRows = read(client, batchId, csv)) {
+    try (BatchRows batchRows = read(client, batchTarget, batchId, csv)) {
       List<String> header = new ArrayList<>(batchRows.header());
       header.add(reasonColumn());
       if (file == null) {

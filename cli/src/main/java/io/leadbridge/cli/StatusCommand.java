@@ -1,10 +1,12 @@
 package io.leadbridge.cli;
 
 import io.leadbridge.marketo.BatchStatus;
+import io.leadbridge.marketo.BulkTarget;
 import io.leadbridge.marketo.ImportListener;
 import io.leadbridge.marketo.MarketoBulkLeadClient;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code leadbridge status BATCH}: where one Marketo batch stands. */
@@ -22,14 +24,17 @@ final class StatusCommand extends RunCommand {
   @Parameters(paramLabel = "BATCH", description = "The batch id, as import and sync print it.")
   long batchId;
 
+  @Mixin BatchTargetFlags target;
+
   StatusCommand(CliContext ctx) {
     super(ctx);
   }
 
   @Override
   int run(Settings settings, Output output) {
+    BulkTarget batchTarget = target.target(settings);
     MarketoBulkLeadClient client = settings.marketo(ImportListener.none());
-    BatchStatus s = client.status(batchId);
+    BatchStatus s = client.status(batchTarget, batchId);
     output.put("batch", JsonParts.batch(s));
     if (!output.json()) {
       output

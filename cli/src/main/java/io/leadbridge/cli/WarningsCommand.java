@@ -2,6 +2,7 @@ package io.leadbridge.cli;
 
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.marketo.BatchRows;
+import io.leadbridge.marketo.BulkTarget;
 import io.leadbridge.marketo.MarketoBulkLeadClient;
 import picocli.CommandLine.Command;
 
@@ -32,7 +33,7 @@ final class WarningsCommand extends BatchRowsCommand {
   }
 
   @Override
-  BatchRows read(MarketoBulkLeadClient client, long batchId, CsvFormat format) {
-    return client.warnings(batchId, format);
+  BatchRows read(MarketoBulkLeadClient client, BulkTarget target, long batchId, CsvFormat format) {
+    return client.warnings(target, batchId, format);
   }
 }

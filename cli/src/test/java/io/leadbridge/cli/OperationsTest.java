@@ -205,6 +205,16 @@ class OperationsTest {
         .containsEntry("statusName", "Registered");
     assertThat(fixture.marketo.leads()).containsKeys("a@x.com", "b@x.com");
 
+    // the batch is read on the program members' paths
+    String batch = String.valueOf(map(((List<?>) marketo.get("batches")).get(0)).get("batchId"));
+    assertThat(map(json(0, "status", "--program-id", program, batch).get("batch")))
+        .containsEntry("state", "complete")
+        .containsEntry("leadsProcessed", 2L);
+    assertThat(map(json(0, "failures", "--program-id", program, batch).get("failures")))
+        .containsEntry("rows", 0L);
+    assertThat(map(json(0, "warnings", "--program-id", program, batch).get("warnings")))
+        .containsEntry("rows", 0L);
+
     cli.reset();
     assertThat(cli.run("import", "--config", config.toString(), "--program-id", program))
         .isEqualTo(2);

@@ -171,6 +171,36 @@ public final class MarketoBulkLeadClient {
   }
 
   /**
+   * Reads the rows of a batch of a target that failed, with Marketo's reason for each: a program
+   * member batch or a custom object import has its own path. A batch without failed rows has no
+   * file (Marketo answers 404), read as no rows.
+   *
+   * @param target the target the batch was uploaded to
+   * @param batchId the batch
+   * @param format the format the batch's file was uploaded in
+   * @return the rows, streamed from a temporary file; close them
+   * @throws MarketoServiceException if Marketo refuses
+   */
+  public BatchRows failures(BulkTarget target, long batchId, CsvFormat format) {
+    Objects.requireNonNull(target, "target");
+    return transport.failures(target, batchId, format, Deadline.none());
+  }
+
+  /**
+   * Reads the rows of a batch of a target imported with a warning, with Marketo's reason for each.
+   *
+   * @param target the target the batch was uploaded to
+   * @param batchId the batch
+   * @param format the format the batch's file was uploaded in
+   * @return the rows, streamed from a temporary file; close them
+   * @throws MarketoServiceException if Marketo refuses
+   */
+  public BatchRows warnings(BulkTarget target, long batchId, CsvFormat format) {
+    Objects.requireNonNull(target, "target");
+    return transport.warnings(target, batchId, format, Deadline.none());
+  }
+
+  /**
    * Reads the rows of a batch that failed, for a batch uploaded as CSV.
    *
    * @param batchId the batch
