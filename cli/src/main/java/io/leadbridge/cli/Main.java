@@ -1,7 +1,7 @@
 package io.leadbridge.cli;
 
-import io.leadbridge.cli.config.Suggest;
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.Suggestions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Arrays;
@@ -150,10 +150,10 @@ public final class Main {
     String arg = u.getUnmatched().get(0);
     if (arg.startsWith("-")) {
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      return Suggest.nearest(name, spec.optionsMap().keySet())
+      return Suggestions.nearest(name, spec.optionsMap().keySet())
           .map(o -> "Did you mean: " + spec.qualifiedName() + " " + o + "?");
     }
-    return Suggest.nearest(arg, spec.subcommands().keySet())
+    return Suggestions.nearest(arg, spec.subcommands().keySet())
         .map(c -> "Did you mean: " + spec.qualifiedName() + " " + c + "?");
   }
 

@@ -2,6 +2,7 @@ package io.leadbridge.marketo;
 
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.csv.CsvReader;
+import io.leadbridge.core.internal.Suggestions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ final class HeaderCheck {
         if (candidate == null) {
           continue;
         }
-        int d = distance(key, normalize(candidate));
+        int d = Suggestions.distance(key, normalize(candidate));
         if (d < bestDistance) {
           bestDistance = d;
           best = f.name();
@@ -88,24 +89,5 @@ final class HeaderCheck {
 
   private static String normalize(String s) {
     return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

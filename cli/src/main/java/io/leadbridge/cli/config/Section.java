@@ -1,5 +1,6 @@
 package io.leadbridge.cli.config;
 
+import io.leadbridge.core.internal.Suggestions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,9 @@ public final class Section {
     for (Node.Entry e : node.entries().values()) {
       if (!keys.contains(e.key())) {
         String near =
-            Suggest.nearest(e.key(), keys).map(k -> "; did you mean \"" + k + "\"?").orElse(".");
+            Suggestions.nearest(e.key(), keys)
+                .map(k -> "; did you mean \"" + k + "\"?")
+                .orElse(".");
         throw new ConfigException(
             e.at(),
             "unknown key \""
@@ -354,7 +357,7 @@ public final class Section {
             + String.join(", ", choices.keySet())
             + ", not "
             + s.describe()
-            + Suggest.nearest(text, choices.keySet())
+            + Suggestions.nearest(text, choices.keySet())
                 .map(n -> " (did you mean " + n + "?)")
                 .orElse("")
             + ".");

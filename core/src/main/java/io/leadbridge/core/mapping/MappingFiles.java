@@ -1,6 +1,7 @@
 package io.leadbridge.core.mapping;
 
 import io.leadbridge.core.internal.JsonTrees;
+import io.leadbridge.core.internal.Suggestions;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -218,7 +219,7 @@ final class MappingFiles {
     for (Object k : m.keySet()) {
       if (!known.contains(k)) {
         String key = String.valueOf(k);
-        String near = nearest(key, known);
+        String near = Suggestions.nearest(key, known).orElse(null);
         String message =
             "unknown key \""
                 + key
@@ -233,42 +234,5 @@ final class MappingFiles {
         throw new MappingException("in " + where + ": " + message);
       }
     }
-  }
-
-  private static String nearest(String key, List<String> known) {
-    String best = null;
-    int bestDistance = 3;
-    for (String k : known) {
-      int d = distance(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
-      if (d < bestDistance) {
-        best = k;
-        bestDistance = d;
-      }
-    }
-    return best;
-  }
-
-  /** Levenshtein distance, transpositions counted as one edit. */
-  private static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1
-            && j > 1
-            && a.charAt(i - 1) == b.charAt(j - 2)
-            && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
   }
 }

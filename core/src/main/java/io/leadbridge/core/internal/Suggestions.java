@@ -1,12 +1,15 @@
-package io.leadbridge.cli.config;
+package io.leadbridge.core.internal;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The nearest known word to a misspelt one, for "did you mean" hints. */
-public final class Suggest {
-  private Suggest() {}
+/**
+ * "Did you mean" hints: the nearest known word to a misspelt one, for the mapping files' keys, the
+ * command line's options and configuration keys, and Marketo's field names. Stateless.
+ */
+public final class Suggestions {
+  private Suggestions() {}
 
   /**
    * The known word within two edits of {@code word} (ignoring case), the closest first.
@@ -29,8 +32,15 @@ public final class Suggest {
     return Optional.ofNullable(best);
   }
 
-  /** Levenshtein distance, a transposition counted as one edit. */
-  private static int distance(String a, String b) {
+  /**
+   * The edits between two words: insertions, deletions, substitutions, and a transposition of two
+   * neighbours counted as one.
+   *
+   * @param a a word
+   * @param b another
+   * @return the number of edits, case counted
+   */
+  public static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
     for (int i = 0; i <= a.length(); i++) {
       d[i][0] = i;
