@@ -1,0 +1,575 @@
+package io.leadbridge.core.internal.sync;
+
+import io.leadbridge.core.ExportResult;
+import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.sort.ExternalSorter;
+import io.leadbridge.core.sync.ImportConfirmation;
+import io.leadbridge.core.sync.SyncException;
+import io.leadbridge.core.sync.SyncState;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A commit of an export against a {@link JdbcSyncState}, in the one transaction the caller's
+ * connection gives it: reads the meta row (locked on PostgreSQL), applies the comparison's
+ * operations (absent users deleted, merged users' flags cleared), writes the staged new and changed
+ * users with whether the target confirmed them, and moves the meta row to the new generation.
+ * PostgreSQL takes the users through {@code COPY}, the embedded store through batches of
+ * statements. Nothing is committed unless all of it succeeds. One commit, one thread.
+ */
+final class StateCommit {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncState.class);
+  private static final int BATCH = JdbcSyncState.BATCH;
+
+  private final StateStore store;
+
+  StateCommit(StateStore store) {
+    this.store = store;
+  }
+
+  SyncState.Committed apply(
+      Connection c, Comparison sync, ExportResult export, ImportConfirmation confirmation)
+      throws SQLException, IOException {
+    c.setAutoCommit(false);
+    boolean done = false;
+    try {
+      long generation;
+      long users;
+      String lockRow = store.dialect == StateStore.Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+      try (Statement s = c.createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "SELECT generation, users FROM " + store.meta + " WHERE id = 1" + lockRow)) {
+        rs.next();
+        generation = rs.getLong(1);
+        users = rs.getLong(2);
+      }
+      if (generation != sync.baseGeneration()) {
+        throw new SyncException(
+            "The state moved from generation "
+                + sync.baseGeneration()
+                + " to "
+                + generation
+                + " since this export was made: another run committed. Export again against the"
+                + " state as it is now.");
+      }
+      if (sync.fullRunReason().isPresent()) {
+        try (Statement s = c.createStatement()) {
+          s.executeUpdate("UPDATE " + store.users + " SET confirmed = FALSE WHERE confirmed");
+        }
+      }
+      long deleted = applyOps(c, sync);
+      long[] counts = applyStaged(c, sync, confirmation, users - deleted);
+      long next = generation + 1;
+      long total = users - deleted + counts[2];
+      try (PreparedStatement p =
+          c.prepareStatement(
+              "UPDATE "
+                  + store.meta
+                  + " SET generation = ?, users = ?, columns_json = ?, format = ?, key_column = ?,"
+                  + " committed_at = ? WHERE id = 1 AND generation = ?")) {
+        p.setLong(1, next);
+        p.setLong(2, total);
+        p.setString(3, Json.write(export.header()));
+        p.setString(4, export.format().toString());
+        p.setString(5, sync.keyColumn);
+        p.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
+        p.setLong(7, generation);
+        if (p.executeUpdate() != 1) {
+          throw new SyncException("Another run committed during this commit; export again.");
+        }
+      }
+      c.commit();
+      done = true;
+      LOG.info(
+          "Sync state committed: generation {}, {} users, {} rows confirmed, {} to send again",
+          next,
+          total,
+          counts[0],
+          counts[1]);
+      return new SyncState.Committed(next, total, counts[0], counts[1]);
+    } finally {
+      if (!done) {
+        try {
+          c.rollback();
+        } catch (SQLException e) {
+          // the connection is gone: the database rolls back by itself
+        }
+      }
+      try {
+        c.setAutoCommit(true);
+      } catch (SQLException e) {
+        // same
+      }
+    }
+  }
+
+  /** Deletes absent users and clears the flag of unchanged users merged into another. */
+  private long applyOps(Connection c, Comparison sync) throws SQLException, IOException {
+    if (sync.opsCount == 0) {
+      return 0;
+    }
+    long deleted = 0;
+    try (DataInputStream in =
+            new DataInputStream(
+                new BufferedInputStream(Files.newInputStream(sync.opsFile), 1 << 16));
+        PreparedStatement delete =
+            c.prepareStatement("DELETE FROM " + store.users + " WHERE user_id = ?");
+        PreparedStatement clear =
+            c.prepareStatement(
+                "UPDATE " + store.users + " SET confirmed = FALSE WHERE user_id = ?")) {
+      int pendingDeletes = 0;
+      int pendingClears = 0;
+      for (long i = 0; i < sync.opsCount; i++) {
+        int op = in.readUnsignedByte();
+        String userId = Binary.readString(in);
+        if (op == Comparison.OP_DELETE) {
+          delete.setString(1, userId);
+          delete.addBatch();
+          if (++pendingDeletes == BATCH) {
+            deleted += sum(delete.executeBatch());
+            pendingDeletes = 0;
+          }
+        } else {
+          clear.setString(1, userId);
+          clear.addBatch();
+          if (++pendingClears == BATCH) {
+            clear.executeBatch();
+            pendingClears = 0;
+          }
+        }
+      }
+      if (pendingDeletes > 0) {
+        deleted += sum(delete.executeBatch());
+      }
+      if (pendingClears > 0) {
+        clear.executeBatch();
+      }
+    }
+    return deleted;
+  }
+
+  private static long sum(int[] counts) {
+    long n = 0;
+    for (int k : counts) {
+      n += k == Statement.SUCCESS_NO_INFO ? 1 : Math.max(k, 0);
+    }
+    return n;
+  }
+
+  /** A staged user as the commit writes it. */
+  private record Row(
+      String userId,
+      long uidHi,
+      long uidLo,
+      long fingerprint,
+      String key,
+      long keyHash,
+      boolean confirmed,
+      boolean insert) {}
+
+  private static final ExternalSorter.Codec<Row> ROW_CODEC =
+      new ExternalSorter.Codec<>() {
+        @Override
+        public void write(java.io.DataOutputStream out, Row r) throws IOException {
+          Binary.writeString(out, r.userId());
+          out.writeLong(r.uidHi());
+          out.writeLong(r.uidLo());
+          out.writeLong(r.fingerprint());
+          Binary.writeString(out, r.key());
+          out.writeLong(r.keyHash());
+          out.writeByte((r.confirmed() ? 1 : 0) | (r.insert() ? 2 : 0));
+        }
+
+        @Override
+        public Row read(DataInputStream in) throws IOException {
+          String userId = Binary.readString(in);
+          long hi = in.readLong();
+          long lo = in.readLong();
+          long fp = in.readLong();
+          String key = Binary.readString(in);
+          long kh = in.readLong();
+          int flags = in.readUnsignedByte();
+          return new Row(userId, hi, lo, fp, key, kh, (flags & 1) != 0, (flags & 2) != 0);
+        }
+
+        @Override
+        public long heapBytes(Row r) {
+          return 120 + 2L * (r.userId().length() + r.key().length());
+        }
+      };
+
+  /** What to do with each staged user as the commit reads them. */
+  private interface RowWork {
+    void row(Row r) throws SQLException, IOException;
+  }
+
+  /**
+   * Reads the staged users in order as the commit writes them: whether each was confirmed by the
+   * target (asked once per user, on the first pass, and kept in {@code confirmedBits} for the
+   * next), and whether it is inserted or updated. On the first pass, adds to {@code counts}:
+   * confirmed, unconfirmed, inserted.
+   */
+  private static void readStaged(
+      Comparison sync,
+      ImportConfirmation confirmation,
+      java.util.BitSet confirmedBits,
+      long[] counts,
+      RowWork work)
+      throws SQLException, IOException {
+    try (StagedUsers.Reader in = new StagedUsers.Reader(sync.stagedFile, sync.stagedCount)) {
+      for (StagedUsers.Staged s; (s = in.next()) != null; ) {
+        boolean ok;
+        if (counts == null) {
+          ok = confirmedBits.get(s.index());
+        } else {
+          if (sync.notSent.get(s.index())) {
+            ok = false;
+          } else {
+            Path file = sync.fileOf(s.index());
+            ok = file != null && confirmation.confirmed(file, s.userId());
+            counts[ok ? 0 : 1]++;
+          }
+          if (ok) {
+            confirmedBits.set(s.index());
+          }
+        }
+        boolean insert = s.cls() == StateComparison.NEW;
+        if (insert && counts != null) {
+          counts[2]++;
+        }
+        work.row(
+            new Row(
+                s.userId(),
+                s.uidHi(),
+                s.uidLo(),
+                s.fingerprint(),
+                s.key(),
+                s.keyHash(),
+                ok,
+                insert));
+      }
+    }
+  }
+
+  /** Above this many staged users, a commit to the embedded store writes them in key order. */
+  private static final int SORT_FROM = 20_000;
+
+  private static final String USER_COLUMNS =
+      "user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed";
+
+  /**
+   * Writes every staged user: new ones inserted, changed ones updated, confirmed if written and
+   * confirmed by the target. Returns {confirmed, unconfirmed, inserted}.
+   *
+   * <p>PostgreSQL takes them through {@code COPY} ({@link PostgresCopy}): new users straight into
+   * the table, changed ones into a temporary table that one {@code UPDATE} then applies. The
+   * embedded store takes batches of statements, and many users in {@code user_id} order, the
+   * primary key's: an embedded B-tree takes keys in order several times faster than at random.
+   */
+  private long[] applyStaged(
+      Connection c, Comparison sync, ImportConfirmation confirmation, long kept)
+      throws SQLException, IOException {
+    long[] counts = new long[3];
+    if (sync.stagedCount == 0) {
+      return counts;
+    }
+    java.util.BitSet confirmedBits = new java.util.BitSet();
+    if (store.dialect == StateStore.Dialect.POSTGRESQL) {
+      PostgresCopy copy = PostgresCopy.of(c);
+      if (copy != null) {
+        copyStaged(c, copy, sync, confirmation, confirmedBits, counts, kept);
+        return counts;
+      }
+    }
+    Path dir = sync.stagedFile.getParent();
+    try (ExternalSorter<Row> sorter =
+            new ExternalSorter<>(
+                dir,
+                sync.stagedFile.getFileName().toString(),
+                java.util.Comparator.comparing(Row::userId),
+                ROW_CODEC,
+                16L << 20);
+        Writer out = new Writer(c)) {
+      boolean sort = store.dialect == StateStore.Dialect.H2 && sync.stagedCount > SORT_FROM;
+      readStaged(
+          sync,
+          confirmation,
+          confirmedBits,
+          counts,
+          r -> {
+            if (sort) {
+              sorter.add(r);
+            } else {
+              out.write(r);
+            }
+          });
+      if (sort) {
+        try (ExternalSorter.Cursor<Row> rows = sorter.sorted()) {
+          for (Row r; (r = rows.next()) != null; ) {
+            out.write(r);
+          }
+        }
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * From this many new users, and more new users than kept ones, a commit to PostgreSQL drops the
+   * primary key while it copies them and builds it again after (in the same transaction): one sort
+   * instead of as many insertions into the index.
+   */
+  private static final int REBUILD_FROM = 100_000;
+
+  /** The name of the users table's primary key constraint, quoted, or null if it has none. */
+  private String primaryKey(Connection c) throws SQLException {
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(?) AND contype = 'p'")) {
+      p.setString(1, store.users);
+      try (ResultSet rs = p.executeQuery()) {
+        return rs.next() ? '"' + rs.getString(1).replace("\"", "\"\"") + '"' : null;
+      }
+    }
+  }
+
+  private void copyStaged(
+      Connection c,
+      PostgresCopy copy,
+      Comparison sync,
+      ImportConfirmation confirmation,
+      java.util.BitSet confirmedBits,
+      long[] counts,
+      long kept)
+      throws SQLException, IOException {
+    boolean[] updates = {false};
+    String primaryKey =
+        sync.newUsers() >= REBUILD_FROM && sync.newUsers() > kept ? primaryKey(c) : null;
+    try {
+      if (primaryKey != null) {
+        try (Statement s = c.createStatement()) {
+          s.execute("ALTER TABLE " + store.users + " DROP CONSTRAINT " + primaryKey);
+        }
+      }
+      copy.begin(store.users, USER_COLUMNS);
+      readStaged(
+          sync,
+          confirmation,
+          confirmedBits,
+          counts,
+          r -> {
+            if (r.insert()) {
+              copy.text(r.userId())
+                  .number(r.uidHi())
+                  .number(r.uidLo())
+                  .number(r.fingerprint())
+                  .text(r.key())
+                  .number(r.keyHash())
+                  .bool(r.confirmed())
+                  .endRow();
+            } else {
+              updates[0] = true;
+            }
+          });
+      copy.end();
+      if (primaryKey != null) {
+        try (Statement s = c.createStatement()) {
+          s.execute(
+              "ALTER TABLE "
+                  + store.users
+                  + " ADD CONSTRAINT "
+                  + primaryKey
+                  + " PRIMARY KEY (user_id)");
+        }
+      }
+      if (!updates[0]) {
+        return;
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute(
+            "CREATE TEMPORARY TABLE leadbridge_changed (user_id VARCHAR, fingerprint BIGINT,"
+                + " key_value VARCHAR, key_hash BIGINT, confirmed BOOLEAN) ON COMMIT DROP");
+      }
+      copy.begin("leadbridge_changed", "user_id, fingerprint, key_value, key_hash, confirmed");
+      readStaged(
+          sync,
+          confirmation,
+          confirmedBits,
+          null,
+          r -> {
+            if (!r.insert()) {
+              copy.text(r.userId())
+                  .number(r.fingerprint())
+                  .text(r.key())
+                  .number(r.keyHash())
+                  .bool(r.confirmed())
+                  .endRow();
+            }
+          });
+      copy.end();
+      try (Statement s = c.createStatement()) {
+        s.execute("ANALYZE leadbridge_changed"); // so that a few changes are applied by the index
+        s.executeUpdate(
+            "UPDATE "
+                + store.users
+                + " AS u SET fingerprint = v.fingerprint, key_value = v.key_value, key_hash ="
+                + " v.key_hash, confirmed = v.confirmed FROM leadbridge_changed AS v"
+                + " WHERE u.user_id = v.user_id");
+        s.execute("DROP TABLE leadbridge_changed");
+      }
+    } finally {
+      copy.cancel();
+    }
+  }
+
+  /**
+   * Batches of inserts and updates of users, for the embedded database (JDBC batches of single
+   * rows: there are no round trips) and for a PostgreSQL connection that cannot be unwrapped to the
+   * driver's own for {@code COPY} (each batch one statement over arrays, {@code unnest}: one round
+   * trip for thousands of rows).
+   */
+  private final class Writer implements AutoCloseable {
+    private static final int ARRAY_BATCH = 5000;
+    private final Connection c;
+    private final boolean arrays;
+    private final PreparedStatement insert;
+    private final PreparedStatement update;
+    private final List<Row> pendingInserts = new ArrayList<>();
+    private final List<Row> pendingUpdates = new ArrayList<>();
+    private int inserts;
+    private int updates;
+
+    Writer(Connection c) throws SQLException {
+      this.c = c;
+      this.arrays = store.dialect == StateStore.Dialect.POSTGRESQL;
+      if (arrays) {
+        this.insert =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + store.users
+                    + " (user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed)"
+                    + " SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[],"
+                    + " ?::varchar[], ?::bigint[], ?::boolean[])");
+        this.update =
+            c.prepareStatement(
+                "UPDATE "
+                    + store.users
+                    + " AS u SET fingerprint = v.fp, key_value = v.kv, key_hash = v.kh,"
+                    + " confirmed = v.ok FROM unnest(?::varchar[], ?::bigint[], ?::varchar[],"
+                    + " ?::bigint[], ?::boolean[]) AS v(id, fp, kv, kh, ok) WHERE u.user_id = v.id");
+        return;
+      }
+      this.insert =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + store.users
+                  + " (user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+      this.update =
+          c.prepareStatement(
+              "UPDATE "
+                  + store.users
+                  + " SET fingerprint = ?, key_value = ?, key_hash = ?, confirmed = ?"
+                  + " WHERE user_id = ?");
+    }
+
+    void write(Row r) throws SQLException {
+      if (arrays) {
+        List<Row> pending = r.insert() ? pendingInserts : pendingUpdates;
+        pending.add(r);
+        if (pending.size() == ARRAY_BATCH) {
+          flushArrays();
+        }
+        return;
+      }
+      if (r.insert()) {
+        insert.setString(1, r.userId());
+        insert.setLong(2, r.uidHi());
+        insert.setLong(3, r.uidLo());
+        insert.setLong(4, r.fingerprint());
+        insert.setString(5, r.key());
+        insert.setLong(6, r.keyHash());
+        insert.setBoolean(7, r.confirmed());
+        insert.addBatch();
+        if (++inserts == BATCH) {
+          insert.executeBatch();
+          inserts = 0;
+        }
+      } else {
+        update.setLong(1, r.fingerprint());
+        update.setString(2, r.key());
+        update.setLong(3, r.keyHash());
+        update.setBoolean(4, r.confirmed());
+        update.setString(5, r.userId());
+        update.addBatch();
+        if (++updates == BATCH) {
+          update.executeBatch();
+          updates = 0;
+        }
+      }
+    }
+
+    private void flushArrays() throws SQLException {
+      if (!pendingInserts.isEmpty()) {
+        List<Row> rows = pendingInserts;
+        insert.setArray(1, c.createArrayOf("varchar", rows.stream().map(Row::userId).toArray()));
+        insert.setArray(2, c.createArrayOf("bigint", rows.stream().map(Row::uidHi).toArray()));
+        insert.setArray(3, c.createArrayOf("bigint", rows.stream().map(Row::uidLo).toArray()));
+        insert.setArray(
+            4, c.createArrayOf("bigint", rows.stream().map(Row::fingerprint).toArray()));
+        insert.setArray(5, c.createArrayOf("varchar", rows.stream().map(Row::key).toArray()));
+        insert.setArray(6, c.createArrayOf("bigint", rows.stream().map(Row::keyHash).toArray()));
+        insert.setArray(7, c.createArrayOf("boolean", rows.stream().map(Row::confirmed).toArray()));
+        insert.executeUpdate();
+        rows.clear();
+      }
+      if (!pendingUpdates.isEmpty()) {
+        List<Row> rows = pendingUpdates;
+        update.setArray(1, c.createArrayOf("varchar", rows.stream().map(Row::userId).toArray()));
+        update.setArray(
+            2, c.createArrayOf("bigint", rows.stream().map(Row::fingerprint).toArray()));
+        update.setArray(3, c.createArrayOf("varchar", rows.stream().map(Row::key).toArray()));
+        update.setArray(4, c.createArrayOf("bigint", rows.stream().map(Row::keyHash).toArray()));
+        update.setArray(5, c.createArrayOf("boolean", rows.stream().map(Row::confirmed).toArray()));
+        update.executeUpdate();
+        rows.clear();
+      }
+    }
+
+    /** Sends what is left, then closes. */
+    @Override
+    public void close() throws SQLException {
+      try {
+        if (arrays) {
+          flushArrays();
+        } else {
+          if (inserts > 0) {
+            insert.executeBatch();
+          }
+          if (updates > 0) {
+            update.executeBatch();
+          }
+        }
+      } finally {
+        insert.close();
+        update.close();
+      }
+    }
+  }
+}
