@@ -140,7 +140,7 @@ public final class MarketoBulkLeadClient {
    * @throws MarketoTransportException if Marketo could not be reached
    */
   public BatchStatus status(long batchId) {
-    return transport.status(batchId, Deadline.none());
+    return status(BulkTarget.leads(), batchId);
   }
 
   /**
@@ -167,7 +167,7 @@ public final class MarketoBulkLeadClient {
    * @throws MarketoServiceException if Marketo refuses
    */
   public BatchRows failures(long batchId, CsvFormat format) {
-    return transport.failures(batchId, format, Deadline.none());
+    return failures(BulkTarget.leads(), batchId, format);
   }
 
   /**
@@ -219,7 +219,7 @@ public final class MarketoBulkLeadClient {
    * @throws MarketoServiceException if Marketo refuses
    */
   public BatchRows warnings(long batchId, CsvFormat format) {
-    return transport.warnings(batchId, format, Deadline.none());
+    return warnings(BulkTarget.leads(), batchId, format);
   }
 
   /**

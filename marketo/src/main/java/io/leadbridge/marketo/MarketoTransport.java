@@ -166,10 +166,6 @@ final class MarketoTransport implements ImportRun.Api {
     return batch(json(what, Call.get(what, uri(target.statusPath(batchId))), deadline));
   }
 
-  BatchStatus status(long batchId, Deadline deadline) {
-    return status(BulkTarget.leads(), batchId, deadline);
-  }
-
   private static BatchStatus batch(Map<String, Object> answer) {
     List<?> result = Json.array(answer.get("result"));
     Map<String, Object> r = result.isEmpty() ? Map.of() : Json.object(result.get(0));
@@ -194,14 +190,6 @@ final class MarketoTransport implements ImportRun.Api {
   @Override
   public BatchRows warnings(BulkTarget target, long batchId, CsvFormat format, Deadline deadline) {
     return rows(target, batchId, "warnings", format, deadline);
-  }
-
-  BatchRows failures(long batchId, CsvFormat format, Deadline deadline) {
-    return failures(BulkTarget.leads(), batchId, format, deadline);
-  }
-
-  BatchRows warnings(long batchId, CsvFormat format, Deadline deadline) {
-    return warnings(BulkTarget.leads(), batchId, format, deadline);
   }
 
   /**
