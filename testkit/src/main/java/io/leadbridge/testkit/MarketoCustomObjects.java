@@ -58,11 +58,11 @@ final class MarketoCustomObjects {
       return;
     }
     List<Object> fields = new ArrayList<>();
-    fields.add(field(new Field("createdAt", "Created At", "datetime", 0, false)));
-    fields.add(field(new Field("marketoGUID", "Marketo GUID", "string", 36, false)));
-    fields.add(field(new Field("updatedAt", "Updated At", "datetime", 0, false)));
+    fields.add(new Field("createdAt", "Created At", "datetime", 0, false).described());
+    fields.add(new Field("marketoGUID", "Marketo GUID", "string", 36, false).described());
+    fields.add(new Field("updatedAt", "Updated At", "datetime", 0, false).described());
     for (Field f : t.fields()) {
-      fields.add(field(f));
+      fields.add(f.described());
     }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("name", t.apiName());
@@ -89,18 +89,6 @@ final class MarketoCustomObjects {
     }
     r.put("fields", fields);
     ex.json(200, MarketoImportQueue.success("o1", r));
-  }
-
-  private static Map<String, Object> field(Field f) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", f.name());
-    m.put("displayName", f.displayName());
-    m.put("dataType", f.dataType());
-    if (f.length() > 0) {
-      m.put("length", f.length());
-    }
-    m.put("updateable", f.updateable());
-    return m;
   }
 
   /** {@code POST /bulk/v1/customobjects/{apiName}/import.json}. */

@@ -185,7 +185,21 @@ public final class MarketoEmulator implements AutoCloseable {
    * @param updateable whether the API may write it
    */
   public record Field(
-      String name, String displayName, String dataType, int length, boolean updateable) {}
+      String name, String displayName, String dataType, int length, boolean updateable) {
+
+    /** The field as Marketo's describe calls list it; a new map the caller may add to. */
+    Map<String, Object> described() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", name);
+      m.put("displayName", displayName);
+      m.put("dataType", dataType);
+      if (length > 0) {
+        m.put("length", length);
+      }
+      m.put("updateable", updateable);
+      return m;
+    }
+  }
 
   /**
    * A request the emulator received. Thread-safe: those the emulator records are immutable.

@@ -58,14 +58,7 @@ final class MarketoLeadStore {
   void describe(Exchange ex) throws IOException {
     List<Object> out = new ArrayList<>();
     for (Field f : fields) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", f.name());
-      m.put("displayName", f.displayName());
-      m.put("dataType", f.dataType());
-      if (f.length() > 0) {
-        m.put("length", f.length());
-      }
-      m.put("updateable", f.updateable());
+      Map<String, Object> m = f.described();
       m.put("crmManaged", false);
       out.add(m);
     }

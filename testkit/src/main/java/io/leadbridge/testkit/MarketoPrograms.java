@@ -121,15 +121,7 @@ final class MarketoPrograms {
   void describe(Exchange ex) throws IOException {
     List<Object> out = new ArrayList<>();
     for (Field f : memberFields) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", f.name());
-      m.put("displayName", f.displayName());
-      m.put("dataType", f.dataType());
-      if (f.length() > 0) {
-        m.put("length", f.length());
-      }
-      m.put("updateable", f.updateable());
-      out.add(m);
+      out.add(f.described());
     }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("name", "API Program Membership");
