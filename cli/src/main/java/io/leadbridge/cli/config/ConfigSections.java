@@ -24,10 +24,13 @@ final class ConfigSections {
 
   static final Map<String, CsvFormat> FORMATS = new LinkedHashMap<>();
   static final Map<String, InputFormat> INPUT_FORMATS = new LinkedHashMap<>();
-  static final Map<String, MergePolicy> MERGE_POLICIES = new LinkedHashMap<>();
-  static final Map<String, ImportOptions.UncertainUploads> UNCERTAIN = new LinkedHashMap<>();
-  static final Map<String, ImportOptions.RowPolicy> ROW_POLICIES = new LinkedHashMap<>();
-  static final Map<String, AlterianImportPackager.ImportMode> IMPORT_MODES = new LinkedHashMap<>();
+  static final Map<String, MergePolicy> MERGE_POLICIES = words(MergePolicy.class);
+  static final Map<String, ImportOptions.UncertainUploads> UNCERTAIN =
+      words(ImportOptions.UncertainUploads.class);
+  static final Map<String, ImportOptions.RowPolicy> ROW_POLICIES =
+      words(ImportOptions.RowPolicy.class);
+  static final Map<String, AlterianImportPackager.ImportMode> IMPORT_MODES =
+      words(AlterianImportPackager.ImportMode.class);
 
   static {
     FORMATS.put("csv", CsvFormat.CSV);
@@ -39,18 +42,18 @@ final class ConfigSections {
     INPUT_FORMATS.put("json-array", InputFormat.JSON_ARRAY);
     INPUT_FORMATS.put("csv", InputFormat.AUTH0_CSV);
     INPUT_FORMATS.put("tsv", InputFormat.AUTH0_TSV);
-    MERGE_POLICIES.put("most-recently-updated", MergePolicy.MOST_RECENTLY_UPDATED);
-    MERGE_POLICIES.put("first", MergePolicy.FIRST);
-    MERGE_POLICIES.put("refuse", MergePolicy.REFUSE);
-    UNCERTAIN.put("resolve", ImportOptions.UncertainUploads.RESOLVE);
-    UNCERTAIN.put("report", ImportOptions.UncertainUploads.REPORT);
-    UNCERTAIN.put("upload-again", ImportOptions.UncertainUploads.UPLOAD_AGAIN);
-    ROW_POLICIES.put("send", ImportOptions.RowPolicy.SEND);
-    ROW_POLICIES.put("leave-out", ImportOptions.RowPolicy.LEAVE_OUT);
-    ROW_POLICIES.put("stop", ImportOptions.RowPolicy.STOP);
-    IMPORT_MODES.put("append", AlterianImportPackager.ImportMode.APPEND);
-    IMPORT_MODES.put("replace", AlterianImportPackager.ImportMode.REPLACE);
-    IMPORT_MODES.put("update", AlterianImportPackager.ImportMode.UPDATE);
+  }
+
+  /**
+   * An enum's constants by the words the configuration and the command line spell them with: the
+   * name in lower case, {@code -} for {@code _} ({@code upload-again}), in declaration order.
+   */
+  static <E extends Enum<E>> Map<String, E> words(Class<E> type) {
+    Map<String, E> out = new LinkedHashMap<>();
+    for (E e : type.getEnumConstants()) {
+      out.put(e.name().toLowerCase(Locale.ROOT).replace('_', '-'), e);
+    }
+    return out;
   }
 
   private static final String SECRET_INLINE =
