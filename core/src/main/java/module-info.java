@@ -35,4 +35,9 @@ module io.leadbridge.core {
   exports io.leadbridge.core.internal.http to
       io.leadbridge.auth0,
       io.leadbridge.marketo;
+  // The import journal a sync state keeps, and the off-heap table its rows are matched in.
+  exports io.leadbridge.core.internal.sync to
+      io.leadbridge.marketo;
+  exports io.leadbridge.core.internal.table to
+      io.leadbridge.marketo;
 }

@@ -241,6 +241,16 @@ public final class BulkTarget {
     }
   }
 
+  /**
+   * The target's name in the import journal a sync state keeps: {@code marketo-leads}, {@code
+   * marketo-program-1234-member_...}, {@code marketo-object-car_c}.
+   */
+  String journalName() {
+    String suffix = journalSuffix().substring(1);
+    String name = suffix.substring(0, suffix.length() - "-journal".length());
+    return isLeads() ? name + "-leads" : name;
+  }
+
   private static String slug(String s) {
     String plain = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
     return plain + "-" + Integer.toHexString(s.hashCode());

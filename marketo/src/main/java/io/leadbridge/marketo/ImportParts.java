@@ -14,13 +14,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
+import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +48,12 @@ final class ImportParts implements AutoCloseable {
     boolean confirmedByLookup;
     List<String> unmatched = List.of();
     int seq;
+
+    /**
+     * For a batch of an earlier run that carries rows of this run's files (found in the sync
+     * state's journal, never uploaded by this run): how many rows of each file; null otherwise.
+     */
+    Map<Path, Long> carried;
 
     Part(Path file, Path source, String name, String sha256) {
       this.file = file;
@@ -90,13 +94,13 @@ final class ImportParts implements AutoCloseable {
       List<Path> files,
       CsvFormat format,
       long maxFileBytes,
-      Map<Path, ? extends Collection<Long>> leaveOut,
+      Map<Path, BitSet> leaveOut,
       Map<Path, Long> rows) {
     ImportParts prepared = new ImportParts(format, maxFileBytes);
     try {
       for (Path file : files) {
-        Collection<Long> left = leaveOut.get(file);
-        prepared.add(file, left == null ? Set.of() : new HashSet<>(left), rows.get(file));
+        BitSet left = leaveOut.get(file);
+        prepared.add(file, left == null ? new BitSet() : left, rows.get(file));
       }
       return prepared;
     } catch (RuntimeException e) {
@@ -109,7 +113,7 @@ final class ImportParts implements AutoCloseable {
     return List.copyOf(parts);
   }
 
-  private void add(Path file, Set<Long> leaveOut, Long rows) {
+  private void add(Path file, BitSet leaveOut, Long rows) {
     long size;
     try {
       size = Files.size(file);
@@ -146,7 +150,7 @@ final class ImportParts implements AutoCloseable {
    * Re-writes a file at record boundaries, each piece with the header and at most the size limit,
    * leaving out the rows given; a file that fits keeps its name as one part.
    */
-  private void split(Path file, String name, Set<Long> leaveOut) {
+  private void split(Path file, String name, BitSet leaveOut) {
     Path dir = file.toAbsolutePath().resolveSibling("." + name + ".marketo-parts");
     splitDirs.add(dir);
     int dot = name.lastIndexOf('.');
@@ -161,7 +165,7 @@ final class ImportParts implements AutoCloseable {
           new PartWriter(dir, name, rows.head(reader.header()), maxFileBytes)) {
         long n = 0;
         for (List<String> row; (row = reader.next()) != null; ) {
-          if (leaveOut.contains(++n)) {
+          if (++n <= Integer.MAX_VALUE && leaveOut.get((int) n)) {
             continue;
           }
           rows.encode(row); // read in the same charset, so it encodes

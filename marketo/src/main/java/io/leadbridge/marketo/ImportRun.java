@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -133,6 +134,7 @@ final class ImportRun {
   private final ImportOptions options;
   private final BulkTarget target;
   private final RowIssues issues;
+  private final StateJournal stateJournal;
 
   private List<Part> parts = List.of();
   private ImportParts prepared;
@@ -171,13 +173,16 @@ final class ImportRun {
       CsvFormat format,
       RowKeys rowKeys,
       ImportOptions options) {
-    this(api, settings, listener, files, format, rowKeys, BulkTarget.leads(), options);
+    this(api, settings, listener, files, format, rowKeys, BulkTarget.leads(), options, null);
   }
 
   /**
    * A run for a target. A lost upload answer of a program member or custom object import is
    * reported ({@link ImportOptions.UncertainUploads#REPORT}) when the options say RESOLVE: a lookup
    * of leads cannot tell whether a membership or a record was written.
+   *
+   * @param stateJournal the import journal of the sync state the files were exported against, or
+   *     null
    */
   ImportRun(
       Api api,
@@ -187,7 +192,8 @@ final class ImportRun {
       CsvFormat format,
       RowKeys rowKeys,
       BulkTarget target,
-      ImportOptions options) {
+      ImportOptions options,
+      StateJournal stateJournal) {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("No files to import.");
     }
@@ -203,6 +209,7 @@ final class ImportRun {
             ? options.toBuilder().uncertainUploads(ImportOptions.UncertainUploads.REPORT).build()
             : options;
     this.issues = new RowIssues(rowKeys, target.traceColumn(options));
+    this.stateJournal = stateJournal;
     ImportOptions.marketoFormat(format); // refuses delimiters Marketo cannot read
   }
 
@@ -260,6 +267,9 @@ final class ImportRun {
       } else {
         undecided = true; // never checked, so never uploaded: there is work to do
       }
+    }
+    if (stateJournal != null) {
+      stateJournal.find(files);
     }
     try {
       if (!(settings.valueCheck() && undecided)) {
@@ -381,9 +391,22 @@ final class ImportRun {
     return q;
   }
 
-  private static Map<Path, List<Long>> leftRows(Map<Path, List<ValueScan.LeftRow>> left) {
-    Map<Path, List<Long>> out = new HashMap<>();
-    left.forEach((f, rows) -> out.put(f, rows.stream().map(ValueScan.LeftRow::row).toList()));
+  /**
+   * The rows to leave out of each file: those the value check left out, and those batches of an
+   * earlier run carry, found in the sync state's journal.
+   */
+  private Map<Path, BitSet> leftRows(Map<Path, List<ValueScan.LeftRow>> left) {
+    Map<Path, BitSet> out = new HashMap<>();
+    left.forEach(
+        (f, rows) -> {
+          BitSet bits = out.computeIfAbsent(f, k -> new BitSet());
+          rows.forEach(r -> bits.set(Math.toIntExact(r.row())));
+        });
+    if (stateJournal != null) {
+      stateJournal
+          .leaveOut()
+          .forEach((f, rows) -> out.computeIfAbsent(f, k -> new BitSet()).or(rows));
+    }
     return out;
   }
 
@@ -447,6 +470,26 @@ final class ImportRun {
       }
     }
     resolver.placeEarlier(parts, active);
+    if (stateJournal != null) {
+      List<Part> all = new ArrayList<>(parts);
+      for (StateJournal.Carried c : stateJournal.carried()) {
+        Path first = c.rowsByFile().keySet().iterator().next();
+        Part p = new Part(first, first, "batch " + c.batchId() + " of an earlier run", "");
+        p.carried = c.rowsByFile();
+        p.rows = c.rows();
+        p.resumed = true;
+        p.status =
+            new BatchStatus(c.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
+        all.add(p);
+        active.add(p);
+        uploaded++;
+        LOG.info(
+            "Waiting on batch {} of an earlier run (sync state journal) for {} rows",
+            c.batchId(),
+            p.rows);
+      }
+      parts = List.copyOf(all);
+    }
   }
 
   private UncertainResolver resolver() {
@@ -556,6 +599,9 @@ final class ImportRun {
       BatchStatus s =
           counted(UPLOAD, () -> api.upload(target, p.file, p.name, format, options, deadline));
       journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
+      if (stateJournal != null) {
+        stateJournal.accepted(s.batchId(), p.file);
+      }
       p.status = s;
       active.add(p);
       if (!p.uploadedAgain) {
@@ -615,7 +661,12 @@ final class ImportRun {
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
     }
-    journal.record(p.name, p.sha256, Journal.State.FINISHED, s.batchId(), s);
+    if (p.carried == null) {
+      journal.record(p.name, p.sha256, Journal.State.FINISHED, s.batchId(), s);
+    }
+    if (stateJournal != null) {
+      stateJournal.finished(s.batchId(), s.state());
+    }
     p.result =
         new ImportReport.Batch(
             p.file,

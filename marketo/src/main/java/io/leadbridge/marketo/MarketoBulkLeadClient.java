@@ -385,7 +385,8 @@ public final class MarketoBulkLeadClient {
       return ImportReport.nothingToImport();
     }
     RowKeys keys = export.rowKeys().orElse(null);
-    return run(export.paths(), export.format(), keys, target, options);
+    StateJournal journal = StateJournal.of(export, target).orElse(null);
+    return run(export.paths(), export.format(), keys, target, options, journal);
   }
 
   /**
@@ -433,13 +434,18 @@ public final class MarketoBulkLeadClient {
   public ImportReport importAndAwait(List<Path> files, BulkTarget target, ImportOptions options) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(options, "options");
-    return run(files, options.format(), null, target, options);
+    return run(files, options.format(), null, target, options, null);
   }
 
   private ImportReport run(
-      List<Path> files, CsvFormat f, RowKeys keys, BulkTarget target, ImportOptions options) {
+      List<Path> files,
+      CsvFormat f,
+      RowKeys keys,
+      BulkTarget target,
+      ImportOptions options,
+      StateJournal journal) {
     ImportListener l = options.listener().orElse(listener);
-    return new ImportRun(transport, runSettings, l, files, f, keys, target, options).run();
+    return new ImportRun(transport, runSettings, l, files, f, keys, target, options, journal).run();
   }
 
   @Override

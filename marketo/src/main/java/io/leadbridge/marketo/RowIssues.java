@@ -16,7 +16,8 @@ import java.util.Set;
  * owned by its run.
  */
 final class RowIssues {
-  private record Pending(Path file, Path source, long batchId, String lookupValue, String reason) {}
+  private record Pending(
+      Part part, Path file, Path source, long batchId, String lookupValue, String reason) {}
 
   /** The rows traced. */
   record Traced(List<ImportReport.RowIssue> failures, List<ImportReport.RowIssue> warnings) {}
@@ -55,7 +56,7 @@ final class RowIssues {
       }
       for (BatchRow row : rows) {
         String value = lookup >= 0 && lookup < row.values().size() ? row.values().get(lookup) : "";
-        into.add(new Pending(p.file, p.source, p.status.batchId(), value, row.reason()));
+        into.add(new Pending(p, p.file, p.source, p.status.batchId(), value, row.reason()));
       }
     }
   }
@@ -106,7 +107,7 @@ final class RowIssues {
     Map<Path, Boolean> whole = new HashMap<>();
     Map<Path, Set<String>> failedUsers = new HashMap<>();
     for (Part p : parts) {
-      if (p.rows == 0) {
+      if (p.rows == 0 || p.carried != null) {
         continue; // nothing of it was sent: its rows were all left out, and are not confirmed
       }
       boolean ok =
@@ -130,6 +131,9 @@ final class RowIssues {
     }
     Map<Path, Long> tracedRows = new HashMap<>();
     for (int i = 0; i < failures.size(); i++) {
+      if (failures.get(i).part().carried != null) {
+        continue;
+      }
       Path source = failures.get(i).source();
       List<String> ids = traced.get(i).userIds();
       if (ids.isEmpty()) {
@@ -138,6 +142,7 @@ final class RowIssues {
       failedUsers.computeIfAbsent(source, k -> new HashSet<>()).addAll(ids);
       tracedRows.merge(source, 1L, Long::sum);
     }
+    carried(parts, traced, whole, failedRows, tracedRows, failedUsers);
     for (Map.Entry<Path, Boolean> e : whole.entrySet()) {
       Path source = e.getKey();
       boolean complete =
@@ -148,5 +153,42 @@ final class RowIssues {
               complete, complete ? failedUsers.getOrDefault(source, Set.of()) : Set.of()));
     }
     return out;
+  }
+
+  /**
+   * Adds what the batches of an earlier run confirmed of the rows they carry: a batch that
+   * completed, with every failed row traced to its users, confirms its rows but for those users, in
+   * every file it carries rows of; any other confirms nothing of those files.
+   */
+  private void carried(
+      List<Part> parts,
+      List<ImportReport.RowIssue> traced,
+      Map<Path, Boolean> whole,
+      Map<Path, Long> failedRows,
+      Map<Path, Long> tracedRows,
+      Map<Path, Set<String>> failedUsers) {
+    for (Part p : parts) {
+      if (p.carried == null) {
+        continue;
+      }
+      boolean ok = p.result != null && p.result.state() == BatchStatus.State.COMPLETE;
+      Set<String> failed = new HashSet<>();
+      long named = 0;
+      for (int i = 0; i < failures.size(); i++) {
+        if (failures.get(i).part() == p) {
+          List<String> ids = traced.get(i).userIds();
+          ok &= !ids.isEmpty();
+          failed.addAll(ids);
+          named++;
+        }
+      }
+      ok &= p.result != null && named == p.result.rowsFailed();
+      for (Path source : p.carried.keySet()) {
+        whole.merge(source, ok, Boolean::logicalAnd);
+        failedUsers.computeIfAbsent(source, k -> new HashSet<>()).addAll(failed);
+        failedRows.putIfAbsent(source, 0L);
+        tracedRows.putIfAbsent(source, 0L);
+      }
+    }
   }
 }

@@ -10,6 +10,7 @@ import io.leadbridge.core.remote.RetryPolicy;
 import io.leadbridge.core.source.UserSource;
 import io.leadbridge.core.sync.ImportConfirmation;
 import io.leadbridge.core.sync.SyncState;
+import io.leadbridge.core.testing.EmbeddedPostgres;
 import io.leadbridge.testkit.ManualClock;
 import io.leadbridge.testkit.MarketoEmulator;
 import io.leadbridge.testkit.MarketoEmulator.Endpoint;
@@ -20,8 +21,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -208,5 +211,115 @@ class IncrementalSyncTest {
     assertThat(marketo.maxImportCount()).isEqualTo(1);
     assertThat(export(users, state).rowsWritten()).isZero();
     assertThat(state.commit(export(users, state), ImportConfirmation.all()).users()).isEqualTo(500);
+  }
+
+  /**
+   * A run crashes after Marketo accepted its first batch; the next run, on another machine (another
+   * folder: no journal file beside the parts), exports the same rows again into other files and
+   * finds the batch in the sync state: it waits on it, sends only the other rows, and confirms the
+   * rows the batch carried from its outcome.
+   */
+  private void aRerunElsewhereWaitsOnTheCrashedRunsBatches(Supplier<SyncState> open) {
+    MarketoEmulator marketo = marketo();
+    UserExporter small = EXPORTER.toBuilder().maxFileBytes(3_000).build();
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      users.add(user(i, i == 7 ? "broken-7" : "user" + i + "@example.com"));
+    }
+    // the broken row is sent, so that Marketo fails it in the batch of the crashed run
+    ImportOptions send = OPTIONS.toBuilder().rejectedRows(ImportOptions.RowPolicy.SEND).build();
+
+    SyncState first = open.get();
+    ExportResult crashed =
+        small.export(UserSource.of(users), dir.resolve("one").resolve("users.tsv"), first);
+    assertThat(crashed.files()).hasSizeGreaterThanOrEqualTo(3);
+    marketo.failWithCode(Endpoint.STATUS, 1, "607"); // the run stops after its first upload
+    MarketoBulkLeadClient oneAtATime = oneBatchAtATime(marketo);
+    assertThatThrownBy(() -> oneAtATime.importAndAwait(crashed, send))
+        .isInstanceOf(MarketoServiceException.class);
+    assertThat(marketo.requests(Endpoint.UPLOAD)).hasSize(1);
+    List<String> inFirstBatch = inPart(crashed, 1);
+    first.close(); // the machine is gone; its state was never committed
+
+    SyncState second = open.get();
+    ExportResult again =
+        small.export(UserSource.of(users), dir.resolve("two").resolve("users.tsv"), second);
+    assertThat(again.rowsWritten()).isEqualTo(300);
+    ImportReport report = oneBatchAtATime(marketo).importAndAwait(again, send);
+
+    assertThat(marketo.requests(Endpoint.UPLOAD)).hasSize(crashed.files().size());
+    assertThat(marketo.maxImportCount()).isEqualTo(1); // no lead imported twice
+    assertThat(marketo.leads()).hasSize(299);
+    assertThat(report.batches())
+        .filteredOn(ImportReport.Batch::resumed)
+        .singleElement()
+        .satisfies(b -> assertThat(b.rowsFailed()).isEqualTo(1));
+    assertThat(report.confirmed(again.paths().get(0), "auth0|7")).isFalse();
+    assertThat(report.confirmed(again.paths().get(0), inFirstBatch.get(0))).isTrue();
+    SyncState.Committed committed = second.commit(again, report);
+    assertThat(committed.rowsConfirmed()).isEqualTo(299);
+    assertThat(committed.rowsUnconfirmed()).isEqualTo(1);
+
+    // the commit cleared the journal: the broken row, fixed, is sent; nothing else is
+    users.set(7, user(7, "fixed7@example.com"));
+    ExportResult third =
+        small.export(UserSource.of(users), dir.resolve("two").resolve("users.tsv"), second);
+    assertThat(written(third)).containsExactly("auth0|7");
+    ImportReport fixed = oneBatchAtATime(marketo).importAndAwait(third, OPTIONS);
+    assertThat(fixed.batches()).singleElement().satisfies(b -> assertThat(b.resumed()).isFalse());
+    assertThat(second.commit(third, fixed).rowsConfirmed()).isEqualTo(1);
+    assertThat(marketo.leads()).hasSize(300);
+    second.close();
+  }
+
+  private MarketoBulkLeadClient oneBatchAtATime(MarketoEmulator m) {
+    return MarketoBulkLeadClient.builder()
+        .endpoint(m.endpoint())
+        .clientId(m.clientId())
+        .clientSecret(m.clientSecret())
+        .clock(clock)
+        .sleeper(clock.sleeper())
+        .maxQueuedBatches(1)
+        .build();
+  }
+
+  @Test
+  void aRerunOnAnotherMachineWaitsOnTheBatchesTheEmbeddedStateRecorded() {
+    aRerunElsewhereWaitsOnTheCrashedRunsBatches(() -> SyncState.open(dir.resolve("state")));
+  }
+
+  @Test
+  @EnabledIf("io.leadbridge.core.testing.EmbeddedPostgres#available")
+  void aRerunOnAnotherMachineWaitsOnTheBatchesThePostgresStateRecorded() throws Exception {
+    EmbeddedPostgres server = EmbeddedPostgres.shared();
+    String prefix = "journal_" + Long.toHexString(System.nanoTime()) + "_";
+    aRerunElsewhereWaitsOnTheCrashedRunsBatches(() -> SyncState.open(server.dataSource(), prefix));
+  }
+
+  @Test
+  void theRowsOfABatchThatFailedAreSentAgainByTheNextRun() {
+    MarketoEmulator marketo = marketo();
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      users.add(user(i, "user" + i + "@example.com"));
+    }
+    SyncState first = SyncState.open(dir.resolve("state"));
+    ExportResult crashed = export(users, first);
+    marketo.failNextBatch("Import failed: internal error");
+    ImportReport failed = client(marketo).importAndAwait(crashed, OPTIONS);
+    assertThat(failed.batches())
+        .singleElement()
+        .satisfies(b -> assertThat(b.state()).isEqualTo(BatchStatus.State.FAILED));
+    first.close(); // not committed
+
+    SyncState second = SyncState.open(dir.resolve("state"));
+    ExportResult again =
+        EXPORTER.export(UserSource.of(users), dir.resolve("two").resolve("users.tsv"), second);
+    ImportReport report = client(marketo).importAndAwait(again, OPTIONS);
+    assertThat(report.batches()).singleElement().satisfies(b -> assertThat(b.resumed()).isFalse());
+    assertThat(marketo.requests(Endpoint.UPLOAD)).hasSize(2);
+    assertThat(second.commit(again, report).rowsConfirmed()).isEqualTo(50);
+    assertThat(marketo.leads()).hasSize(50);
+    second.close();
   }
 }

@@ -43,6 +43,13 @@ import javax.sql.DataSource;
  * a full disk, a damaged file, a state written by a newer Leadbridge) are {@link SyncException}s
  * that name the store, never its credentials; the state is then unchanged.
  *
+ * <p><b>The import journal.</b> While an export's run is open, an import of it records in the
+ * state's database each batch the target accepts, with the fingerprints of the rows it carries, and
+ * the status the batch reaches ({@code MarketoBulkLeadClient.importAndAwait} does). If the run
+ * crashes before its commit, the next run (on this machine or any other sharing the state) exports
+ * the same rows again; its import finds their batches there, waits on them and confirms the rows
+ * from their outcome, instead of sending them again. The commit clears the journal.
+ *
  * <p><b>Changing the mapping.</b> When the columns, the format or the key column differ from those
  * the state was committed with, rows written before mean something else: every user is compared as
  * if never confirmed, so the export is a full run, and {@link SyncSummary#fullRunReason()} says
@@ -90,9 +97,10 @@ public interface SyncState extends AutoCloseable {
   }
 
   /**
-   * Opens the state kept in a PostgreSQL database, creating its three tables ({@code <prefix>meta},
-   * {@code <prefix>users}, {@code <prefix>lease}) if they do not exist. The PostgreSQL JDBC driver
-   * ({@code org.postgresql:postgresql}) must be on the class path: add it to the application.
+   * Opens the state kept in a PostgreSQL database, creating its four tables ({@code <prefix>meta},
+   * {@code <prefix>users}, {@code <prefix>lease}, {@code <prefix>batches}) if they do not exist.
+   * The PostgreSQL JDBC driver ({@code org.postgresql:postgresql}) must be on the class path: add
+   * it to the application.
    *
    * <pre>{@code
    * PGSimpleDataSource ds = new PGSimpleDataSource();

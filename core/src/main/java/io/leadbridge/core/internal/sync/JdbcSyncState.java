@@ -167,6 +167,14 @@ public final class JdbcSyncState implements SyncState {
           "CREATE TABLE IF NOT EXISTS "
               + store.lease
               + " (id INT PRIMARY KEY, holder VARCHAR, since TIMESTAMP WITH TIME ZONE)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + store.batches
+              + " (target VARCHAR NOT NULL, batch_id BIGINT NOT NULL, generation BIGINT NOT NULL,"
+              + " status VARCHAR NOT NULL, row_count INT NOT NULL, fingerprints "
+              + store.bytesType()
+              + " NOT NULL, recorded_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+              + " PRIMARY KEY (target, batch_id))");
       try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + store.meta)) {
         rs.next();
         if (rs.getLong(1) == 0) {

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * A commit of an export against a {@link JdbcSyncState}, in the one transaction the caller's
  * connection gives it: reads the meta row (locked on PostgreSQL), applies the comparison's
  * operations (absent users deleted, merged users' flags cleared), writes the staged new and changed
- * users with whether the target confirmed them, and moves the meta row to the new generation.
- * PostgreSQL takes the users through {@code COPY}, the embedded store through batches of
- * statements. Nothing is committed unless all of it succeeds. One commit, one thread.
+ * users with whether the target confirmed them, moves the meta row to the new generation and clears
+ * the import journal ({@link BatchJournal}). PostgreSQL takes the users through {@code COPY}, the
+ * embedded store through batches of statements. Nothing is committed unless all of it succeeds. One
+ * commit, one thread.
  */
 final class StateCommit {
   private static final Logger LOG = LoggerFactory.getLogger(SyncState.class);
@@ -93,6 +94,10 @@ final class StateCommit {
         if (p.executeUpdate() != 1) {
           throw new SyncException("Another run committed during this commit; export again.");
         }
+      }
+      try (Statement s = c.createStatement()) {
+        // what the journal's batches confirmed is now in the state; the rest is sent again
+        s.executeUpdate("DELETE FROM " + store.batches);
       }
       c.commit();
       done = true;

@@ -23,13 +23,26 @@ abstract class StateStore {
   final String meta;
   final String users;
   final String lease;
+  final String batches;
 
   StateStore(Dialect dialect, String prefix) {
     this.dialect = dialect;
     this.meta = prefix + "meta";
     this.users = prefix + "users";
     this.lease = prefix + "lease";
+    this.batches = prefix + "batches";
   }
+
+  /** The column type of a byte array of up to a few megabytes. */
+  String bytesType() {
+    return dialect == Dialect.POSTGRESQL ? "BYTEA" : "BLOB";
+  }
+
+  /**
+   * Makes what the run's connection wrote so far durable before the run goes on: nothing for a
+   * server database, whose commit is; the embedded database flushes its log on a delay otherwise.
+   */
+  void sync(Connection c) throws SQLException {}
 
   /** Names the store in messages and {@code toString()}: never a password. */
   abstract String describe();
