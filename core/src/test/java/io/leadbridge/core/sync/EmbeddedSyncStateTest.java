@@ -2,6 +2,7 @@ package io.leadbridge.core.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.leadbridge.core.ChildProcess;
 import io.leadbridge.core.ExportResult;
@@ -172,6 +173,61 @@ class EmbeddedSyncStateTest extends SyncStateTest {
     }
     SyncState state = SyncState.open(stateDir);
     assertThat(export(users(3), state).rowsWritten()).isEqualTo(3);
+  }
+
+  /**
+   * The state's folder on a small file system of its own (a tmpfs, where the test may mount one),
+   * filled up after a first commit: the next commit fails with an error naming the store, and once
+   * there is room again the state is the one committed before.
+   */
+  @Test
+  void aFullDiskDuringACommitIsAClearErrorAndTheStateIsKept() throws Exception {
+    Path disk = dir.resolve("small-disk");
+    Files.createDirectories(disk);
+    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", disk.toString()));
+    try {
+      Path stateDir = disk.resolve("state");
+      List<String> before;
+      try (SyncState state = SyncState.open(stateDir)) {
+        state.commit(export(users(1_000), state), ImportConfirmation.all());
+        before = contents(state);
+        ExportResult big = export(users(100_000), state); // the export's files are elsewhere
+        Path filler = disk.resolve("filler");
+        try (java.io.OutputStream out = Files.newOutputStream(filler)) {
+          byte[] block = new byte[1 << 16];
+          while (true) {
+            out.write(block);
+          }
+        } catch (IOException full) {
+          // the disk is full
+        }
+        assertThatThrownBy(() -> state.commit(big, ImportConfirmation.all()))
+            .isInstanceOf(SyncException.class)
+            .hasMessageContaining(stateDir.toString())
+            .hasMessageContaining("the disk is full")
+            .hasMessageContaining("unchanged");
+        Files.delete(filler);
+      }
+      try (SyncState again = SyncState.open(stateDir)) {
+        assertThat(again.generation()).isEqualTo(1);
+        assertThat(contents(again)).isEqualTo(before);
+        again.commit(export(users(1_000), again), ImportConfirmation.all());
+        assertThat(again.generation()).isEqualTo(2);
+      }
+    } finally {
+      run("umount", disk.toString());
+    }
+  }
+
+  /** Runs a command; whether it succeeded. */
+  private static boolean run(String... command) throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false; // no such command here
+    }
   }
 
   /** Writes a state as Leadbridge did before the database; user 3 unconfirmed. */

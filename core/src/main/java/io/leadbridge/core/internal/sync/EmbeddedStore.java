@@ -89,6 +89,32 @@ final class EmbeddedStore extends StateStore {
     }
   }
 
+  /**
+   * Says when the disk is full: H2 fails its writes in a thread of its own and then reports only
+   * that the database is closed, so the folder's free space tells.
+   */
+  @Override
+  SyncException failure(String doing, SQLException e) {
+    long free;
+    try {
+      free = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException | RuntimeException unknown) {
+      free = -1;
+    }
+    if (free >= 0 && free < 1 << 20) {
+      return new SyncException(
+          "Cannot "
+              + doing
+              + " the sync state in "
+              + describe()
+              + ": the disk is full ("
+              + free
+              + " bytes free). The state is unchanged; make room and run again.",
+          SqlErrors.withheld(e));
+    }
+    return super.failure(doing, e);
+  }
+
   /** H2 writes its log to disk on a delay: a checkpoint forces what was committed to the disk. */
   @Override
   void sync(Connection c) throws SQLException {

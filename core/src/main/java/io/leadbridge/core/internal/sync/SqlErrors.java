@@ -14,7 +14,7 @@ final class SqlErrors {
   static String reason(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String text = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    if (text.contains("no space left") || text.contains("disk full") || state.equals("53100")) {
+    if (diskFull(e) || state.equals("53100")) {
       return "the disk is full (SQL state " + state + ")";
     }
     if (state.startsWith("08")
@@ -37,6 +37,20 @@ final class SqlErrors {
       return "its tables are missing (SQL state " + state + ")";
     }
     return "the database failed (SQL state " + state + ", error code " + e.getErrorCode() + ")";
+  }
+
+  /**
+   * Whether the failure, or what caused it, is a full disk: H2 reports the file system's error as
+   * the cause of a closed database.
+   */
+  private static boolean diskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String text = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (text.contains("no space left") || text.contains("disk full")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The exception with the driver's message withheld, keeping its class, state and stack. */
