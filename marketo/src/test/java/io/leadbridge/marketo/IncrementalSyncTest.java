@@ -54,13 +54,17 @@ class IncrementalSyncTest {
     return m;
   }
 
-  private MarketoBulkLeadClient client(MarketoEmulator m) {
+  private MarketoBulkLeadClient.Builder clientOf(MarketoEmulator m) {
     return MarketoBulkLeadClient.builder()
         .endpoint(m.endpoint())
         .clientId(m.clientId())
         .clientSecret(m.clientSecret())
         .clock(clock)
-        .sleeper(clock.sleeper())
+        .sleeper(clock.sleeper());
+  }
+
+  private MarketoBulkLeadClient client(MarketoEmulator m) {
+    return clientOf(m)
         .retryPolicy(new RetryPolicy(20, Duration.ofSeconds(1), Duration.ofSeconds(30)))
         .build();
   }
@@ -136,15 +140,7 @@ class IncrementalSyncTest {
     MarketoEmulator marketo = marketo();
     // parts of about 100 rows; the client splits each again in two
     UserExporter small = EXPORTER.toBuilder().maxFileBytes(3_000).build();
-    MarketoBulkLeadClient client =
-        MarketoBulkLeadClient.builder()
-            .endpoint(marketo.endpoint())
-            .clientId(marketo.clientId())
-            .clientSecret(marketo.clientSecret())
-            .clock(clock)
-            .sleeper(clock.sleeper())
-            .maxFileBytes(1_600)
-            .build();
+    MarketoBulkLeadClient client = clientOf(marketo).maxFileBytes(1_600).build();
     SyncState state = SyncState.open(dir.resolve("state"));
     List<Map<String, Object>> users = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
@@ -273,14 +269,7 @@ class IncrementalSyncTest {
   }
 
   private MarketoBulkLeadClient oneBatchAtATime(MarketoEmulator m) {
-    return MarketoBulkLeadClient.builder()
-        .endpoint(m.endpoint())
-        .clientId(m.clientId())
-        .clientSecret(m.clientSecret())
-        .clock(clock)
-        .sleeper(clock.sleeper())
-        .maxQueuedBatches(1)
-        .build();
+    return clientOf(m).maxQueuedBatches(1).build();
   }
 
   @Test
