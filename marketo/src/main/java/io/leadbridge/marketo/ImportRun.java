@@ -269,7 +269,7 @@ final class ImportRun {
       }
     }
     if (stateJournal != null) {
-      stateJournal.find(files);
+      stateJournal.find(files, this::earlierBatch);
     }
     try {
       if (!(settings.valueCheck() && undecided)) {
@@ -322,6 +322,23 @@ final class ImportRun {
       if (prepared != null) {
         prepared.close();
       }
+    }
+  }
+
+  /**
+   * The status of a batch an earlier run recorded in the sync state, or empty when Marketo answers
+   * with an error for it (it keeps batches for a limited time); the daily quota running out stops
+   * the run as any call would.
+   */
+  private Optional<BatchStatus> earlierBatch(long batchId) {
+    try {
+      return Optional.of(counted(STATUS, () -> api.status(target, batchId, deadline)));
+    } catch (MarketoServiceException e) {
+      if (e.serviceCode().filter("607"::equals).isPresent()) {
+        throw e;
+      }
+      LOG.debug("Batch {} of an earlier run: {}", batchId, e.getMessage());
+      return Optional.empty();
     }
   }
 

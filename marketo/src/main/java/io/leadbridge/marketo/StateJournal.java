@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class StateJournal {
   private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
   private static final long TAG = 0x5eed_ba7c_4f00_0001L; // the table's second key word
+  private static final String FAILED = BatchStatus.State.FAILED.name();
 
   /**
    * A batch of an earlier run carrying rows of this run's files.
@@ -73,11 +74,23 @@ final class StateJournal {
         .map(j -> new StateJournal(j, target.journalName(), export.format()));
   }
 
+  /** Asks the target for a batch of an earlier run. */
+  interface BatchCheck {
+    /**
+     * The batch's status, or empty when the target does not know it (any more).
+     *
+     * @param batchId the batch
+     */
+    Optional<BatchStatus> status(long batchId);
+  }
+
   /**
-   * Reads the journal and finds the rows of {@code files} its batches carry; batches recorded as
-   * failed carry nothing. The fingerprints wait in an off-heap table beside the first file.
+   * Reads the journal and finds the rows of {@code files} its batches carry. Batches recorded as
+   * failed carry nothing, nor batches the target does not know any more (asked once each, and then
+   * recorded as failed): their rows are sent again. The fingerprints wait in an off-heap table
+   * beside the first file.
    */
-  void find(List<Path> files) {
+  void find(List<Path> files, BatchCheck check) {
     Path dir = files.get(0).toAbsolutePath().getParent();
     try (HashTable table = new HashTable(dir, ".batch-journal", 3, 1 << 12)) {
       List<BatchJournal.Batch> batches =
@@ -90,6 +103,20 @@ final class StateJournal {
       if (batches.isEmpty()) {
         return;
       }
+      BitSet gone = new BitSet();
+      for (int i = 0; i < batches.size(); i++) {
+        BatchJournal.Batch b = batches.get(i);
+        if (FAILED.equals(b.status())) {
+          gone.set(i);
+        } else if (check.status(b.batchId()).isEmpty()) {
+          LOG.warn(
+              "Marketo does not know batch {}, which an earlier run recorded in the sync state; its"
+                  + " rows are sent again",
+              b.batchId());
+          journal.finished(target, b.batchId(), FAILED);
+          gone.set(i);
+        }
+      }
       List<Map<Path, Long>> counts = new ArrayList<>();
       batches.forEach(b -> counts.add(new LinkedHashMap<>()));
       for (Path file : files) {
@@ -101,8 +128,8 @@ final class StateJournal {
             continue;
           }
           int batch = (int) table.get(slot, 2) - 1;
-          if (BatchStatus.State.FAILED.name().equals(batches.get(batch).status())) {
-            continue; // never imported: sent again
+          if (gone.get(batch)) {
+            continue; // never imported, or not known to have been: sent again
           }
           leaveOut.computeIfAbsent(file, f -> new BitSet()).set(Math.toIntExact(n));
           counts.get(batch).merge(file, 1L, Long::sum);

@@ -311,4 +311,30 @@ class IncrementalSyncTest {
     assertThat(marketo.leads()).hasSize(50);
     second.close();
   }
+
+  @Test
+  void aBatchMarketoNoLongerKnowsCarriesNothingAndItsRowsAreSentAgain() {
+    MarketoEmulator gone = marketo();
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      users.add(user(i, "user" + i + "@example.com"));
+    }
+    SyncState first = SyncState.open(dir.resolve("state"));
+    ExportResult crashed = export(users, first);
+    gone.failWithCode(Endpoint.STATUS, 1, "607");
+    assertThatThrownBy(() -> client(gone).importAndAwait(crashed, OPTIONS))
+        .isInstanceOf(MarketoServiceException.class);
+    first.close();
+
+    // another instance (or the batch forgotten): its status call answers "batch not found"
+    MarketoEmulator marketo = marketo();
+    SyncState second = SyncState.open(dir.resolve("state"));
+    ExportResult again =
+        EXPORTER.export(UserSource.of(users), dir.resolve("two").resolve("users.tsv"), second);
+    ImportReport report = client(marketo).importAndAwait(again, OPTIONS);
+    assertThat(report.batches()).singleElement().satisfies(b -> assertThat(b.resumed()).isFalse());
+    assertThat(marketo.leads()).hasSize(50);
+    assertThat(second.commit(again, report).rowsConfirmed()).isEqualTo(50);
+    second.close();
+  }
 }

@@ -142,12 +142,17 @@ public final class BatchJournal {
     state.onRun(
         "record an accepted batch in",
         c -> {
-          try (PreparedStatement insert =
-              c.prepareStatement(
-                  "INSERT INTO "
-                      + store.batches
-                      + " (target, batch_id, generation, status, row_count, fingerprints,"
-                      + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          // a batch id the target gave before (another instance, an id reused) is replaced
+          c.setAutoCommit(false);
+          try (PreparedStatement replaced =
+                  c.prepareStatement(
+                      "DELETE FROM " + store.batches + " WHERE target = ? AND batch_id = ?");
+              PreparedStatement insert =
+                  c.prepareStatement(
+                      "INSERT INTO "
+                          + store.batches
+                          + " (target, batch_id, generation, status, row_count, fingerprints,"
+                          + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, target);
             insert.setLong(2, batchId);
             insert.setLong(3, run.baseGeneration());
@@ -155,7 +160,16 @@ public final class BatchJournal {
             insert.setInt(5, count);
             insert.setBytes(6, packed.array());
             insert.setObject(7, OffsetDateTime.now(ZoneOffset.UTC));
+            replaced.setString(1, target);
+            replaced.setLong(2, batchId);
+            replaced.executeUpdate();
             insert.executeUpdate();
+            c.commit();
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
           }
           store.sync(c);
           return null;
