@@ -451,13 +451,20 @@ final class StateCommit {
    */
   private final class Writer implements AutoCloseable {
     private static final int ARRAY_BATCH = 5000;
+
+    /**
+     * Rows per insert statement in the embedded store: H2 takes a statement of many rows in about
+     * half the time of as many one-row statements in a batch.
+     */
+    private static final int ROWS_PER_INSERT = 200;
+
     private final Connection c;
     private final boolean arrays;
     private final PreparedStatement insert;
+    private final PreparedStatement insertMany;
     private final PreparedStatement update;
     private final List<Row> pendingInserts = new ArrayList<>();
     private final List<Row> pendingUpdates = new ArrayList<>();
-    private int inserts;
     private int updates;
 
     Writer(Connection c) throws SQLException {
@@ -478,14 +485,15 @@ final class StateCommit {
                     + " AS u SET fingerprint = v.fp, key_value = v.kv, key_hash = v.kh,"
                     + " confirmed = v.ok FROM unnest(?::varchar[], ?::bigint[], ?::varchar[],"
                     + " ?::bigint[], ?::boolean[]) AS v(id, fp, kv, kh, ok) WHERE u.user_id = v.id");
+        this.insertMany = null;
         return;
       }
-      this.insert =
+      String into = "INSERT INTO " + store.users + " (" + USER_COLUMNS + ") VALUES ";
+      String tuple = "(?, ?, ?, ?, ?, ?, ?)";
+      this.insert = c.prepareStatement(into + tuple);
+      this.insertMany =
           c.prepareStatement(
-              "INSERT INTO "
-                  + store.users
-                  + " (user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+              into + String.join(", ", java.util.Collections.nCopies(ROWS_PER_INSERT, tuple)));
       this.update =
           c.prepareStatement(
               "UPDATE "
@@ -504,17 +512,13 @@ final class StateCommit {
         return;
       }
       if (r.insert()) {
-        insert.setString(1, r.userId());
-        insert.setLong(2, r.uidHi());
-        insert.setLong(3, r.uidLo());
-        insert.setLong(4, r.fingerprint());
-        insert.setString(5, r.key());
-        insert.setLong(6, r.keyHash());
-        insert.setBoolean(7, r.confirmed());
-        insert.addBatch();
-        if (++inserts == BATCH) {
-          insert.executeBatch();
-          inserts = 0;
+        pendingInserts.add(r);
+        if (pendingInserts.size() == ROWS_PER_INSERT) {
+          for (int i = 0; i < ROWS_PER_INSERT; i++) {
+            bind(insertMany, 7 * i, pendingInserts.get(i));
+          }
+          insertMany.executeUpdate();
+          pendingInserts.clear();
         }
       } else {
         update.setLong(1, r.fingerprint());
@@ -528,6 +532,16 @@ final class StateCommit {
           updates = 0;
         }
       }
+    }
+
+    private void bind(PreparedStatement p, int at, Row r) throws SQLException {
+      p.setString(at + 1, r.userId());
+      p.setLong(at + 2, r.uidHi());
+      p.setLong(at + 3, r.uidLo());
+      p.setLong(at + 4, r.fingerprint());
+      p.setString(at + 5, r.key());
+      p.setLong(at + 6, r.keyHash());
+      p.setBoolean(at + 7, r.confirmed());
     }
 
     private void flushArrays() throws SQLException {
@@ -564,7 +578,11 @@ final class StateCommit {
         if (arrays) {
           flushArrays();
         } else {
-          if (inserts > 0) {
+          for (Row r : pendingInserts) {
+            bind(insert, 0, r);
+            insert.addBatch();
+          }
+          if (!pendingInserts.isEmpty()) {
             insert.executeBatch();
           }
           if (updates > 0) {
@@ -574,6 +592,9 @@ final class StateCommit {
       } finally {
         insert.close();
         update.close();
+        if (insertMany != null) {
+          insertMany.close();
+        }
       }
     }
   }
