@@ -37,6 +37,7 @@ final class HeldUsers implements Closeable {
   private final DataOutputStream out;
   private long bytes;
   private long count;
+  private byte[] buffer = new byte[256]; // a string's UTF-16 code units, big-endian
 
   HeldUsers(Path dir, String outputName) throws IOException {
     this.file = OwnerOnlyFiles.createTemp(dir, outputName, ".held.tmp");
@@ -117,18 +118,32 @@ final class HeldUsers implements Closeable {
       Binary.writeVarLong(out, 0);
       return;
     }
-    Binary.writeVarLong(out, s.length() + 1L);
-    out.writeChars(s);
+    int n = s.length();
+    Binary.writeVarLong(out, n + 1L);
+    if (buffer.length < 2 * n) {
+      buffer = new byte[Math.max(2 * n, 2 * buffer.length)];
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      buffer[2 * i] = (byte) (c >>> 8);
+      buffer[2 * i + 1] = (byte) c;
+    }
+    out.write(buffer, 0, 2 * n);
   }
 
-  private static String readChars(DataInputStream in) throws IOException {
+  private String readChars(DataInputStream in) throws IOException {
     long n = Binary.readVarLong(in);
     if (n == 0) {
       return null;
     }
-    char[] c = new char[(int) (n - 1)];
-    for (int i = 0; i < c.length; i++) {
-      c[i] = in.readChar();
+    int length = (int) (n - 1);
+    if (buffer.length < 2 * length) {
+      buffer = new byte[Math.max(2 * length, 2 * buffer.length)];
+    }
+    in.readFully(buffer, 0, 2 * length);
+    char[] c = new char[length];
+    for (int i = 0; i < length; i++) {
+      c[i] = (char) ((buffer[2 * i] & 0xFF) << 8 | (buffer[2 * i + 1] & 0xFF));
     }
     return new String(c);
   }
