@@ -41,11 +41,12 @@ import java.util.stream.Stream;
  * <p>Prints one line {@code users=… plainMillis=… exportMillis1=… commitMillis1=… …}: for each run
  * the time of the export and of the commit, the rows written, the largest heap still in use after a
  * full collection (sampled at each tenth of the users read, and every two seconds throughout,
- * comparison and commit included); the peak of the heap pools; the size of the state (the embedded
- * store's folder, or PostgreSQL's tables with their indexes) after run 3; the most the export's
- * folder held during the sync runs (parts and temporary files: the comparison's table, the staged
- * rows); the size of the parts of run 1; and whether run 3 wrote exactly the changed users that
- * have an email.
+ * comparison and commit included; the plain export is sampled the same way, so that its time
+ * carries the same full collections as the runs it is compared with); the peak of the heap pools;
+ * the size of the state (the embedded store's folder, or PostgreSQL's tables with their indexes)
+ * after run 3; the most the export's folder held during the sync runs (parts and temporary files:
+ * the comparison's table, the staged rows); the size of the parts of run 1; and whether run 3 wrote
+ * exactly the changed users that have an email.
  *
  * <p>The users are generated while they are read ({@link SyntheticUsers} with seed 11, through
  * {@link UserSource#of}), mapped with {@link MarketoFields#auth0Defaults()} to TSV parts of 9.5 MB.
@@ -75,6 +76,7 @@ public final class SyncProbe {
     Result r = run(users, dir, postgres);
     System.out.printf(
         "users=%d postgres=%d stateUsers=%d changed=%d exact=%d plainMillis=%d plainBytes=%d"
+            + " maxLiveHeapPlain=%d"
             + " exportMillis1=%d commitMillis1=%d rows1=%d maxLiveHeap1=%d"
             + " exportMillis2=%d commitMillis2=%d rows2=%d maxLiveHeap2=%d"
             + " exportMillis3=%d commitMillis3=%d rows3=%d maxLiveHeap3=%d"
@@ -87,6 +89,7 @@ public final class SyncProbe {
         r.exact ? 1 : 0,
         r.plainMillis,
         r.plainBytes,
+        r.plainLiveHeap,
         r.runs[0].exportMillis,
         r.runs[0].commitMillis,
         r.runs[0].rows,
@@ -121,6 +124,7 @@ public final class SyncProbe {
     final Run[] runs = {new Run(), new Run(), new Run()};
     long plainMillis;
     long plainBytes;
+    long plainLiveHeap;
     long stateUsers;
     long changed;
     boolean exact;
@@ -141,12 +145,23 @@ public final class SyncProbe {
             : SyncState.open(dir.resolve("state"));
     AtomicLong temp = new AtomicLong();
     try {
-      long start = System.nanoTime();
-      try (UserSource source = UserSource.of(synthetic)) {
-        ExportResult plain = exporter(null, 1).export(source, out.resolve("users.tsv"));
-        result.plainBytes = plain.bytesWritten();
+      // measured as the sync runs are, heap samples included, so that the ratios compare exports
+      AtomicLong plainLive = new AtomicLong();
+      UserExporter plainExporter = exporter(plainLive, Math.max(1, synthetic.count() / 10));
+      System.gc();
+      Thread sampler = sampler(plainLive, out, new AtomicLong());
+      try {
+        long start = System.nanoTime();
+        try (UserSource source = UserSource.of(synthetic)) {
+          ExportResult plain = plainExporter.export(source, out.resolve("users.tsv"));
+          result.plainBytes = plain.bytesWritten();
+        }
+        result.plainMillis = (System.nanoTime() - start) / 1_000_000;
+      } finally {
+        sampler.interrupt();
+        sampler.join();
       }
-      result.plainMillis = (System.nanoTime() - start) / 1_000_000;
+      result.plainLiveHeap = plainLive.get();
       deleteTree(out);
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         pool.resetPeakUsage();
@@ -246,22 +261,7 @@ public final class SyncProbe {
     AtomicLong live = new AtomicLong();
     UserExporter exporter = exporter(live, Math.max(1, synthetic.count() / 10));
     System.gc();
-    Thread sampler =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  Thread.sleep(SAMPLE_MILLIS);
-                  sampleLiveHeap(live);
-                  temp.accumulateAndGet(bytesIn(out), Math::max);
-                }
-              } catch (InterruptedException e) {
-                // the run is over
-              }
-            },
-            "sync-probe-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    Thread sampler = sampler(live, out, temp);
     ExportResult export;
     try {
       long start = System.nanoTime();
@@ -282,6 +282,30 @@ public final class SyncProbe {
     run.maxLiveHeap = live.get();
     run.rows = export.rowsWritten();
     return export;
+  }
+
+  /**
+   * Starts a thread that samples the live heap every two seconds and keeps the most the output
+   * folder held, until interrupted.
+   */
+  private static Thread sampler(AtomicLong live, Path out, AtomicLong temp) {
+    Thread sampler =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Thread.sleep(SAMPLE_MILLIS);
+                  sampleLiveHeap(live);
+                  temp.accumulateAndGet(bytesIn(out), Math::max);
+                }
+              } catch (InterruptedException e) {
+                // the run is over
+              }
+            },
+            "sync-probe-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+    return sampler;
   }
 
   /** The users with every 1000th given name changed; records the ids of those with an email. */

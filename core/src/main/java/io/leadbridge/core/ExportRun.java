@@ -186,6 +186,7 @@ final class ExportRun implements RowSink {
       }
       run(true);
       if (selection != null) {
+        selection.release(); // the users and rejections held while the state was read
         selection.finish(entriesRead, counts.getOrDefault(Rejection.Reason.MALFORMED_INPUT, 0L));
         progress(true);
       }
@@ -544,6 +545,11 @@ final class ExportRun implements RowSink {
 
   @Override
   public void reject(Rejection r) throws IOException {
+    // while the state is still being read, keeps its place among the users held back
+    if (selection != null
+        && selection.held(r, exporter.rejectionPolicy() == RejectionPolicy.FAIL)) {
+      return;
+    }
     rowsRejected++;
     counts.merge(r.reason(), 1L, Long::sum);
     if (rejections.size() < exporter.maxRejectionsInMemory()) {

@@ -129,13 +129,46 @@ final class KeyMerge {
       long uidLo,
       long stagedOffset)
       throws IOException {
+    String normKey = normalise(key);
+    Hash128.hash(normKey, hash);
+    add(
+        normKey,
+        hash[0],
+        hash[1],
+        updatedAt,
+        position,
+        index,
+        userId,
+        cls,
+        uidHi,
+        uidLo,
+        stagedOffset);
+  }
+
+  /** A key value as groups compare it: in lower case. */
+  static String normalise(String key) {
+    return key.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@link #add} with the key value normalised and hashed ({@link Hash128#hash}) already. */
+  void add(
+      String normKey,
+      long keyHi,
+      long keyLo,
+      long updatedAt,
+      long position,
+      int index,
+      String userId,
+      int cls,
+      long uidHi,
+      long uidLo,
+      long stagedOffset)
+      throws IOException {
     long rank =
         policy == MergePolicy.MOST_RECENTLY_UPDATED
             ? (updatedAt == NO_TIME ? Long.MAX_VALUE : -updatedAt)
             : 0;
-    String normKey = key.toLowerCase(Locale.ROOT);
-    Hash128.hash(normKey, hash);
-    long s = firsts.findOrAdd(hash[0], hash[1]);
+    long s = firsts.findOrAdd(keyHi, keyLo);
     if (firsts.added()) {
       firsts.set(s, W_FIRST, position << 3 | (long) cls << 1);
       firsts.set(s, W_RANK, rank);
@@ -192,7 +225,7 @@ final class KeyMerge {
       }
       byKey.add(
           new KeyRec(
-              key.toLowerCase(Locale.ROOT),
+              normalise(key),
               firsts.get(i, W_RANK),
               first >>> 3,
               (int) (firsts.get(i, W_INDEX) - 1),

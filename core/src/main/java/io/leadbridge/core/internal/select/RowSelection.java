@@ -8,6 +8,7 @@ import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.internal.sync.JdbcSyncState;
 import io.leadbridge.core.internal.sync.StagedUsers;
 import io.leadbridge.core.internal.sync.StateComparison;
+import io.leadbridge.core.internal.table.Hash128;
 import io.leadbridge.core.mapping.FieldPath;
 import io.leadbridge.core.source.UserRecord;
 import io.leadbridge.core.sync.RemovalGuard;
@@ -26,10 +27,12 @@ import java.util.List;
  * the number of users:
  *
  * <ol>
- *   <li>While the source is read, each user is classified against the state at once (the state was
- *       read into an off-heap table when the export began). Unchanged users are only counted and
- *       placed in their key group; new and changed users' rows go to {@link CandidateRows} and
- *       their ids, key values and fingerprints to {@link StagedUsers}.
+ *   <li>While the source is read, each user is classified against the state at once (the state is
+ *       read into an off-heap table on a second thread when the export begins; until it is there,
+ *       the users read and the export's rejections are held in {@link HeldUsers}, then played back
+ *       in their order). Unchanged users are only counted and placed in their key group; new and
+ *       changed users' rows go to {@link CandidateRows} and their ids, key values and fingerprints
+ *       to {@link StagedUsers}.
  *   <li>At the end, the comparison lists absent users and applies the removal guard; the merge
  *       decides the few key groups with more than one user.
  *   <li>The candidates are read once more and the rows not left out are written, in source order,
@@ -54,9 +57,21 @@ public final class RowSelection implements Closeable {
 
   private final BitSet notSent = new BitSet();
   private final long[] counts = new long[3];
+  private final long[] keyHashes = new long[2];
+
+  /** The most users held back while the state is read, in bytes, before the export waits for it. */
+  static final long MAX_HELD_BYTES = 64L << 20;
 
   /**
-   * Starts a selection; against a state, takes its lease and reads it.
+   * Holds every user back until the end, as if the state took longer to read than the source: for
+   * tests, which must see exactly the same export either way.
+   */
+  static volatile boolean holdEveryoneForTests;
+
+  private HeldUsers held;
+
+  /**
+   * Starts a selection; against a state, takes its lease and starts reading it.
    *
    * @param sink where chosen rows and rejections go
    * @param state the state to compare with, or {@code null} to merge only
@@ -111,6 +126,9 @@ public final class RowSelection implements Closeable {
                   outputName,
                   sortBufferBytes,
                   cmp == null ? 0 : cmp.stateUsers());
+      if (cmp != null && cmp.loading()) {
+        held = new HeldUsers(dir, outputName);
+      }
     } catch (IOException | RuntimeException e) {
       if (cmp != null) {
         cmp.close();
@@ -144,11 +162,100 @@ public final class RowSelection implements Closeable {
   public boolean stage(UserRecord user, List<String> values, byte[] encoded, int length)
       throws IOException {
     String userId = user.userId();
+    String key = keyIndex < 0 ? "" : values.get(keyIndex);
+    if (holding()) {
+      long updatedAt = needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
+      held.stage(userId, user.position(), key, updatedAt, encoded, length);
+      return !sync || (userId != null && !userId.isEmpty());
+    }
+    return stage(userId, user.position(), key, user, KeyMerge.NO_TIME, encoded, length);
+  }
+
+  /**
+   * Takes a rejection the export made while users are held back (see {@link #holding()}), so that
+   * it keeps its place among them.
+   *
+   * @param now true when the rejection must be handled now (it ends the export): the users held are
+   *     played back first
+   * @return false when the export handles the rejection now, true when it was held
+   */
+  public boolean held(Rejection r, boolean now) throws IOException {
+    if (!holding()) {
+      return false;
+    }
+    if (now) {
+      release();
+      return false;
+    }
+    held.reject(r);
+    return true;
+  }
+
+  /**
+   * Whether users read are held back because the state is still being read on its own thread (at
+   * most {@link #MAX_HELD_BYTES}); once it is read, or the most is reached, plays them back.
+   */
+  private boolean holding() throws IOException {
+    if (held == null) {
+      return false;
+    }
+    if ((comparison.loading() || holdEveryoneForTests) && held.bytes() < MAX_HELD_BYTES) {
+      return true;
+    }
+    release();
+    return false;
+  }
+
+  /**
+   * Waits for the state, then plays back the users and rejections held, in their order; nothing
+   * when none are held.
+   */
+  public void release() throws IOException {
+    if (held == null) {
+      return;
+    }
+    HeldUsers h = held;
+    held = null;
+    try {
+      comparison.awaitLoad();
+      h.replay(
+          new HeldUsers.Replay() {
+            @Override
+            public void stage(
+                String userId, long position, String key, long updatedAt, byte[] row, int length)
+                throws IOException {
+              RowSelection.this.stage(userId, position, key, null, updatedAt, row, length);
+            }
+
+            @Override
+            public void reject(Rejection r) throws IOException {
+              sink.reject(r);
+            }
+          });
+    } finally {
+      h.close();
+    }
+  }
+
+  /**
+   * Stages a user; its {@code updated_at} from {@code user} if given, else {@code updatedAt}.
+   *
+   * @return false if it was rejected here instead (a sync needs a {@code user_id})
+   */
+  private boolean stage(
+      String userId,
+      long position,
+      String key,
+      UserRecord user,
+      long updatedAtHeld,
+      byte[] encoded,
+      int length)
+      throws IOException {
     boolean tracked = userId != null && !userId.isEmpty();
     if (sync && !tracked) {
       sink.reject(
           new Rejection(
-              user.position(),
+              position,
               null,
               Rejection.Reason.MISSING_REQUIRED,
               "user_id is missing: a sync tracks users by their user_id"));
@@ -158,18 +265,25 @@ public final class RowSelection implements Closeable {
       throw new ExportException(
           "An export against a sync state holds at most " + Integer.MAX_VALUE + " users.");
     }
-    String key = keyIndex < 0 ? "" : values.get(keyIndex);
+    boolean classified = comparison != null && tracked;
+    boolean grouped = merge != null && !key.isBlank();
+    String normKey = null;
+    if (classified || grouped) {
+      // one hash of the key value for both: the state's key hash is its high word
+      normKey = KeyMerge.normalise(key);
+      Hash128.hash(normKey, keyHashes);
+    }
     int cls = StateComparison.NEW;
     long hi = 0;
     long lo = 0;
     long fp = 0;
     long keyHash = 0;
-    if (comparison != null && tracked) {
-      cls = comparison.classify(userId, user.position(), encoded, length, key);
+    if (classified) {
+      cls = comparison.classify(userId, position, encoded, length, keyHashes[0]);
       if (cls == StateComparison.DUPLICATE) {
         Rejection r =
             new Rejection(
-                user.position(),
+                position,
                 userId,
                 Rejection.Reason.DUPLICATE_USER_ID,
                 "the same user_id was read at position "
@@ -188,7 +302,8 @@ public final class RowSelection implements Closeable {
       fp = comparison.fingerprint();
       keyHash = comparison.keyHashOfLast();
     }
-    long updatedAt = needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
+    long updatedAt =
+        user == null ? updatedAtHeld : needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
     int index = -1;
     long offset = -1;
     if (cls != StateComparison.UNCHANGED) {
@@ -204,15 +319,26 @@ public final class RowSelection implements Closeable {
                   hi,
                   lo,
                   cls,
-                  user.position(),
+                  position,
                   updatedAt));
       if (comparison != null && tracked) {
         comparison.staged(offset);
       }
     }
     counts[cls]++;
-    if (merge != null && !key.isBlank()) {
-      merge.add(key, updatedAt, user.position(), index, userId, cls, hi, lo, offset);
+    if (grouped) {
+      merge.add(
+          normKey,
+          keyHashes[0],
+          keyHashes[1],
+          updatedAt,
+          position,
+          index,
+          userId,
+          cls,
+          hi,
+          lo,
+          offset);
     }
     return true;
   }
@@ -237,6 +363,7 @@ public final class RowSelection implements Closeable {
    * @param malformed entries that could not be read as users
    */
   public void finish(long entriesRead, long malformed) throws IOException {
+    release();
     finishing = true;
     candidates.seal();
     staged.seal();
@@ -306,6 +433,9 @@ public final class RowSelection implements Closeable {
   /** Deletes the temporary files; the staged users too unless a summary took them. */
   @Override
   public void close() {
+    if (held != null) {
+      held.close();
+    }
     candidates.close();
     if (!summarised) {
       staged.close();

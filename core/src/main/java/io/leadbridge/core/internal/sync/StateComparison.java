@@ -22,16 +22,18 @@ import java.util.Locale;
 
 /**
  * Compares the users an export reads with a {@link JdbcSyncState}, as they are read: the state is
- * read once, in bulk, into an off-heap {@link HashTable} keyed by the 128-bit hash of each {@code
- * user_id} (fingerprint, key hash, confirmed), so that each user is classified on the spot, new,
- * changed or unchanged, and only new and changed users are staged. The same table finds a {@code
- * user_id} read twice (the first is kept) and, at the end, the users of the state the input no
- * longer has. The strings of the state (ids and key values) are read only when something must be
- * listed: absent users, lookup-value changes, and unchanged users merged with others; then in one
- * pass in {@code user_id} order. Without a state it only finds the {@code user_id}s read twice.
+ * read once, in bulk, on a thread of its own while the export starts reading its source, into an
+ * off-heap {@link HashTable} keyed by the 128-bit hash of each {@code user_id} (fingerprint, key
+ * hash, confirmed), so that each user is classified on the spot, new, changed or unchanged, and
+ * only new and changed users are staged. The same table finds a {@code user_id} read twice (the
+ * first is kept) and, at the end, the users of the state the input no longer has. The strings of
+ * the state (ids and key values) are read only when something must be listed: absent users,
+ * lookup-value changes, and unchanged users merged with others; then in one pass in {@code user_id}
+ * order. Without a state it only finds the {@code user_id}s read twice.
  *
  * <p>The table takes 40 bytes a slot, at most 70 % of slots used, in a mapped temporary file paged
- * by the system; the heap nothing per user. Used once, by one thread.
+ * by the system; the heap nothing per user. Used once, by one thread (the state's reader aside,
+ * which alone touches the table until {@link #awaitLoad()} returns).
  */
 public final class StateComparison implements AutoCloseable {
   /** A user not in the state. */
@@ -74,6 +76,10 @@ public final class StateComparison implements AutoCloseable {
   private final String outputName;
   private final long[] hash = new long[2];
   private boolean running;
+  private Thread loader;
+  private volatile boolean loadDone;
+  private volatile boolean cancelled;
+  private Throwable loadFailure; // read after the reader is joined
 
   private long slot = -1;
   private long fingerprint;
@@ -95,7 +101,8 @@ public final class StateComparison implements AutoCloseable {
   private RandomAccessFile namesIn;
 
   /**
-   * Starts a comparison: takes the state's lease and reads the state.
+   * Starts a comparison: takes the state's lease and starts reading the state, on a thread of its
+   * own, while the caller goes on reading its source (see {@link #loading()}).
    *
    * @param state the state; {@code null} to find only the {@code user_id}s read twice
    * @param guard when to refuse an input that would remove too many users
@@ -142,14 +149,31 @@ public final class StateComparison implements AutoCloseable {
     try {
       t = new HashTable(dir, outputName, 5, Math.max(1 << 16, base.users() + base.users() / 4));
       HashTable into = t;
-      state.load(
-          (hi, lo, fp, kh, confirmed) -> {
-            long s = into.findOrAdd(hi, lo);
-            into.set(s, W_FP, fp);
-            into.set(s, W_KEY, kh);
-            into.set(s, W_META, IN_STATE | (confirmed ? CONFIRMED : 0));
-          });
-    } catch (IOException | RuntimeException e) {
+      Thread reader =
+          new Thread(
+              () -> {
+                try {
+                  state.load(
+                      (hi, lo, fp, kh, confirmed) -> {
+                        if (cancelled) {
+                          throw new Cancelled();
+                        }
+                        long s = into.findOrAdd(hi, lo);
+                        into.set(s, W_FP, fp);
+                        into.set(s, W_KEY, kh);
+                        into.set(s, W_META, IN_STATE | (confirmed ? CONFIRMED : 0));
+                      });
+                } catch (Throwable e) {
+                  loadFailure = e;
+                } finally {
+                  loadDone = true;
+                }
+              },
+              "leadbridge-sync-state-read");
+      reader.setDaemon(true);
+      reader.start();
+      this.loader = reader;
+    } catch (IOException | RuntimeException | Error e) {
       if (t != null) {
         t.close();
       }
@@ -158,6 +182,58 @@ public final class StateComparison implements AutoCloseable {
       throw e;
     }
     this.table = t;
+  }
+
+  /** Stops the reading of the state from within its callback. */
+  private static final class Cancelled extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Cancelled() {
+      super("the export ended before the sync state was read", null, false, false);
+    }
+  }
+
+  /**
+   * Whether the state is still being read into the table, on a thread of its own: until it is, the
+   * caller must not classify users (it may hold them back, see {@link #awaitLoad()}).
+   */
+  public boolean loading() {
+    return loader != null && !loadDone;
+  }
+
+  /**
+   * Waits until the state is read into the table; throws what reading it threw (as the read would
+   * have thrown on the caller's thread).
+   */
+  public void awaitLoad() {
+    Thread reader = loader;
+    if (reader == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        reader.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // the read cannot be interrupted; the caller sees the flag after it
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    loader = null;
+    Throwable failure = loadFailure;
+    loadFailure = null;
+    if (failure instanceof RuntimeException) {
+      throw (RuntimeException) failure;
+    }
+    if (failure instanceof Error) {
+      throw (Error) failure;
+    }
+    if (failure != null) {
+      throw new IllegalStateException("Reading the sync state failed: " + failure, failure);
+    }
   }
 
   private static String fullRunReason(
@@ -190,10 +266,13 @@ public final class StateComparison implements AutoCloseable {
   /**
    * Classifies a user read: {@link #NEW}, {@link #CHANGED}, {@link #UNCHANGED}, or {@link
    * #DUPLICATE} when its {@code user_id} was read before (the first is kept). The fingerprint is
-   * the first 8 bytes of the SHA-256 of the encoded row.
+   * the first 8 bytes of the SHA-256 of the encoded row. Waits for the state to be read first.
+   *
+   * @param keyHashNow the {@link #keyHash} of the user's key value
    */
-  public int classify(String userId, long position, byte[] encoded, int length, String key)
+  public int classify(String userId, long position, byte[] encoded, int length, long keyHashNow)
       throws IOException {
+    awaitLoad();
     Hash128.hash(userId, hash);
     slot = table.findOrAdd(hash[0], hash[1]);
     long meta = table.get(slot, W_META);
@@ -219,7 +298,7 @@ public final class StateComparison implements AutoCloseable {
       fp = (fp << 8) | (d[i] & 0xFF);
     }
     fingerprint = fp;
-    keyHash = keyHash(key);
+    keyHash = keyHashNow;
     int cls;
     if ((meta & IN_STATE) == 0) {
       cls = NEW;
@@ -276,6 +355,7 @@ public final class StateComparison implements AutoCloseable {
 
   /** A user the export rejected: its state entry stays as it was, and it is not absent. */
   public void rejected(String userId) throws IOException {
+    awaitLoad();
     Hash128.hash(userId, hash);
     long s = table.findOrAdd(hash[0], hash[1]);
     long meta = table.get(s, W_META);
@@ -287,6 +367,7 @@ public final class StateComparison implements AutoCloseable {
 
   /** Asks for the id and key value of an unchanged user, by its id hash, from the names pass. */
   public void wantName(long hi, long lo) {
+    awaitLoad();
     long s = table.find(hi, lo);
     long meta = table.get(s, W_META);
     if ((meta & NEEDS_NAME) == 0) {
@@ -308,6 +389,7 @@ public final class StateComparison implements AutoCloseable {
     if (state == null) {
       return;
     }
+    awaitLoad();
     boolean keepAbsent = malformed > 0 && !guard.allowMassRemoval();
     for (long i = 0, n = table.capacity(); i < n; i++) {
       if (table.used(i) && absent(table.get(i, W_META))) {
@@ -460,6 +542,14 @@ public final class StateComparison implements AutoCloseable {
   /** Deletes the temporary files and ends the run, unless a summary took them. */
   @Override
   public void close() {
+    if (loader != null) {
+      cancelled = true;
+      try {
+        awaitLoad();
+      } catch (RuntimeException | Error e) {
+        // the export ended first; what it ended with is what counts
+      }
+    }
     table.close();
     absentOut.discard();
     lookupOut.discard();
