@@ -233,6 +233,35 @@ public class UserExporterTest {
   }
 
   @Test
+  void aUserIdThatIsNotWellFormedTextIsRejectedAndListedNotFatal() throws IOException {
+    Path input = dir.resolve("broken-ids.ndjson");
+    Files.writeString(
+        input,
+        "{\"user_id\":\"auth0|\\ud800x\",\"email\":\"a@example.com\"}\n"
+            + "{\"user_id\":\"auth0|\\ud800y\"}\n"
+            + "{\"user_id\":\"auth0|2\",\"email\":\"c@example.com\"}\n",
+        StandardCharsets.UTF_8);
+    UserExporter exporter =
+        UserExporter.builder()
+            .mapping(FieldMapping.builder().column("email", "email").required("email").build())
+            .build();
+
+    ExportResult result;
+    try (UserSource source = UserSource.ndjson(input)) {
+      result = exporter.export(source, dir.resolve("out.csv"));
+    }
+
+    assertThat(result.entriesRead()).isEqualTo(3);
+    assertThat(result.rowsWritten()).isEqualTo(2);
+    assertThat(result.rejections())
+        .singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo(Rejection.Reason.MISSING_REQUIRED));
+    List<String> lines = Files.readAllLines(result.rejectionsFile().orElseThrow());
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1)).startsWith("2\tauth0|\uFFFDy\tMISSING_REQUIRED");
+  }
+
+  @Test
   void keepsRowKeysToTraceRowsBackToUsers() {
     List<Map<String, Object>> users = new ArrayList<>();
     for (int i = 0; i < 50; i++) {

@@ -29,13 +29,59 @@ public final class SideFile {
     this.header = header;
   }
 
+  /**
+   * Writes a row. A value that is not well-formed text (a lone UTF-16 surrogate, as a JSON {@code
+   * "\ud800"} escape gives) is written with U+FFFD in its place: a side file lists what happened to
+   * such a user instead of failing the export.
+   */
   public void write(String... values) throws IOException {
     if (out == null) {
       temp = OwnerOnlyFiles.createTemp(dir, name, ".tmp");
       out = FORMAT.openWriter(temp);
       out.writeRow(header);
     }
-    out.writeRow(values);
+    String[] row = values;
+    for (int i = 0; i < values.length; i++) {
+      String v = values[i];
+      if (v != null && !wellFormed(v)) {
+        if (row == values) {
+          row = values.clone();
+        }
+        row[i] = replaceLoneSurrogates(v);
+      }
+    }
+    out.writeRow(row);
+  }
+
+  private static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < s.length()
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static String replaceLoneSurrogates(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else {
+        b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return b.toString();
   }
 
   /** Moves the file into place; returns it, or {@code null} when it had no row. */
