@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -66,16 +67,18 @@ public final class SyncProbe {
    * Runs the probe.
    *
    * @param args the number of users, a working directory (its {@code state} and {@code out} folders
-   *     are deleted at the end), and {@code embedded} (the default) or {@code postgres}
+   *     are deleted at the end), {@code embedded} (the default) or {@code postgres}, and optionally
+   *     {@code ndjson} to read the users from gzipped NDJSON files instead of memory
    * @throws Exception if an export or a commit fails
    */
   public static void main(String[] args) throws Exception {
     long users = Long.parseLong(args[0]);
     Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("leadbridge-sync");
     boolean postgres = args.length > 2 && args[2].equals("postgres");
-    Result r = run(users, dir, postgres);
+    boolean ndjson = args.length > 3 && args[3].equals("ndjson");
+    Result r = run(users, dir, postgres, ndjson);
     System.out.printf(
-        "users=%d postgres=%d stateUsers=%d changed=%d exact=%d plainMillis=%d plainBytes=%d"
+        "users=%d postgres=%d ndjson=%d stateUsers=%d changed=%d exact=%d plainMillis=%d plainBytes=%d"
             + " maxLiveHeapPlain=%d"
             + " exportMillis1=%d commitMillis1=%d rows1=%d maxLiveHeap1=%d"
             + " exportMillis2=%d commitMillis2=%d rows2=%d maxLiveHeap2=%d"
@@ -84,6 +87,7 @@ public final class SyncProbe {
             + " maxHeap=%d%n",
         users,
         postgres ? 1 : 0,
+        ndjson ? 1 : 0,
         r.stateUsers,
         r.changed,
         r.exact ? 1 : 0,
@@ -135,9 +139,36 @@ public final class SyncProbe {
   }
 
   static Result run(long users, Path dir, boolean postgres) throws Exception {
+    return run(users, dir, postgres, false);
+  }
+
+  /**
+   * Runs the probe on users read from memory, or, with {@code ndjson}, from gzipped NDJSON files
+   * written first (the users, and the users with every 1000th edited), as an Auth0 export is read.
+   */
+  static Result run(long users, Path dir, boolean postgres, boolean ndjson) throws Exception {
     Result result = new Result();
     Path out = dir.resolve("out");
     SyntheticUsers synthetic = SyntheticUsers.builder().count(users).seed(11).build();
+    Set<String> edited = new HashSet<>();
+    Supplier<UserSource> same;
+    Supplier<UserSource> changedSource;
+    if (ndjson) {
+      Files.createDirectories(dir);
+      Path base = dir.resolve("users.ndjson.gz");
+      Path changedFile = dir.resolve("users-changed.ndjson.gz");
+      synthetic.writeNdjson(base, true);
+      Iterable<Map<String, Object>> editedUsers = () -> changing(synthetic.iterator(), edited);
+      SyntheticUsers.writeNdjson(editedUsers, changedFile, true);
+      same = () -> UserSource.open(base);
+      changedSource = () -> UserSource.open(changedFile);
+    } else {
+      same = () -> UserSource.of(synthetic);
+      changedSource =
+          () ->
+              UserSource.of(
+                  (Iterable<Map<String, Object>>) () -> changing(synthetic.iterator(), edited));
+    }
     EmbeddedPostgres server = postgres ? EmbeddedPostgres.start() : null;
     SyncState state =
         postgres
@@ -152,7 +183,7 @@ public final class SyncProbe {
       Thread sampler = sampler(plainLive, out, new AtomicLong());
       try {
         long start = System.nanoTime();
-        try (UserSource source = UserSource.of(synthetic)) {
+        try (UserSource source = same.get()) {
           ExportResult plain = plainExporter.export(source, out.resolve("users.tsv"));
           result.plainBytes = plain.bytesWritten();
         }
@@ -166,11 +197,12 @@ public final class SyncProbe {
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         pool.resetPeakUsage();
       }
-      result.partsBytes1 = sync(synthetic, null, state, out, result.runs[0], temp).bytesWritten();
+      long every = Math.max(1, synthetic.count() / 10);
+      result.partsBytes1 = sync(same, every, state, out, result.runs[0], temp).bytesWritten();
       result.stateUsers = state.users();
-      sync(synthetic, null, state, out, result.runs[1], temp);
-      Set<String> changed = new HashSet<>();
-      ExportResult third = sync(synthetic, changed, state, out, result.runs[2], temp);
+      sync(same, every, state, out, result.runs[1], temp);
+      ExportResult third = sync(changedSource, every, state, out, result.runs[2], temp);
+      Set<String> changed = edited;
       SyncSummary s = third.sync().orElseThrow();
       result.changed = changed.size();
       Set<String> unwritten = new HashSet<>(changed);
@@ -208,6 +240,8 @@ public final class SyncProbe {
       }
       deleteTree(out);
       deleteTree(dir.resolve("state"));
+      Files.deleteIfExists(dir.resolve("users.ndjson.gz"));
+      Files.deleteIfExists(dir.resolve("users-changed.ndjson.gz"));
     }
     return result;
   }
@@ -244,28 +278,18 @@ public final class SyncProbe {
     return b.build();
   }
 
-  /**
-   * Exports against the state and commits, measuring both; with {@code changed} non-null, every
-   * 1000th user gets a new given name and the ids of those that have an email are collected.
-   */
+  /** Exports the users of a source against the state and commits, measuring both. */
   private static ExportResult sync(
-      SyntheticUsers synthetic,
-      Set<String> changed,
-      SyncState state,
-      Path out,
-      Run run,
-      AtomicLong temp)
+      Supplier<UserSource> users, long every, SyncState state, Path out, Run run, AtomicLong temp)
       throws Exception {
-    Iterable<Map<String, Object>> users =
-        changed == null ? synthetic : () -> changing(synthetic.iterator(), changed);
     AtomicLong live = new AtomicLong();
-    UserExporter exporter = exporter(live, Math.max(1, synthetic.count() / 10));
+    UserExporter exporter = exporter(live, every);
     System.gc();
     Thread sampler = sampler(live, out, temp);
     ExportResult export;
     try {
       long start = System.nanoTime();
-      try (UserSource source = UserSource.of(users)) {
+      try (UserSource source = users.get()) {
         export = exporter.export(source, out.resolve("users.tsv"), state);
       }
       long exported = System.nanoTime();

@@ -249,13 +249,27 @@ public final class SyntheticUsers implements Iterable<Map<String, Object>> {
    * @throws UncheckedIOException if the file cannot be written
    */
   public void writeNdjson(Path file, boolean gzip) {
+    writeNdjson(this, file, gzip);
+  }
+
+  /**
+   * Writes any users as NDJSON, one JSON object per line, as Auth0's export job does: for example
+   * these users with some of them edited.
+   *
+   * @param users the users
+   * @param file the file to create or replace
+   * @param gzip whether to gzip the file
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public static void writeNdjson(
+      Iterable<? extends Map<String, ?>> users, Path file, boolean gzip) {
     try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       if (gzip) {
         try (GZIPOutputStream gz = new GZIPOutputStream(raw, 1 << 16)) {
-          writeNdjson(this, gz);
+          writeNdjson(users, gz);
         }
       } else {
-        writeNdjson(this, raw);
+        writeNdjson(users, raw);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + file, e);
