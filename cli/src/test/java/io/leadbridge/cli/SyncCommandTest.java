@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.leadbridge.core.internal.Json;
 import io.leadbridge.core.sync.SyncState;
 import io.leadbridge.core.testing.EmbeddedPostgres;
+import io.leadbridge.testkit.MarketoEmulator;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -230,6 +232,35 @@ class SyncCommandTest {
     assertThat(map(second.get("export"))).containsEntry("rowsWritten", 0L);
     assertThat(map(map(second.get("sync")).get("committed"))).containsEntry("generation", 2L);
     assertThat(dir.resolve("state")).doesNotExist();
+  }
+
+  /**
+   * A nightly run stops after Marketo accepted its batch (the daily quota runs out while it polls);
+   * the next night runs in a new container, with an empty output folder but the same state: it
+   * finds the batch in the state, waits on it and sends nothing again.
+   */
+  @Test
+  void aRunInANewContainerAfterACrashWaitsOnTheBatchTheStateRecorded() throws IOException {
+    Path config = fixture.config("");
+    Cli cli = fixture.cli();
+    fixture.marketo.failWithCode(MarketoEmulator.Endpoint.STATUS, 1, "607");
+    cli.reset();
+    assertThat(cli.run("sync", "--config", config.toString(), "--json")).isNotZero();
+    assertThat(fixture.marketo.acceptedUploads()).isEqualTo(1);
+
+    Files.writeString(
+        config, Files.readString(config).replace("output: out\n", "output: elsewhere\n"));
+    Map<String, Object> rerun = sync(cli, config);
+    assertThat(map(rerun.get("export"))).containsEntry("rowsWritten", (long) emails.size());
+    List<?> batches = (List<?>) map(rerun.get("marketo")).get("batches");
+    assertThat(batches)
+        .singleElement()
+        .satisfies(b -> assertThat(map(b)).containsEntry("resumed", true));
+    assertThat(map(map(rerun.get("sync")).get("committed")))
+        .containsEntry("rowsConfirmed", (long) emails.size());
+    assertThat(fixture.marketo.acceptedUploads()).isEqualTo(1);
+    assertThat(fixture.marketo.maxImportCount()).isEqualTo(1);
+    assertThat(dir.resolve("elsewhere")).exists();
   }
 
   @Test
