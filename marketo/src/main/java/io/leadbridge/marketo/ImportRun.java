@@ -1,5 +1,12 @@
 package io.leadbridge.marketo;
 
+import static io.leadbridge.marketo.RunCalls.Kind.DESCRIBE;
+import static io.leadbridge.marketo.RunCalls.Kind.FILES;
+import static io.leadbridge.marketo.RunCalls.Kind.LOOKUP;
+import static io.leadbridge.marketo.RunCalls.Kind.STATUS;
+import static io.leadbridge.marketo.RunCalls.Kind.UPLOAD;
+import static io.leadbridge.marketo.RunCalls.Kind.USAGE;
+
 import io.leadbridge.core.RowKeys;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.internal.SafeListener;
@@ -23,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +147,7 @@ final class ImportRun {
   private Journal journal;
   private Instant start;
   private Deadline deadline;
-  private long callsBefore;
+  private RunCalls calls;
 
   private final Deque<Part> pending = new ArrayDeque<>();
   private final List<Part> active = new ArrayList<>();
@@ -155,15 +161,6 @@ final class ImportRun {
   private BatchPolls polls;
   private final Map<Path, String> sha = new HashMap<>();
   private final Map<Path, List<ValueScan.LeftRow>> undecidedRows = new HashMap<>();
-
-  private static final int DESCRIBE = 0;
-  private static final int USAGE = 1;
-  private static final int UPLOAD = 2;
-  private static final int STATUS = 3;
-  private static final int FILES = 4;
-  private static final int LOOKUP = 5;
-  private final long[] counts = new long[6];
-  private long tokens;
 
   ImportRun(
       Api api,
@@ -251,7 +248,7 @@ final class ImportRun {
   private ImportReport runHeld() {
     start = settings.clock().instant();
     deadline = Deadline.at(start.plus(settings.timeout()), this::timedOut);
-    callsBefore = api.calls();
+    calls = new RunCalls(api);
     Path first = files.get(0).toAbsolutePath();
     journal = Journal.open(first.resolveSibling(first.getFileName() + target.journalSuffix()));
     Map<Path, List<ValueScan.LeftRow>> decided = new HashMap<>();
@@ -282,7 +279,7 @@ final class ImportRun {
         TargetFields described = null;
         if (settings.headerCheck() || settings.valueCheck() || !target.isLeads()) {
           // for members and custom objects, also checks the program, status or object
-          described = counted(DESCRIBE, () -> api.targetFields(target, options, deadline));
+          described = calls.counted(DESCRIBE, () -> api.targetFields(target, options, deadline));
           if (target.isLeads()) {
             fields = described.fields();
           }
@@ -332,7 +329,7 @@ final class ImportRun {
    */
   private Optional<BatchStatus> earlierBatch(long batchId) {
     try {
-      return Optional.of(counted(STATUS, () -> api.status(target, batchId, deadline)));
+      return Optional.of(calls.counted(STATUS, () -> api.status(target, batchId, deadline)));
     } catch (MarketoServiceException e) {
       if (e.serviceCode().filter("607"::equals).isPresent()) {
         throw e;
@@ -342,50 +339,22 @@ final class ImportRun {
     }
   }
 
-  /** Makes a call of a kind, counting it and the token calls it made. */
-  private <T> T counted(int kind, Supplier<T> call) {
-    long calls = api.calls();
-    long tokenCalls = api.tokenCalls();
-    try {
-      return call.get();
-    } finally {
-      long t = api.tokenCalls() - tokenCalls;
-      tokens += t;
-      counts[kind] += api.calls() - calls - t;
-    }
-  }
-
-  private ImportCalls callsByKind() {
-    return new ImportCalls(
-        tokens,
-        counts[DESCRIBE],
-        counts[USAGE],
-        counts[UPLOAD],
-        counts[STATUS],
-        counts[FILES],
-        counts[LOOKUP]);
-  }
-
   /**
    * Reads today's usage and refuses to start when the quota left would not cover the calls this run
    * is estimated to need (see {@link QuotaCheck} for the estimate).
    */
   private QuotaCheck checkQuota() {
-    boolean resolve = options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE;
-    long uploads = pending.size() + (resolve ? resolver.size() : 0); // uncertain: maybe again
-    long batches = uploads + active.size();
     ImportCalls estimate =
-        new ImportCalls(
-            2,
-            counts[DESCRIBE] > 0 ? 1 : 0,
-            1,
-            uploads,
-            3 * batches,
-            2 * batches,
-            resolve ? (long) UncertainPart.MAX_LOOKS * (resolver.size() + 1) : 0);
+        QuotaCheck.estimate(
+            pending.size(),
+            active.size(),
+            options.uncertainUploads() == ImportOptions.UncertainUploads.RESOLVE
+                ? resolver.size()
+                : -1,
+            calls.of(DESCRIBE) > 0);
     long used;
     try {
-      used = counted(USAGE, () -> api.usageToday(deadline));
+      used = calls.counted(USAGE, () -> api.usageToday(deadline));
     } catch (MarketoServiceException e) {
       if (e.serviceCode().filter("607"::equals).isPresent()) {
         throw e;
@@ -395,7 +364,7 @@ final class ImportRun {
           e.getMessage());
       used = -1;
     }
-    long needed = Math.max(0, estimate.total() - (api.calls() - callsBefore));
+    long needed = Math.max(0, estimate.total() - calls.total());
     QuotaCheck q = new QuotaCheck(options.dailyQuota(), used, estimate, needed);
     if (!q.sufficient()) {
       throw MarketoQuotaException.refused(q);
@@ -488,23 +457,11 @@ final class ImportRun {
     }
     resolver.placeEarlier(parts, active);
     if (stateJournal != null) {
+      List<Part> carried = stateJournal.carriedParts(); // waited on, never uploaded
+      active.addAll(carried);
+      uploaded += carried.size();
       List<Part> all = new ArrayList<>(parts);
-      for (StateJournal.Carried c : stateJournal.carried()) {
-        Path first = c.rowsByFile().keySet().iterator().next();
-        Part p = new Part(first, first, "batch " + c.batchId() + " of an earlier run", "");
-        p.carried = c.rowsByFile();
-        p.rows = c.rows();
-        p.resumed = true;
-        p.status =
-            new BatchStatus(c.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
-        all.add(p);
-        active.add(p);
-        uploaded++;
-        LOG.info(
-            "Waiting on batch {} of an earlier run (sync state journal) for {} rows",
-            c.batchId(),
-            p.rows);
-      }
+      all.addAll(carried);
       parts = List.copyOf(all);
     }
   }
@@ -518,7 +475,7 @@ final class ImportRun {
         settings.minPollInterval(),
         this::fieldsByName,
         (filter, values, columns) ->
-            counted(LOOKUP, () -> api.leads(filter, values, columns, deadline)));
+            calls.counted(LOOKUP, () -> api.leads(filter, values, columns, deadline)));
   }
 
   /** The failure for a wait that would pass the run's deadline. */
@@ -570,7 +527,7 @@ final class ImportRun {
           continue;
         }
         BatchStatus status =
-            counted(STATUS, () -> api.status(target, p.status.batchId(), deadline));
+            calls.counted(STATUS, () -> api.status(target, p.status.batchId(), deadline));
         p.status = status;
         if (status.finished()) {
           finish(p);
@@ -588,7 +545,7 @@ final class ImportRun {
 
   private Map<String, LeadField> fieldsByName() {
     if (fields == null) {
-      fields = counted(DESCRIBE, () -> api.leadFields(deadline));
+      fields = calls.counted(DESCRIBE, () -> api.leadFields(deadline));
     }
     Map<String, LeadField> out = new HashMap<>();
     for (LeadField f : fields) {
@@ -614,7 +571,8 @@ final class ImportRun {
     }
     try {
       BatchStatus s =
-          counted(UPLOAD, () -> api.upload(target, p.file, p.name, format, options, deadline));
+          calls.counted(
+              UPLOAD, () -> api.upload(target, p.file, p.name, format, options, deadline));
       journal.record(p.name, p.sha256, Journal.State.ACCEPTED, s.batchId());
       if (stateJournal != null) {
         stateJournal.accepted(s.batchId(), p.file);
@@ -669,11 +627,11 @@ final class ImportRun {
     if (s.state() == BatchStatus.State.COMPLETE) {
       if (s.rowsFailed() > 0) {
         issues.failures(
-            p, counted(FILES, () -> api.failures(target, s.batchId(), format, deadline)));
+            p, calls.counted(FILES, () -> api.failures(target, s.batchId(), format, deadline)));
       }
       if (s.rowsWithWarning() > 0) {
         issues.warnings(
-            p, counted(FILES, () -> api.warnings(target, s.batchId(), format, deadline)));
+            p, calls.counted(FILES, () -> api.warnings(target, s.batchId(), format, deadline)));
       }
     } else {
       LOG.warn("Batch {} for {} failed: {}", s.batchId(), p.name, s.message());
@@ -745,10 +703,10 @@ final class ImportRun {
         traced.failures(),
         traced.warnings(),
         Duration.between(start, settings.clock().instant()),
-        api.calls() - callsBefore,
+        calls.total(),
         issues.confirmations(parts, stillUncertain, traced.failures()),
         values,
-        callsByKind(),
+        calls.byKind(),
         quota,
         resolver.report());
   }

@@ -35,6 +35,29 @@ public record QuotaCheck(long dailyQuota, long usedToday, ImportCalls estimate, 
   }
 
   /**
+   * The calls an import is estimated to make, by the rule above.
+   *
+   * @param toUpload parts to upload
+   * @param waiting batches already accepted, to wait on
+   * @param uncertain parts whose upload is uncertain and will be resolved (each may be uploaded
+   *     again), or -1 when uncertain uploads are not resolved
+   * @param described whether the run described the fields
+   */
+  static ImportCalls estimate(long toUpload, long waiting, long uncertain, boolean described) {
+    boolean resolve = uncertain >= 0;
+    long uploads = toUpload + (resolve ? uncertain : 0);
+    long batches = uploads + waiting;
+    return new ImportCalls(
+        2,
+        described ? 1 : 0,
+        1,
+        uploads,
+        3 * batches,
+        2 * batches,
+        resolve ? (long) UncertainPart.MAX_LOOKS * (uncertain + 1) : 0);
+  }
+
+  /**
    * The calls left today.
    *
    * @return the quota minus today's calls, never below 0; the quota when today's calls are unknown

@@ -39,10 +39,9 @@ final class StateJournal {
    * A batch of an earlier run carrying rows of this run's files.
    *
    * @param batchId the batch
-   * @param status the status recorded: {@link BatchJournal#ACCEPTED} or a finished state
    * @param rowsByFile how many rows of each file it carries, in the order of the files
    */
-  record Carried(long batchId, String status, Map<Path, Long> rowsByFile) {
+  private record Carried(long batchId, Map<Path, Long> rowsByFile) {
     long rows() {
       return rowsByFile.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -138,7 +137,7 @@ final class StateJournal {
       for (int i = 0; i < batches.size(); i++) {
         if (!counts.get(i).isEmpty()) {
           BatchJournal.Batch b = batches.get(i);
-          carried.add(new Carried(b.batchId(), b.status(), counts.get(i)));
+          carried.add(new Carried(b.batchId(), counts.get(i)));
         }
       }
       if (!carried.isEmpty()) {
@@ -160,9 +159,28 @@ final class StateJournal {
     return leaveOut;
   }
 
-  /** The batches of an earlier run that carry rows of this run's files. */
-  List<Carried> carried() {
-    return List.copyOf(carried);
+  /**
+   * The batches of an earlier run that carry rows of this run's files, as parts of the run to wait
+   * on: named after the batch, in the first file they carry rows of, never uploaded.
+   */
+  List<ImportParts.Part> carriedParts() {
+    List<ImportParts.Part> parts = new ArrayList<>();
+    for (Carried c : carried) {
+      Path first = c.rowsByFile().keySet().iterator().next();
+      ImportParts.Part p =
+          new ImportParts.Part(first, first, "batch " + c.batchId() + " of an earlier run", "");
+      p.carried = c.rowsByFile();
+      p.rows = c.rows();
+      p.resumed = true;
+      p.status =
+          new BatchStatus(c.batchId(), Optional.empty(), BatchStatus.State.QUEUED, 0, 0, 0, "");
+      parts.add(p);
+      LOG.info(
+          "Waiting on batch {} of an earlier run (sync state journal) for {} rows",
+          c.batchId(),
+          p.rows);
+    }
+    return parts;
   }
 
   /** Records a batch the target accepted, with the fingerprints of the rows of its part. */
@@ -220,12 +238,7 @@ final class StateJournal {
       encoder.encode(row); // read in the same charset, so it encodes
       sha256.update(head);
       sha256.update(encoder.bytes(), 0, encoder.length());
-      byte[] d = sha256.digest();
-      long fp = 0;
-      for (int i = 0; i < 8; i++) {
-        fp = (fp << 8) | (d[i] & 0xFF);
-      }
-      fingerprint = fp;
+      fingerprint = java.nio.ByteBuffer.wrap(sha256.digest()).getLong(); // its first 8 bytes
       return true;
     }
 
