@@ -1,11 +1,14 @@
 package io.leadbridge.auth0;
 
+import io.leadbridge.core.internal.EntryHashing;
+import io.leadbridge.core.internal.Projectable;
 import io.leadbridge.core.source.SourceEntry;
 import io.leadbridge.core.source.SourceException;
 import io.leadbridge.core.source.UserSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * The users of a finished Auth0 export, read from its downloaded file. The file is a temporary,
@@ -13,7 +16,7 @@ import java.nio.file.Path;
  *
  * <p>Not thread-safe: read it on one thread, like any {@link UserSource}.
  */
-public final class Auth0ExportSource implements UserSource {
+public final class Auth0ExportSource implements UserSource, Projectable, EntryHashing {
   private final String jobId;
   private final long downloadedBytes;
   private final Path file;
@@ -53,6 +56,21 @@ public final class Auth0ExportSource implements UserSource {
   @Override
   public SourceEntry next() {
     return users.next();
+  }
+
+  @Override
+  public void keepOnly(Set<String> properties) {
+    ((Projectable) users).keepOnly(properties);
+  }
+
+  @Override
+  public String entryFormat() {
+    return ((EntryHashing) users).entryFormat();
+  }
+
+  @Override
+  public void hashEntries(long seed1, long seed2, Skipper skipper) {
+    ((EntryHashing) users).hashEntries(seed1, seed2, skipper);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.leadbridge.core;
 
 import io.leadbridge.core.csv.CsvFormat;
+import io.leadbridge.core.internal.EntryHashing;
 import io.leadbridge.core.internal.MappingAware;
 import io.leadbridge.core.internal.Projectable;
 import io.leadbridge.core.internal.SafeListener;
@@ -14,6 +15,7 @@ import io.leadbridge.core.internal.files.SideFile;
 import io.leadbridge.core.internal.select.RowSelection;
 import io.leadbridge.core.internal.select.RowSink;
 import io.leadbridge.core.internal.sync.JdbcSyncState;
+import io.leadbridge.core.internal.table.Hash128;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.mapping.RecordRejectedException;
 import io.leadbridge.core.source.MalformedEntry;
@@ -25,6 +27,7 @@ import io.leadbridge.core.sync.SyncSummary;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -36,6 +39,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -373,8 +377,9 @@ final class ExportRun implements RowSink {
       }
       ((Projectable) source).keepOnly(keep);
     }
+    hashEntries(files);
     SourceEntry entry;
-    while ((entry = source.next()) != null) {
+    while ((entry = next()) != null) {
       entriesRead++;
       if (entry instanceof MalformedEntry) {
         MalformedEntry m = (MalformedEntry) entry;
@@ -388,6 +393,82 @@ final class ExportRun implements RowSink {
       }
     }
     progress(selection == null); // with a sync, rows are written after the comparison
+  }
+
+  /**
+   * What makes a row from a source entry, beyond the entry itself: the hash of an entry is seeded
+   * with it, so that a state's entry hashes match only under the same mapping and settings. Bump
+   * the version when a release changes the rows or rejections the same settings make.
+   */
+  private static final String ENTRY_HASH_VERSION = "leadbridge entry hash 1";
+
+  private boolean hashing;
+  private long entryHi;
+  private long entryLo;
+  private long entryPosition = -1;
+
+  /**
+   * Against a sync state, asks a source that can ({@link EntryHashing}) to hash each entry before
+   * parsing it, so that an entry the state already knows for a confirmed user is left unparsed
+   * ({@link RowSelection#skipKnown}): only when the mapping's definition fixes its rows (no
+   * computed column, no format of one's own).
+   */
+  private void hashEntries(boolean files) {
+    if (!files || state == null || selection == null || !(source instanceof EntryHashing)) {
+      return;
+    }
+    Optional<String> definition = mapping.definition();
+    if (definition.isEmpty()) {
+      LOG.debug("Every source entry is parsed: the mapping has computed columns or own formats");
+      return;
+    }
+    EntryHashing hashed = (EntryHashing) source;
+    String seed =
+        String.join(
+            "\n",
+            ENTRY_HASH_VERSION,
+            String.valueOf(ExportRun.class.getPackage().getImplementationVersion()),
+            hashed.entryFormat(),
+            definition.get(),
+            "format " + format,
+            "key " + exporter.keyColumnOrNull(),
+            "merge " + exporter.mergePolicyOrNull(),
+            "max file bytes " + exporter.maxFileBytes());
+    long[] h = new long[2];
+    Hash128.hash(seed, h);
+    hashing = true;
+    hashed.hashEntries(h[0], h[1], this::skipKnown);
+  }
+
+  /** Whether the selection takes an entry unparsed; remembers its hash for when it is parsed. */
+  private boolean skipKnown(long hi, long lo, long position) {
+    entryHi = hi;
+    entryLo = lo;
+    entryPosition = position;
+    try {
+      if (!selection.skipKnown(hi, lo, position)) {
+        return false;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    entriesRead++;
+    if (entriesRead % PROGRESS_EVERY == 0) {
+      progress(false);
+    }
+    return true;
+  }
+
+  /** The next entry of the source; what the selection threw while the source skipped, rethrown. */
+  private SourceEntry next() throws IOException {
+    try {
+      return source.next();
+    } catch (UncheckedIOException e) {
+      if (hashing) {
+        throw e.getCause();
+      }
+      throw e;
+    }
   }
 
   private void write(UserRecord user, long limit, boolean files) throws IOException {
@@ -453,7 +534,9 @@ final class ExportRun implements RowSink {
       return;
     }
     if (selection != null) {
-      if (selection.stage(user, values, encoded, size)) {
+      boolean hashed = hashing && user.position() == entryPosition;
+      if (selection.stage(
+          user, values, encoded, size, hashed ? entryHi : 0, hashed ? entryLo : 0)) {
         markSeen(values);
       }
       return;

@@ -1,5 +1,6 @@
 package io.leadbridge.core.mapping;
 
+import io.leadbridge.core.internal.Json;
 import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.source.UserRecord;
 import java.io.IOException;
@@ -256,6 +257,37 @@ public final class FieldMapping {
       }
     }
     return false;
+  }
+
+  /**
+   * The mapping as text that fixes the rows it writes, when text can: every column a path or a
+   * constant, each with a ready-made {@link ValueFormat} ({@code text}, {@code isoInstant}, {@code
+   * epochMillis}, {@code date:…}, {@code join:…}), and the required paths. Two mappings with the
+   * same definition write the same row from the same user. A sync uses it to leave unparsed the
+   * source entries it already sent under the same mapping; a computed column or a format of one's
+   * own is code whose effect text cannot show, so such a mapping has none.
+   *
+   * @return the definition, or empty when a column is computed or has a format of its own
+   */
+  public Optional<String> definition() {
+    StringBuilder out = new StringBuilder("columns:");
+    for (Column c : columns) {
+      if (c.kind == Column.Kind.COMPUTED || !(c.format instanceof ValueFormats.Named)) {
+        return Optional.empty();
+      }
+      out.append('\n').append(Json.write(c.name)).append(' ');
+      if (c.kind == Column.Kind.PATH) {
+        out.append("path ").append(Json.write(c.path.toString()));
+      } else {
+        out.append("constant ").append(Json.write(c.constant));
+      }
+      out.append(" format ").append(Json.write(c.format.toString()));
+    }
+    out.append("\nrequired:");
+    for (FieldPath p : required) {
+      out.append('\n').append(Json.write(p.toString()));
+    }
+    return Optional.of(out.toString());
   }
 
   /**

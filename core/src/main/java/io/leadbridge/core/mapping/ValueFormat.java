@@ -46,7 +46,7 @@ public interface ValueFormat {
    * @return the default format
    */
   static ValueFormat defaults() {
-    return ValueFormats.DEFAULT;
+    return ValueFormats.TEXT;
   }
 
   /**
@@ -58,7 +58,7 @@ public interface ValueFormat {
    * @return the format
    */
   static ValueFormat isoInstant() {
-    return ValueFormats.ISO_INSTANT;
+    return ValueFormats.ISO;
   }
 
   /**
@@ -74,10 +74,12 @@ public interface ValueFormat {
     Objects.requireNonNull(pattern, "pattern");
     Objects.requireNonNull(zone, "zone");
     DateTimeFormatter formatter = DateTimeFormatter.ofPattern(pattern).withZone(zone);
-    return value -> {
-      Instant instant = ValueFormats.instant(value);
-      return instant == null ? "" : formatter.format(instant);
-    };
+    return new ValueFormats.Named(
+        "date:" + pattern + "@" + zone.getId(),
+        value -> {
+          Instant instant = ValueFormats.instant(value);
+          return instant == null ? "" : formatter.format(instant);
+        });
   }
 
   /**
@@ -86,10 +88,7 @@ public interface ValueFormat {
    * @return the format
    */
   static ValueFormat epochMillis() {
-    return value -> {
-      Instant instant = ValueFormats.instant(value);
-      return instant == null ? "" : Long.toString(instant.toEpochMilli());
-    };
+    return ValueFormats.EPOCH_MILLIS;
   }
 
   /**
@@ -101,19 +100,21 @@ public interface ValueFormat {
    */
   static ValueFormat join(String separator) {
     Objects.requireNonNull(separator, "separator");
-    return value -> {
-      if (!(value instanceof List)) {
-        return ValueFormats.DEFAULT.format(value);
-      }
-      StringBuilder out = new StringBuilder();
-      for (Object item : (List<?>) value) {
-        if (out.length() > 0) {
-          out.append(separator);
-        }
-        out.append(ValueFormats.DEFAULT.format(item));
-      }
-      return out.toString();
-    };
+    return new ValueFormats.Named(
+        "join:" + separator,
+        value -> {
+          if (!(value instanceof List)) {
+            return ValueFormats.DEFAULT.format(value);
+          }
+          StringBuilder out = new StringBuilder();
+          for (Object item : (List<?>) value) {
+            if (out.length() > 0) {
+              out.append(separator);
+            }
+            out.append(ValueFormats.DEFAULT.format(item));
+          }
+          return out.toString();
+        });
   }
 
   /**
@@ -138,6 +139,23 @@ public interface ValueFormat {
 /** The ready-made formats. */
 final class ValueFormats {
   private ValueFormats() {}
+
+  /**
+   * A ready-made format and the name {@link ValueFormat#parse} reads it from, which is also what
+   * its {@code toString()} shows: a mapping made only of these can be written out as text that
+   * fixes its rows ({@link FieldMapping#definition()}).
+   */
+  record Named(String spec, ValueFormat format) implements ValueFormat {
+    @Override
+    public String format(Object value) {
+      return format.format(value);
+    }
+
+    @Override
+    public String toString() {
+      return spec;
+    }
+  }
 
   static final ValueFormat DEFAULT =
       value -> {
@@ -164,6 +182,18 @@ final class ValueFormats {
         Instant instant = instant(value);
         return instant == null ? "" : DateTimeFormatter.ISO_INSTANT.format(instant);
       };
+
+  static final Named TEXT = new Named("text", DEFAULT);
+
+  static final Named ISO = new Named("isoInstant", ISO_INSTANT);
+
+  static final Named EPOCH_MILLIS =
+      new Named(
+          "epochMillis",
+          value -> {
+            Instant instant = instant(value);
+            return instant == null ? "" : Long.toString(instant.toEpochMilli());
+          });
 
   /** 1900-01-01T00:00:00Z and 2200-01-01T00:00:00Z: the dates a user record plausibly holds. */
   static final long MIN_EPOCH_MILLIS = -2_208_988_800_000L;

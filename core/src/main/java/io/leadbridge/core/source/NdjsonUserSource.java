@@ -1,8 +1,10 @@
 package io.leadbridge.core.source;
 
+import io.leadbridge.core.internal.EntryHashing;
 import io.leadbridge.core.internal.JsonTrees;
 import io.leadbridge.core.internal.Projectable;
 import io.leadbridge.core.internal.files.IoErrors;
+import io.leadbridge.core.internal.table.Hash128;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +19,24 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 
 /** Reads NDJSON line by line from bytes, so a bad line never stops the lines after it. */
-final class NdjsonUserSource implements UserSource, Projectable {
+final class NdjsonUserSource implements UserSource, Projectable, EntryHashing {
   private java.util.Set<String> keep;
+  private Skipper skipper;
+  private long seed1;
+  private long seed2;
+  private final long[] hash = new long[2];
+
+  @Override
+  public String entryFormat() {
+    return "ndjson/1: one JSON object per line, parsed by Jackson";
+  }
+
+  @Override
+  public void hashEntries(long seed1, long seed2, Skipper skipper) {
+    this.seed1 = seed1;
+    this.seed2 = seed2;
+    this.skipper = skipper;
+  }
 
   @Override
   public void keepOnly(java.util.Set<String> properties) {
@@ -112,6 +130,12 @@ final class NdjsonUserSource implements UserSource, Projectable {
       if (!started) {
         started = true;
         checkFirstLine(start, length);
+      }
+      if (skipper != null) {
+        Hash128.hash(line, start, length - start, seed1, seed2, hash);
+        if (skipper.skip(hash[0], hash[1], lineNumber)) {
+          continue;
+        }
       }
       return parse(start, length);
     }

@@ -304,4 +304,60 @@ class FieldMappingTest {
     assertThat(more.requiredPaths()).hasSize(1);
     assertThat(base.header()).containsExactly("email");
   }
+
+  @Test
+  void aMappingOfPathsAndReadyMadeFormatsHasADefinitionThatTellsItsRowsApart() {
+    FieldMapping plain =
+        FieldMapping.builder().column("email", "Email").constant("Source", "auth0").build();
+    FieldMapping dated =
+        FieldMapping.builder()
+            .column("email", "Email")
+            .constant("Source", "auth0")
+            .column("created_at", "Created", ValueFormat.parse("date:yyyy-MM-dd@Europe/Paris"))
+            .build();
+    FieldMapping otherZone =
+        dated.toBuilder()
+            .clear()
+            .column("email", "Email")
+            .constant("Source", "auth0")
+            .column("created_at", "Created", ValueFormat.parse("date:yyyy-MM-dd@UTC"))
+            .build();
+    assertThat(plain.definition()).isPresent();
+    assertThat(plain.definition())
+        .isEqualTo(
+            FieldMapping.builder()
+                .column("email", "Email")
+                .constant("Source", "auth0")
+                .build()
+                .definition());
+    assertThat(dated.definition().orElseThrow())
+        .contains("date:yyyy-MM-dd@Europe/Paris")
+        .isNotEqualTo(otherZone.definition().orElseThrow());
+    assertThat(plain.toBuilder().required("email").build().definition())
+        .isNotEqualTo(plain.definition());
+    assertThat(
+            FieldMapping.builder()
+                .column("email", "Email")
+                .constant("Source", "other")
+                .build()
+                .definition())
+        .isNotEqualTo(plain.definition());
+  }
+
+  @Test
+  void aMappingWithCodeHasNoDefinition() {
+    assertThat(
+            FieldMapping.builder()
+                .column("email", "Email")
+                .computed("Domain", u -> "x")
+                .build()
+                .definition())
+        .isEmpty();
+    assertThat(
+            FieldMapping.builder()
+                .column("email", "Email", v -> String.valueOf(v).toUpperCase())
+                .build()
+                .definition())
+        .isEmpty();
+  }
 }

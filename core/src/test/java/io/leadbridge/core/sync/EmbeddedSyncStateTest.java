@@ -138,6 +138,17 @@ class EmbeddedSyncStateTest extends SyncStateTest {
         .hasMessageContaining("to start over with a full run");
   }
 
+  @Override
+  void downgradeToVersion1(String name) throws Exception {
+    try (Connection c =
+            DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve(name).resolve("sync-state"), "leadbridge", "");
+        Statement s = c.createStatement()) {
+      s.executeUpdate("ALTER TABLE sync_users DROP COLUMN source_hi, source_lo, updated_at");
+      s.executeUpdate("UPDATE sync_meta SET schema_version = 1");
+    }
+  }
+
   @Test
   void aStateWrittenByANewerLeadbridgeIsRefused() throws Exception {
     Path stateDir = dir.resolve("state");

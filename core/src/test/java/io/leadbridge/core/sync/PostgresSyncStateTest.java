@@ -308,6 +308,19 @@ class PostgresSyncStateTest extends SyncStateTest {
         .satisfies(e -> assertThat(String.valueOf(e.getCause())).doesNotContain(secret));
   }
 
+  @Override
+  void downgradeToVersion1(String name) throws Exception {
+    String prefix = prefix(run, name);
+    try (Connection c = server().dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "ALTER TABLE "
+              + prefix
+              + "users DROP COLUMN source_hi, DROP COLUMN source_lo, DROP COLUMN updated_at");
+      s.executeUpdate("UPDATE " + prefix + "meta SET schema_version = 1");
+    }
+  }
+
   @Test
   void aStateWrittenByANewerLeadbridgeIsRefused() throws Exception {
     String prefix = prefix(run, "newer");

@@ -581,4 +581,221 @@ abstract class SyncStateTest {
           }
         };
   }
+
+  // ------------------------------------------------------------ source entries left unparsed
+
+  /** Takes the state of test {@code name} back to schema version 1, which kept no entry hashes. */
+  abstract void downgradeToVersion1(String name) throws Exception;
+
+  /**
+   * An NDJSON file read as the exporter reads one, counting the users it parses: an entry the state
+   * already knows is skipped before parsing and never comes out of {@link #next()}.
+   */
+  static final class CountingNdjson
+      implements UserSource,
+          io.leadbridge.core.internal.EntryHashing,
+          io.leadbridge.core.internal.Projectable {
+    private final UserSource file;
+    int parsed;
+
+    CountingNdjson(Path file) {
+      this.file = UserSource.ndjson(file);
+    }
+
+    @Override
+    public io.leadbridge.core.source.SourceEntry next() {
+      io.leadbridge.core.source.SourceEntry e = file.next();
+      if (e != null) {
+        parsed++;
+      }
+      return e;
+    }
+
+    @Override
+    public String entryFormat() {
+      return ((io.leadbridge.core.internal.EntryHashing) file).entryFormat();
+    }
+
+    @Override
+    public void hashEntries(long seed1, long seed2, Skipper skipper) {
+      ((io.leadbridge.core.internal.EntryHashing) file).hashEntries(seed1, seed2, skipper);
+    }
+
+    @Override
+    public void keepOnly(Set<String> properties) {
+      ((io.leadbridge.core.internal.Projectable) file).keepOnly(properties);
+    }
+
+    @Override
+    public void close() {
+      file.close();
+    }
+  }
+
+  private Path ndjson(List<Map<String, Object>> users) throws IOException {
+    Path file = dir.resolve("users-" + System.nanoTime() + ".ndjson");
+    StringBuilder out = new StringBuilder();
+    for (Map<String, Object> u : users) {
+      out.append(io.leadbridge.core.internal.Json.write(u)).append('\n');
+    }
+    Files.writeString(file, out.toString());
+    return file;
+  }
+
+  private record FileRun(ExportResult result, int parsed) {}
+
+  private FileRun exportFile(
+      UserExporter exporter, List<Map<String, Object>> users, SyncState state) throws IOException {
+    try (CountingNdjson source = new CountingNdjson(ndjson(users))) {
+      ExportResult r = exporter.export(source, dir.resolve("out").resolve("users.tsv"), state);
+      return new FileRun(r, source.parsed);
+    }
+  }
+
+  @Test
+  void entriesOfAFileTheStateKnowsAreNotParsedAgainAndTheResultIsTheSame() throws IOException {
+    SyncState state = openState("state");
+    List<Map<String, Object>> users = users(50);
+    FileRun first = exportFile(EXPORTER, users, state);
+    assertThat(first.parsed()).isEqualTo(50);
+    assertThat(first.result().rowsWritten()).isEqualTo(50);
+    state.commit(first.result(), ImportConfirmation.all());
+
+    FileRun second = exportFile(EXPORTER, users, state);
+    assertThat(second.parsed()).isZero();
+    assertThat(second.result().entriesRead()).isEqualTo(50);
+    assertThat(second.result().rowsUnchanged()).isEqualTo(50);
+    assertThat(second.result().rowsWritten()).isZero();
+    state.commit(second.result(), ImportConfirmation.all());
+
+    // one edited, one new, one gone, one with a property the mapping does not read changed
+    List<Map<String, Object>> next = new ArrayList<>(users);
+    next.set(7, user("auth0|7", "user7@example.com", "Renamed", "2024-01-01T00:00:00Z"));
+    next.get(9).put("last_login", "2026-12-01T00:00:00Z");
+    next.remove(3);
+    next.add(user(50));
+    FileRun third = exportFile(EXPORTER, next, state);
+    SyncSummary s = third.result().sync().orElseThrow();
+    assertThat(third.parsed()).isEqualTo(3);
+    assertThat(writtenUserIds(third.result())).containsExactly("auth0|7", "auth0|50");
+    assertThat(s.changedUsers()).isEqualTo(1);
+    assertThat(s.newUsers()).isEqualTo(1);
+    assertThat(s.absentUsers()).isEqualTo(1);
+    assertThat(s.unchangedUsers()).isEqualTo(48);
+    assertThat(third.result().entriesRead()).isEqualTo(50);
+    state.commit(third.result(), ImportConfirmation.all());
+
+    // the user whose unread property changed was recorded with its new entry
+    FileRun fourth = exportFile(EXPORTER, next, state);
+    assertThat(fourth.parsed()).isZero();
+    assertThat(fourth.result().rowsUnchanged()).isEqualTo(50);
+  }
+
+  @Test
+  void aChangedMappingOrOneWithCodeParsesEveryEntry() throws IOException {
+    SyncState state = openState("state");
+    List<Map<String, Object>> users = users(20);
+    state.commit(exportFile(EXPORTER, users, state).result(), ImportConfirmation.all());
+
+    // the same columns from another path: every row differs, so nothing may be skipped
+    UserExporter other =
+        EXPORTER.toBuilder()
+            .mapping(
+                FieldMapping.builder()
+                    .column("email", "email")
+                    .column("family_name", "firstName")
+                    .column("family_name", "lastName")
+                    .required("email")
+                    .build())
+            .build();
+    FileRun changed = exportFile(other, users, state);
+    assertThat(changed.parsed()).isEqualTo(20);
+    assertThat(changed.result().sync().orElseThrow().changedUsers()).isEqualTo(20);
+    state.commit(changed.result(), ImportConfirmation.all());
+
+    UserExporter computed =
+        other.toBuilder()
+            .mapping(
+                FieldMapping.builder()
+                    .column("email", "email")
+                    .computed(
+                        "firstName",
+                        u -> u.get(io.leadbridge.core.mapping.FieldPath.parse("family_name")))
+                    .column("family_name", "lastName")
+                    .required("email")
+                    .build())
+            .build();
+    state.commit(exportFile(computed, users, state).result(), ImportConfirmation.all());
+    FileRun again = exportFile(computed, users, state);
+    assertThat(again.parsed()).isEqualTo(20); // code's effect cannot be known from the entry
+    assertThat(again.result().rowsUnchanged()).isEqualTo(20);
+  }
+
+  @Test
+  void aKnownEntryReadTwiceIsStillADuplicate() throws IOException {
+    SyncState state = openState("state");
+    List<Map<String, Object>> users = users(5);
+    state.commit(exportFile(EXPORTER, users, state).result(), ImportConfirmation.all());
+    List<Map<String, Object>> twice = new ArrayList<>(users);
+    twice.add(users.get(1));
+    FileRun run = exportFile(EXPORTER, twice, state);
+    assertThat(run.parsed()).isEqualTo(1);
+    assertThat(run.result().rejections())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.reason()).isEqualTo(Rejection.Reason.DUPLICATE_USER_ID);
+              assertThat(r.position()).isEqualTo(6);
+              assertThat(r.detail()).contains("position 2");
+            });
+    assertThat(run.result().rowsUnchanged()).isEqualTo(5);
+  }
+
+  @Test
+  void aNewUserSharingTheKeyOfAnUnparsedOneIsMergedByRecency() throws IOException {
+    SyncState state = openState("state");
+    List<Map<String, Object>> users = new ArrayList<>(users(10));
+    state.commit(exportFile(EXPORTER, users, state).result(), ImportConfirmation.all());
+
+    // older than the known user: merged into it, nothing written
+    users.add(user("github|old", "USER4@example.com", "Old", "2023-01-01T00:00:00Z"));
+    FileRun older = exportFile(EXPORTER, users, state);
+    assertThat(older.parsed()).isEqualTo(1);
+    assertThat(older.result().rowsWritten()).isZero();
+    assertThat(older.result().merges())
+        .containsExactly(new Merge(11, "github|old", "auth0|4", MergePolicy.MOST_RECENTLY_UPDATED));
+
+    // newer: it replaces the known user's row, which is merged away
+    users.set(10, user("github|new", "USER4@example.com", "New", "2025-01-01T00:00:00Z"));
+    FileRun newer = exportFile(EXPORTER, users, state);
+    assertThat(writtenUserIds(newer.result())).containsExactly("github|new");
+    assertThat(newer.result().merges())
+        .containsExactly(new Merge(5, "auth0|4", "github|new", MergePolicy.MOST_RECENTLY_UPDATED));
+    state.commit(newer.result(), ImportConfirmation.all());
+
+    // the user merged away is no longer confirmed, so its entry is parsed and merged again
+    FileRun after = exportFile(EXPORTER, users, state);
+    assertThat(after.parsed()).isEqualTo(1);
+    assertThat(after.result().rowsWritten()).isZero();
+    assertThat(after.result().merges()).extracting(Merge::userId).containsExactly("auth0|4");
+  }
+
+  @Test
+  void aStateOfSchemaVersion1IsUpgradedAndLearnsItsEntriesInOneRun() throws Exception {
+    SyncState state = openState("state");
+    List<Map<String, Object>> users = users(20);
+    state.commit(exportFile(EXPORTER, users, state).result(), ImportConfirmation.all());
+    state.close();
+    downgradeToVersion1("state");
+
+    SyncState upgraded = openState("state");
+    assertThat(upgraded.generation()).isEqualTo(1);
+    FileRun learn = exportFile(EXPORTER, users, upgraded);
+    assertThat(learn.parsed()).isEqualTo(20);
+    assertThat(learn.result().rowsUnchanged()).isEqualTo(20);
+    upgraded.commit(learn.result(), ImportConfirmation.all());
+    FileRun known = exportFile(EXPORTER, users, upgraded);
+    assertThat(known.parsed()).isZero();
+    assertThat(known.result().rowsUnchanged()).isEqualTo(20);
+  }
 }

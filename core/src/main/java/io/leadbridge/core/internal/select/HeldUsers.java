@@ -16,10 +16,10 @@ import java.nio.file.Path;
 /**
  * What an export read while the sync state was still being read on another thread, held in an
  * owner-only temporary file in the order it happened, to be played back once the state is there:
- * the users to stage (id, position, key value, {@code updated_at}, encoded row) and the rejections,
- * so that every rejection, the selection's own included, still comes in source order. Strings are
- * kept as UTF-16 code units, so that an id with an unpaired surrogate comes back as it was. Used
- * once, by one thread.
+ * the users to stage (id, position, key value, {@code updated_at}, source entry hash, encoded row)
+ * and the rejections, so that every rejection, the selection's own included, still comes in source
+ * order. Strings are kept as UTF-16 code units, so that an id with an unpaired surrogate comes back
+ * as it was. Used once, by one thread.
  */
 final class HeldUsers implements Closeable {
   private static final int STAGE = 1;
@@ -27,7 +27,15 @@ final class HeldUsers implements Closeable {
 
   /** What a play back hands each held event to. */
   interface Replay {
-    void stage(String userId, long position, String key, long updatedAt, byte[] row, int length)
+    void stage(
+        String userId,
+        long position,
+        String key,
+        long updatedAt,
+        long sourceHi,
+        long sourceLo,
+        byte[] row,
+        int length)
         throws IOException;
 
     void reject(Rejection r) throws IOException;
@@ -54,16 +62,26 @@ final class HeldUsers implements Closeable {
     return count;
   }
 
-  void stage(String userId, long position, String key, long updatedAt, byte[] row, int length)
+  void stage(
+      String userId,
+      long position,
+      String key,
+      long updatedAt,
+      long sourceHi,
+      long sourceLo,
+      byte[] row,
+      int length)
       throws IOException {
     out.writeByte(STAGE);
     writeChars(userId);
     Binary.writeVarLong(out, position);
     writeChars(key);
     out.writeLong(updatedAt);
+    out.writeLong(sourceHi);
+    out.writeLong(sourceLo);
     Binary.writeVarLong(out, length);
     out.write(row, 0, length);
-    bytes += 24 + 2L * (userId == null ? 0 : userId.length()) + 2L * key.length() + length;
+    bytes += 40 + 2L * (userId == null ? 0 : userId.length()) + 2L * key.length() + length;
     count++;
   }
 
@@ -91,12 +109,14 @@ final class HeldUsers implements Closeable {
           long position = Binary.readVarLong(in);
           String key = readChars(in);
           long updatedAt = in.readLong();
+          long sourceHi = in.readLong();
+          long sourceLo = in.readLong();
           int length = (int) Binary.readVarLong(in);
           if (length > row.length) {
             row = new byte[Math.max(length, row.length * 2)];
           }
           in.readFully(row, 0, length);
-          to.stage(userId, position, key, updatedAt, row, length);
+          to.stage(userId, position, key, updatedAt, sourceHi, sourceLo, row, length);
         } else if (kind == REJECT) {
           long position = Binary.readVarLong(in);
           String userId = readChars(in);

@@ -4,14 +4,19 @@ import io.leadbridge.core.Merge;
 import io.leadbridge.core.MergePolicy;
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.SideFile;
 import io.leadbridge.core.internal.sort.ExternalSorter;
 import io.leadbridge.core.internal.sync.StagedUsers;
+import io.leadbridge.core.internal.sync.StateComparison;
 import io.leadbridge.core.internal.table.Hash128;
 import io.leadbridge.core.internal.table.HashTable;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,12 +30,13 @@ import java.util.Locale;
  * more is rejected whole.
  *
  * <p>Most key values belong to one user, so only groups are sorted: every user with a key value
- * goes into an off-heap {@link HashTable} keyed by the 128-bit hash of the value in lower case,
- * which keeps the first user of each value (position, rank, class, where it was staged). A second
- * user of a value marks the group and goes to the sort; at the end, each marked group's first user
- * joins it, its {@code user_id} and key value read from where it was staged, or for an unchanged
- * user from the state. The sort then compares the exact values, so two values sharing a hash stay
- * apart. Memory stays within the sort budget whatever the number of users.
+ * goes into an off-heap {@link HashTable} keyed by the high word of the hash of the value in lower
+ * case (the word a sync state keeps of it), which keeps the first user of each value (position,
+ * rank, class, where it was staged). A second user of a value marks the group and goes to the sort;
+ * at the end, each marked group's first user joins it, its {@code user_id} and key value read from
+ * where it was staged, or for an unchanged user from the state. The sort then compares the exact
+ * values, so two values sharing a hash stay apart. Memory stays within the sort budget whatever the
+ * number of users.
  */
 final class KeyMerge {
   private static final int REFUSE_LISTED = 5;
@@ -65,9 +71,16 @@ final class KeyMerge {
   private static final int W_INDEX = 7;
   private static final long GROUP = 1;
 
+  private static final int UNCHANGED = StateComparison.UNCHANGED;
+
   private final HashTable firsts;
   private final long[] hash = new long[2];
   private long groups;
+  private final Path dir;
+  private final String outputName;
+  private Path unnamedFile;
+  private DataOutputStream unnamed;
+  private long unnamedCount;
 
   private final MergePolicy policy;
   private final String keyColumn;
@@ -89,6 +102,8 @@ final class KeyMerge {
       long expectedUsers)
       throws IOException {
     this.policy = policy;
+    this.dir = dir;
+    this.outputName = outputName;
     this.keyColumn = keyColumn;
     this.maxMergesInMemory = maxMergesInMemory;
     this.sink = sink;
@@ -164,11 +179,58 @@ final class KeyMerge {
       long uidLo,
       long stagedOffset)
       throws IOException {
-    long rank =
-        policy == MergePolicy.MOST_RECENTLY_UPDATED
-            ? (updatedAt == NO_TIME ? Long.MAX_VALUE : -updatedAt)
-            : 0;
-    long s = firsts.findOrAdd(keyHi, keyLo);
+    long rank = rank(updatedAt);
+    if (placedFirst(keyHi, rank, position, index, cls, uidHi, uidLo, stagedOffset)) {
+      return;
+    }
+    byKey.add(new KeyRec(normKey, rank, position, index, userId, cls));
+  }
+
+  /**
+   * Places an unchanged user known only by hashes (a source entry left unparsed): the high word of
+   * its key value's hash, its id hash and {@code updated_at}. If it is not its key's first user,
+   * its id and key value are asked for once the source is read ({@link #unchangedFirsts}) and it
+   * joins its group then.
+   */
+  void addUnchanged(long keyHi, long updatedAt, long position, long uidHi, long uidLo)
+      throws IOException {
+    long rank = rank(updatedAt);
+    if (placedFirst(keyHi, rank, position, -1, UNCHANGED, uidHi, uidLo, -1)) {
+      return;
+    }
+    if (unnamed == null) {
+      unnamedFile = OwnerOnlyFiles.createTemp(dir, outputName, ".members.tmp");
+      unnamed = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(unnamedFile)));
+    }
+    unnamed.writeLong(uidHi);
+    unnamed.writeLong(uidLo);
+    unnamed.writeLong(rank);
+    unnamed.writeLong(position);
+    unnamedCount++;
+  }
+
+  private long rank(long updatedAt) {
+    return policy == MergePolicy.MOST_RECENTLY_UPDATED
+        ? (updatedAt == NO_TIME ? Long.MAX_VALUE : -updatedAt)
+        : 0;
+  }
+
+  /**
+   * Records a user as the first of its key value, keyed by the high word of the value's hash only
+   * (so that users known by that word alone find their group; two values sharing it only make a
+   * group the sort splits again); false, and the group marked, if the value had a first user.
+   */
+  private boolean placedFirst(
+      long keyHi,
+      long rank,
+      long position,
+      int index,
+      int cls,
+      long uidHi,
+      long uidLo,
+      long stagedOffset)
+      throws IOException {
+    long s = firsts.findOrAdd(keyHi, 0);
     if (firsts.added()) {
       firsts.set(s, W_FIRST, position << 3 | (long) cls << 1);
       firsts.set(s, W_RANK, rank);
@@ -176,24 +238,60 @@ final class KeyMerge {
       firsts.set(s, W_UID_HI, uidHi);
       firsts.set(s, W_UID_LO, uidLo);
       firsts.set(s, W_INDEX, index + 1L);
-      return;
+      return true;
     }
     long first = firsts.get(s, W_FIRST);
     if ((first & GROUP) == 0) {
       firsts.set(s, W_FIRST, first | GROUP);
       groups++;
     }
-    byKey.add(new KeyRec(normKey, rank, position, index, userId, cls));
+    return false;
   }
 
-  /** Calls back with the id hash of each group's first user that is unchanged (not staged). */
-  void unchangedFirsts(java.util.function.BiConsumer<Long, Long> wanted) {
+  /**
+   * Calls back with the id hash of each group's first user that is unchanged (not staged), and of
+   * each other member known only by hashes ({@link #addUnchanged}).
+   */
+  void unchangedFirsts(java.util.function.BiConsumer<Long, Long> wanted) throws IOException {
+    if (unnamed != null) {
+      unnamed.close();
+      try (DataInputStream in = openUnnamed()) {
+        for (long i = 0; i < unnamedCount; i++) {
+          long hi = in.readLong();
+          long lo = in.readLong();
+          in.readLong();
+          in.readLong();
+          wanted.accept(hi, lo);
+        }
+      }
+    }
     if (groups == 0) {
       return;
     }
     for (long i = 0, n = firsts.capacity(); i < n; i++) {
       if (firsts.used(i) && (firsts.get(i, W_FIRST) & GROUP) != 0 && firsts.get(i, W_STAGED) == 0) {
         wanted.accept(firsts.get(i, W_UID_HI), firsts.get(i, W_UID_LO));
+      }
+    }
+  }
+
+  private DataInputStream openUnnamed() throws IOException {
+    return new DataInputStream(new BufferedInputStream(Files.newInputStream(unnamedFile)));
+  }
+
+  /** Adds the members known only by hashes to their groups, by their names. */
+  private void addUnnamed(Names names) throws IOException {
+    if (unnamed == null) {
+      return;
+    }
+    try (DataInputStream in = openUnnamed()) {
+      for (long i = 0; i < unnamedCount; i++) {
+        long hi = in.readLong();
+        long lo = in.readLong();
+        long rank = in.readLong();
+        long position = in.readLong();
+        String[] name = names.unchanged(hi, lo);
+        byKey.add(new KeyRec(normalise(name[1]), rank, position, -1, name[0], UNCHANGED));
       }
     }
   }
@@ -237,6 +335,7 @@ final class KeyMerge {
   /** Decides every group, in key order. */
   void run(StagedUsers staged, Names names, Decisions decisions) throws IOException {
     addFirsts(staged, names);
+    addUnnamed(names);
     List<KeyRec> held = new ArrayList<>();
     boolean overflow = false;
     KeyRec first = null;
@@ -332,6 +431,10 @@ final class KeyMerge {
 
   /** Deletes the temporary files. */
   void discard() throws IOException {
+    if (unnamed != null) {
+      unnamed.close();
+    }
+    OwnerOnlyFiles.deleteQuietly(unnamedFile);
     firsts.close();
     byKey.close();
     mergesOut.discard();

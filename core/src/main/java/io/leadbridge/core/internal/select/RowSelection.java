@@ -159,16 +159,52 @@ public final class RowSelection implements Closeable {
    * Takes a row that would be written; false if it was rejected here instead (a sync needs a {@code
    * user_id}).
    */
-  public boolean stage(UserRecord user, List<String> values, byte[] encoded, int length)
+  public boolean stage(
+      UserRecord user,
+      List<String> values,
+      byte[] encoded,
+      int length,
+      long sourceHi,
+      long sourceLo)
       throws IOException {
     String userId = user.userId();
     String key = keyIndex < 0 ? "" : values.get(keyIndex);
     if (holding()) {
       long updatedAt = needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
-      held.stage(userId, user.position(), key, updatedAt, encoded, length);
+      held.stage(userId, user.position(), key, updatedAt, sourceHi, sourceLo, encoded, length);
       return !sync || (userId != null && !userId.isEmpty());
     }
-    return stage(userId, user.position(), key, user, KeyMerge.NO_TIME, encoded, length);
+    return stage(
+        userId, user.position(), key, user, KeyMerge.NO_TIME, sourceHi, sourceLo, encoded, length);
+  }
+
+  /**
+   * Takes a source entry unparsed when the state knows it ({@link StateComparison#skipKnown}): an
+   * unchanged user, counted and placed in its key group by the hashes the state keeps. The first
+   * call waits for the state to be read (rather than parse and hold users meanwhile). False when
+   * the state does not know the entry: it is then parsed as usual.
+   *
+   * @param sourceHi the entry's hash, seeded with the export's mapping and settings
+   */
+  public boolean skipKnown(long sourceHi, long sourceLo, long position) throws IOException {
+    if (!sync || holdEveryoneForTests || !comparison.mayKnowEntries()) {
+      return false;
+    }
+    // entries the state may know are cheaper to skip than to parse while it is read: wait for it
+    release();
+    if (!comparison.skipKnown(sourceHi, sourceLo, position)) {
+      return false;
+    }
+    counts[StateComparison.UNCHANGED]++;
+    if (merge != null) {
+      merge.addUnchanged(
+          comparison.keyHashOfLast(),
+          comparison.updatedAtOfLast(),
+          position,
+          comparison.uidHi(),
+          comparison.uidLo());
+    }
+    return true;
   }
 
   /**
@@ -222,9 +258,17 @@ public final class RowSelection implements Closeable {
           new HeldUsers.Replay() {
             @Override
             public void stage(
-                String userId, long position, String key, long updatedAt, byte[] row, int length)
+                String userId,
+                long position,
+                String key,
+                long updatedAt,
+                long sourceHi,
+                long sourceLo,
+                byte[] row,
+                int length)
                 throws IOException {
-              RowSelection.this.stage(userId, position, key, null, updatedAt, row, length);
+              RowSelection.this.stage(
+                  userId, position, key, null, updatedAt, sourceHi, sourceLo, row, length);
             }
 
             @Override
@@ -248,6 +292,8 @@ public final class RowSelection implements Closeable {
       String key,
       UserRecord user,
       long updatedAtHeld,
+      long sourceHi,
+      long sourceLo,
       byte[] encoded,
       int length)
       throws IOException {
@@ -304,6 +350,14 @@ public final class RowSelection implements Closeable {
     }
     long updatedAt =
         user == null ? updatedAtHeld : needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
+    if (keyIndex >= 0 && key.isBlank()) {
+      // a user without a key value is in no group, which the state cannot tell: always parsed
+      sourceHi = 0;
+      sourceLo = 0;
+    }
+    if (cls == StateComparison.UNCHANGED) {
+      comparison.unchangedFrom(userId, sourceHi, sourceLo, updatedAt);
+    }
     int index = -1;
     long offset = -1;
     if (cls != StateComparison.UNCHANGED) {
@@ -320,7 +374,9 @@ public final class RowSelection implements Closeable {
                   lo,
                   cls,
                   position,
-                  updatedAt));
+                  updatedAt,
+                  sourceHi,
+                  sourceLo));
       if (comparison != null && tracked) {
         comparison.staged(offset);
       }

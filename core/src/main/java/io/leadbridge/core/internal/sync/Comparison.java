@@ -19,6 +19,9 @@ public final class Comparison implements SyncSummary {
   static final int OP_DELETE = 1;
   static final int OP_CLEAR = 2;
 
+  /** An unchanged user read from another source entry: its entry hash and {@code updated_at}. */
+  static final int OP_SOURCE = 3;
+
   private final long baseGeneration;
   private final long newUsers;
   private final long changedUsers;

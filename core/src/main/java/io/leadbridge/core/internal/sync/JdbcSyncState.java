@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code users}: one row per {@code user_id}: the fingerprint of its row as mapped, its key
  *       value, whether the target confirmed that row, and two hashes the comparison reads instead
  *       of the strings ({@code uid_hi}, {@code uid_lo} of the {@code user_id}, {@code key_hash} of
- *       the key value in lower case);
+ *       the key value in lower case), and the 128-bit hash of the source entry the user was read
+ *       from ({@code source_hi}, {@code source_lo}, 0 when unknown) with its {@code updated_at}, so
+ *       that the next export can leave an entry it already knows unparsed;
  *   <li>{@code lease}: one row: which run holds the state and since when.
  * </ul>
  *
@@ -49,7 +51,12 @@ public final class JdbcSyncState implements SyncState {
   private static final Logger LOG = LoggerFactory.getLogger(SyncState.class);
 
   /** The version of the tables this code reads and writes. */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
+
+  /** The columns version 2 added to the users table: the hash of each user's source entry. */
+  private static final String SOURCE_COLUMNS =
+      "source_hi BIGINT NOT NULL DEFAULT 0, source_lo BIGINT NOT NULL DEFAULT 0,"
+          + " updated_at BIGINT NOT NULL DEFAULT 0";
 
   /** Statements per JDBC batch. */
   static final int BATCH = 1000;
@@ -123,6 +130,7 @@ public final class JdbcSyncState implements SyncState {
           ((PostgresStore) store).lockForSchema(c);
         }
         createTables(c);
+        upgrade(c);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -162,7 +170,9 @@ public final class JdbcSyncState implements SyncState {
               + store.users
               + " (user_id VARCHAR PRIMARY KEY, uid_hi BIGINT NOT NULL, uid_lo BIGINT NOT NULL,"
               + " fingerprint BIGINT NOT NULL, key_value VARCHAR NOT NULL,"
-              + " key_hash BIGINT NOT NULL, confirmed BOOLEAN NOT NULL)");
+              + " key_hash BIGINT NOT NULL, confirmed BOOLEAN NOT NULL, "
+              + SOURCE_COLUMNS
+              + ")");
       s.execute(
           "CREATE TABLE IF NOT EXISTS "
               + store.lease
@@ -189,6 +199,34 @@ public final class JdbcSyncState implements SyncState {
         }
       }
     }
+  }
+
+  /**
+   * Brings a state written by an earlier version up to this one: version 1 had no source entry
+   * hashes, so its users get none (each is read in full once more, then gets one).
+   */
+  private void upgrade(Connection c) throws SQLException {
+    int version;
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT schema_version FROM " + store.meta + " WHERE id = 1")) {
+      if (!rs.next()) {
+        return; // readMeta says it is damaged
+      }
+      version = rs.getInt(1);
+    }
+    if (version != 1) {
+      return;
+    }
+    try (Statement s = c.createStatement()) {
+      for (String column : SOURCE_COLUMNS.split(", ")) {
+        s.execute("ALTER TABLE " + store.users + " ADD COLUMN IF NOT EXISTS " + column);
+      }
+      s.executeUpdate(
+          "UPDATE " + store.meta + " SET schema_version = " + SCHEMA_VERSION + " WHERE id = 1");
+    }
+    LOG.info(
+        "Sync state in {} upgraded from schema version 1 to {}", store.describe(), SCHEMA_VERSION);
   }
 
   Meta readMeta(Connection c) throws SQLException {
@@ -349,7 +387,15 @@ public final class JdbcSyncState implements SyncState {
 
   /** What the bulk read hands over for each user. */
   interface Loaded {
-    void user(long uidHi, long uidLo, long fingerprint, long keyHash, boolean confirmed)
+    void user(
+        long uidHi,
+        long uidLo,
+        long fingerprint,
+        long keyHash,
+        boolean confirmed,
+        long sourceHi,
+        long sourceLo,
+        long updatedAt)
         throws IOException;
   }
 
@@ -364,11 +410,19 @@ public final class JdbcSyncState implements SyncState {
             s.setFetchSize(10_000);
             try (ResultSet rs =
                 s.executeQuery(
-                    "SELECT uid_hi, uid_lo, fingerprint, key_hash, confirmed FROM "
+                    "SELECT uid_hi, uid_lo, fingerprint, key_hash, confirmed, source_hi,"
+                        + " source_lo, updated_at FROM "
                         + store.users)) {
               while (rs.next()) {
                 into.user(
-                    rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBoolean(5));
+                    rs.getLong(1),
+                    rs.getLong(2),
+                    rs.getLong(3),
+                    rs.getLong(4),
+                    rs.getBoolean(5),
+                    rs.getLong(6),
+                    rs.getLong(7),
+                    rs.getLong(8));
               }
             }
           } finally {

@@ -17,9 +17,10 @@ import java.nio.file.Path;
 
 /**
  * The users an export staged to be written (new or changed), numbered from 0 in source order, with
- * what the selection and the commit need of each: {@code user_id}, key value, fingerprint, class.
- * An owner-only temporary file, read back in order by the export and the commit, and at random by
- * its offsets for the few users the merge or the lookup-change list asks about. The encoded rows
+ * what the selection and the commit need of each: {@code user_id}, key value, fingerprint, class,
+ * {@code updated_at} and the hash of its source entry (0 and 0 when the source gives none). An
+ * owner-only temporary file, read back in order by the export and the commit, and at random by its
+ * offsets for the few users the merge or the lookup-change list asks about. The encoded rows
  * themselves are kept apart ({@code CandidateRows}) and are gone once the export is written.
  */
 public final class StagedUsers implements Closeable {
@@ -34,7 +35,9 @@ public final class StagedUsers implements Closeable {
       long uidLo,
       int cls,
       long position,
-      long updatedAt) {}
+      long updatedAt,
+      long sourceHi,
+      long sourceLo) {}
 
   private final Path file;
   private final Counting counting;
@@ -62,6 +65,8 @@ public final class StagedUsers implements Closeable {
     out.writeByte(s.cls());
     Binary.writeVarLong(out, s.position());
     out.writeLong(s.updatedAt());
+    out.writeLong(s.sourceHi());
+    out.writeLong(s.sourceLo());
     count++;
     return offset;
   }
@@ -106,7 +111,10 @@ public final class StagedUsers implements Closeable {
     int cls = in.readUnsignedByte();
     long position = Binary.readVarLong(in);
     long updatedAt = in.readLong();
-    return new Staged(index, userId, key, fp, keyHash, hi, lo, cls, position, updatedAt);
+    long sourceHi = in.readLong();
+    long sourceLo = in.readLong();
+    return new Staged(
+        index, userId, key, fp, keyHash, hi, lo, cls, position, updatedAt, sourceHi, sourceLo);
   }
 
   /** Reads the users in order. */

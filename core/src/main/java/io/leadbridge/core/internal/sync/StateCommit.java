@@ -124,7 +124,10 @@ final class StateCommit {
     }
   }
 
-  /** Deletes absent users and clears the flag of unchanged users merged into another. */
+  /**
+   * Deletes absent users, clears the flag of unchanged users merged into another, and records the
+   * source entry unchanged users were read from this time.
+   */
   private long applyOps(Connection c, Comparison sync) throws SQLException, IOException {
     if (sync.opsCount == 0) {
       return 0;
@@ -137,13 +140,29 @@ final class StateCommit {
             c.prepareStatement("DELETE FROM " + store.users + " WHERE user_id = ?");
         PreparedStatement clear =
             c.prepareStatement(
-                "UPDATE " + store.users + " SET confirmed = FALSE WHERE user_id = ?")) {
+                "UPDATE " + store.users + " SET confirmed = FALSE WHERE user_id = ?");
+        PreparedStatement source =
+            c.prepareStatement(
+                "UPDATE "
+                    + store.users
+                    + " SET source_hi = ?, source_lo = ?, updated_at = ? WHERE user_id = ?")) {
       int pendingDeletes = 0;
       int pendingClears = 0;
+      int pendingSources = 0;
       for (long i = 0; i < sync.opsCount; i++) {
         int op = in.readUnsignedByte();
         String userId = Binary.readString(in);
-        if (op == Comparison.OP_DELETE) {
+        if (op == Comparison.OP_SOURCE) {
+          source.setLong(1, in.readLong());
+          source.setLong(2, in.readLong());
+          source.setLong(3, in.readLong());
+          source.setString(4, userId);
+          source.addBatch();
+          if (++pendingSources == BATCH) {
+            source.executeBatch();
+            pendingSources = 0;
+          }
+        } else if (op == Comparison.OP_DELETE) {
           delete.setString(1, userId);
           delete.addBatch();
           if (++pendingDeletes == BATCH) {
@@ -164,6 +183,9 @@ final class StateCommit {
       }
       if (pendingClears > 0) {
         clear.executeBatch();
+      }
+      if (pendingSources > 0) {
+        source.executeBatch();
       }
     }
     return deleted;
@@ -186,7 +208,10 @@ final class StateCommit {
       String key,
       long keyHash,
       boolean confirmed,
-      boolean insert) {}
+      boolean insert,
+      long sourceHi,
+      long sourceLo,
+      long updatedAt) {}
 
   private static final ExternalSorter.Codec<Row> ROW_CODEC =
       new ExternalSorter.Codec<>() {
@@ -199,6 +224,9 @@ final class StateCommit {
           Binary.writeString(out, r.key());
           out.writeLong(r.keyHash());
           out.writeByte((r.confirmed() ? 1 : 0) | (r.insert() ? 2 : 0));
+          out.writeLong(r.sourceHi());
+          out.writeLong(r.sourceLo());
+          out.writeLong(r.updatedAt());
         }
 
         @Override
@@ -210,12 +238,23 @@ final class StateCommit {
           String key = Binary.readString(in);
           long kh = in.readLong();
           int flags = in.readUnsignedByte();
-          return new Row(userId, hi, lo, fp, key, kh, (flags & 1) != 0, (flags & 2) != 0);
+          return new Row(
+              userId,
+              hi,
+              lo,
+              fp,
+              key,
+              kh,
+              (flags & 1) != 0,
+              (flags & 2) != 0,
+              in.readLong(),
+              in.readLong(),
+              in.readLong());
         }
 
         @Override
         public long heapBytes(Row r) {
-          return 120 + 2L * (r.userId().length() + r.key().length());
+          return 144 + 2L * (r.userId().length() + r.key().length());
         }
       };
 
@@ -267,7 +306,10 @@ final class StateCommit {
                 s.key(),
                 s.keyHash(),
                 ok,
-                insert));
+                insert,
+                s.sourceHi(),
+                s.sourceLo(),
+                s.updatedAt()));
       }
     }
   }
@@ -276,7 +318,8 @@ final class StateCommit {
   private static final int SORT_FROM = 20_000;
 
   private static final String USER_COLUMNS =
-      "user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed";
+      "user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed, source_hi,"
+          + " source_lo, updated_at";
 
   /**
    * Writes every staged user: new ones inserted, changed ones updated, confirmed if written and
@@ -387,6 +430,9 @@ final class StateCommit {
                   .text(r.key())
                   .number(r.keyHash())
                   .bool(r.confirmed())
+                  .number(r.sourceHi())
+                  .number(r.sourceLo())
+                  .number(r.updatedAt())
                   .endRow();
             } else {
               updates[0] = true;
@@ -409,9 +455,12 @@ final class StateCommit {
       try (Statement s = c.createStatement()) {
         s.execute(
             "CREATE TEMPORARY TABLE leadbridge_changed (user_id VARCHAR, fingerprint BIGINT,"
-                + " key_value VARCHAR, key_hash BIGINT, confirmed BOOLEAN) ON COMMIT DROP");
+                + " key_value VARCHAR, key_hash BIGINT, confirmed BOOLEAN, source_hi BIGINT,"
+                + " source_lo BIGINT, updated_at BIGINT) ON COMMIT DROP");
       }
-      copy.begin("leadbridge_changed", "user_id, fingerprint, key_value, key_hash, confirmed");
+      copy.begin(
+          "leadbridge_changed",
+          "user_id, fingerprint, key_value, key_hash, confirmed, source_hi, source_lo, updated_at");
       readStaged(
           sync,
           confirmation,
@@ -424,6 +473,9 @@ final class StateCommit {
                   .text(r.key())
                   .number(r.keyHash())
                   .bool(r.confirmed())
+                  .number(r.sourceHi())
+                  .number(r.sourceLo())
+                  .number(r.updatedAt())
                   .endRow();
             }
           });
@@ -434,7 +486,8 @@ final class StateCommit {
             "UPDATE "
                 + store.users
                 + " AS u SET fingerprint = v.fingerprint, key_value = v.key_value, key_hash ="
-                + " v.key_hash, confirmed = v.confirmed FROM leadbridge_changed AS v"
+                + " v.key_hash, confirmed = v.confirmed, source_hi = v.source_hi, source_lo ="
+                + " v.source_lo, updated_at = v.updated_at FROM leadbridge_changed AS v"
                 + " WHERE u.user_id = v.user_id");
         s.execute("DROP TABLE leadbridge_changed");
       }
@@ -458,6 +511,9 @@ final class StateCommit {
      */
     private static final int ROWS_PER_INSERT = 200;
 
+    /** Parameters per row inserted. */
+    private static final int COLUMNS = 10;
+
     private final Connection c;
     private final boolean arrays;
     private final PreparedStatement insert;
@@ -475,21 +531,25 @@ final class StateCommit {
             c.prepareStatement(
                 "INSERT INTO "
                     + store.users
-                    + " (user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed)"
-                    + " SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[],"
-                    + " ?::varchar[], ?::bigint[], ?::boolean[])");
+                    + " ("
+                    + USER_COLUMNS
+                    + ") SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[],"
+                    + " ?::varchar[], ?::bigint[], ?::boolean[], ?::bigint[], ?::bigint[],"
+                    + " ?::bigint[])");
         this.update =
             c.prepareStatement(
                 "UPDATE "
                     + store.users
                     + " AS u SET fingerprint = v.fp, key_value = v.kv, key_hash = v.kh,"
-                    + " confirmed = v.ok FROM unnest(?::varchar[], ?::bigint[], ?::varchar[],"
-                    + " ?::bigint[], ?::boolean[]) AS v(id, fp, kv, kh, ok) WHERE u.user_id = v.id");
+                    + " confirmed = v.ok, source_hi = v.sh, source_lo = v.sl, updated_at = v.ua"
+                    + " FROM unnest(?::varchar[], ?::bigint[], ?::varchar[], ?::bigint[],"
+                    + " ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[])"
+                    + " AS v(id, fp, kv, kh, ok, sh, sl, ua) WHERE u.user_id = v.id");
         this.insertMany = null;
         return;
       }
       String into = "INSERT INTO " + store.users + " (" + USER_COLUMNS + ") VALUES ";
-      String tuple = "(?, ?, ?, ?, ?, ?, ?)";
+      String tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
       this.insert = c.prepareStatement(into + tuple);
       this.insertMany =
           c.prepareStatement(
@@ -498,8 +558,8 @@ final class StateCommit {
           c.prepareStatement(
               "UPDATE "
                   + store.users
-                  + " SET fingerprint = ?, key_value = ?, key_hash = ?, confirmed = ?"
-                  + " WHERE user_id = ?");
+                  + " SET fingerprint = ?, key_value = ?, key_hash = ?, confirmed = ?,"
+                  + " source_hi = ?, source_lo = ?, updated_at = ? WHERE user_id = ?");
     }
 
     void write(Row r) throws SQLException {
@@ -515,7 +575,7 @@ final class StateCommit {
         pendingInserts.add(r);
         if (pendingInserts.size() == ROWS_PER_INSERT) {
           for (int i = 0; i < ROWS_PER_INSERT; i++) {
-            bind(insertMany, 7 * i, pendingInserts.get(i));
+            bind(insertMany, COLUMNS * i, pendingInserts.get(i));
           }
           insertMany.executeUpdate();
           pendingInserts.clear();
@@ -525,7 +585,10 @@ final class StateCommit {
         update.setString(2, r.key());
         update.setLong(3, r.keyHash());
         update.setBoolean(4, r.confirmed());
-        update.setString(5, r.userId());
+        update.setLong(5, r.sourceHi());
+        update.setLong(6, r.sourceLo());
+        update.setLong(7, r.updatedAt());
+        update.setString(8, r.userId());
         update.addBatch();
         if (++updates == BATCH) {
           update.executeBatch();
@@ -542,6 +605,9 @@ final class StateCommit {
       p.setString(at + 5, r.key());
       p.setLong(at + 6, r.keyHash());
       p.setBoolean(at + 7, r.confirmed());
+      p.setLong(at + 8, r.sourceHi());
+      p.setLong(at + 9, r.sourceLo());
+      p.setLong(at + 10, r.updatedAt());
     }
 
     private void flushArrays() throws SQLException {
@@ -555,6 +621,9 @@ final class StateCommit {
         insert.setArray(5, c.createArrayOf("varchar", rows.stream().map(Row::key).toArray()));
         insert.setArray(6, c.createArrayOf("bigint", rows.stream().map(Row::keyHash).toArray()));
         insert.setArray(7, c.createArrayOf("boolean", rows.stream().map(Row::confirmed).toArray()));
+        insert.setArray(8, c.createArrayOf("bigint", rows.stream().map(Row::sourceHi).toArray()));
+        insert.setArray(9, c.createArrayOf("bigint", rows.stream().map(Row::sourceLo).toArray()));
+        insert.setArray(10, c.createArrayOf("bigint", rows.stream().map(Row::updatedAt).toArray()));
         insert.executeUpdate();
         rows.clear();
       }
@@ -566,6 +635,9 @@ final class StateCommit {
         update.setArray(3, c.createArrayOf("varchar", rows.stream().map(Row::key).toArray()));
         update.setArray(4, c.createArrayOf("bigint", rows.stream().map(Row::keyHash).toArray()));
         update.setArray(5, c.createArrayOf("boolean", rows.stream().map(Row::confirmed).toArray()));
+        update.setArray(6, c.createArrayOf("bigint", rows.stream().map(Row::sourceHi).toArray()));
+        update.setArray(7, c.createArrayOf("bigint", rows.stream().map(Row::sourceLo).toArray()));
+        update.setArray(8, c.createArrayOf("bigint", rows.stream().map(Row::updatedAt).toArray()));
         update.executeUpdate();
         rows.clear();
       }

@@ -62,6 +62,11 @@ public final class StateComparison implements AutoCloseable {
   private static final long NAMED = 1 << 7;
   private static final int PAYLOAD_SHIFT = 8;
 
+  // the source entry table: entry hash, then the user's id hash and updated_at
+  private static final int S_UID_HI = 2;
+  private static final int S_UID_LO = 3;
+  private static final int S_UPDATED_AT = 4;
+
   private final JdbcSyncState state;
   private final RemovalGuard guard;
   private final JdbcSyncState.Meta base;
@@ -69,6 +74,8 @@ public final class StateComparison implements AutoCloseable {
   private final String fullRunReason;
   private final boolean sameKey;
   private final HashTable table;
+  // the source entries of confirmed users: entry hash, then the user's id hash and updated_at
+  private final HashTable sources;
   private final MessageDigest sha256;
   private final SideFile absentOut;
   private final SideFile lookupOut;
@@ -84,6 +91,7 @@ public final class StateComparison implements AutoCloseable {
   private long slot = -1;
   private long fingerprint;
   private long keyHash;
+  private long updatedAt;
   private boolean firstStaged;
   private long firstPayload;
   private long usersSeen;
@@ -139,6 +147,7 @@ public final class StateComparison implements AutoCloseable {
       this.fullRunReason = null;
       this.sameKey = true;
       this.table = new HashTable(dir, outputName, 5, 1 << 16);
+      this.sources = null;
       return;
     }
     this.base = state.beginRun();
@@ -146,15 +155,21 @@ public final class StateComparison implements AutoCloseable {
     this.fullRunReason = fullRunReason(base, columns, format, this.keyColumn);
     this.sameKey = base.generation() == 0 || base.keyColumn().equals(this.keyColumn);
     HashTable t = null;
+    HashTable src = null;
     try {
       t = new HashTable(dir, outputName, 5, Math.max(1 << 16, base.users() + base.users() / 4));
+      src =
+          fullRunReason == null
+              ? new HashTable(dir, outputName, 5, Math.max(1 << 10, base.users()))
+              : null;
       HashTable into = t;
+      HashTable entries = src;
       Thread reader =
           new Thread(
               () -> {
                 try {
                   state.load(
-                      (hi, lo, fp, kh, confirmed) -> {
+                      (hi, lo, fp, kh, confirmed, sourceHi, sourceLo, updatedAt) -> {
                         if (cancelled) {
                           throw new Cancelled();
                         }
@@ -162,6 +177,12 @@ public final class StateComparison implements AutoCloseable {
                         into.set(s, W_FP, fp);
                         into.set(s, W_KEY, kh);
                         into.set(s, W_META, IN_STATE | (confirmed ? CONFIRMED : 0));
+                        if (entries != null && confirmed && (sourceHi | sourceLo) != 0) {
+                          long e = entries.findOrAdd(sourceHi, sourceLo);
+                          entries.set(e, S_UID_HI, hi);
+                          entries.set(e, S_UID_LO, lo);
+                          entries.set(e, S_UPDATED_AT, updatedAt);
+                        }
                       });
                 } catch (Throwable e) {
                   loadFailure = e;
@@ -177,11 +198,15 @@ public final class StateComparison implements AutoCloseable {
       if (t != null) {
         t.close();
       }
+      if (src != null) {
+        src.close();
+      }
       state.endRun();
       running = false;
       throw e;
     }
     this.table = t;
+    this.sources = src;
   }
 
   /** Stops the reading of the state from within its callback. */
@@ -313,6 +338,75 @@ public final class StateComparison implements AutoCloseable {
     }
     table.set(slot, W_META, (meta & 0xFF) | SEEN | (position << PAYLOAD_SHIFT));
     return cls;
+  }
+
+  /** Whether the state may know source entries: it has users and this is no full run. */
+  public boolean mayKnowEntries() {
+    return sources != null && base.users() > 0;
+  }
+
+  /**
+   * Takes a source entry unparsed if the state knows it: the entry a confirmed user was read from
+   * under the same mapping and settings (its hash seeded with them), and that user not read yet in
+   * this export. Such a user is unchanged: it is marked read as {@link #classify} would have, and
+   * its id hash ({@link #uidHi()}, {@link #uidLo()}), key hash ({@link #keyHashOfLast()}) and
+   * {@code updated_at} ({@link #updatedAtOfLast()}) are there for the merge. False, and nothing
+   * done, while the state is still being read or when this export is a full run.
+   */
+  public boolean skipKnown(long sourceHi, long sourceLo, long position) {
+    if (sources == null || loading()) {
+      return false;
+    }
+    long e = sources.find(sourceHi, sourceLo);
+    if (e < 0) {
+      return false;
+    }
+    long hi = sources.get(e, S_UID_HI);
+    long lo = sources.get(e, S_UID_LO);
+    long s = table.find(hi, lo);
+    if (s < 0) {
+      return false;
+    }
+    long meta = table.get(s, W_META);
+    if ((meta & (IN_STATE | CONFIRMED | SEEN)) != (IN_STATE | CONFIRMED)) {
+      return false; // read before (a duplicate, reported as such once parsed) or unconfirmed
+    }
+    if ((meta & REJECTED_NOW) == 0) {
+      usersSeen++;
+    }
+    table.set(s, W_META, (meta & 0xFF) | SEEN | (position << PAYLOAD_SHIFT));
+    hash[0] = hi;
+    hash[1] = lo;
+    fingerprint = table.get(s, W_FP);
+    keyHash = table.get(s, W_KEY);
+    updatedAt = sources.get(e, S_UPDATED_AT);
+    return true;
+  }
+
+  /** The {@code updated_at} of the user {@link #skipKnown} took. */
+  public long updatedAtOfLast() {
+    return updatedAt;
+  }
+
+  /**
+   * Records the source entry an unchanged user was read from, just classified, if the state holds
+   * another: the commit stores it, so that the next export can leave the entry unparsed.
+   *
+   * @param sourceHi the entry's hash, high word; 0 with {@code sourceLo} when the source gives none
+   */
+  public void unchangedFrom(String userId, long sourceHi, long sourceLo, long updatedAtNow)
+      throws IOException {
+    if (sources == null || (sourceHi | sourceLo) == 0) {
+      return;
+    }
+    long e = sources.find(sourceHi, sourceLo);
+    if (e >= 0 && sources.get(e, S_UID_HI) == hash[0] && sources.get(e, S_UID_LO) == hash[1]) {
+      return;
+    }
+    op(Comparison.OP_SOURCE, userId);
+    ops.writeLong(sourceHi);
+    ops.writeLong(sourceLo);
+    ops.writeLong(updatedAtNow);
   }
 
   /**
@@ -551,6 +645,9 @@ public final class StateComparison implements AutoCloseable {
       }
     }
     table.close();
+    if (sources != null) {
+      sources.close();
+    }
     absentOut.discard();
     lookupOut.discard();
     if (ops != null) {

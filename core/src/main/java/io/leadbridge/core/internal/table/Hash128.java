@@ -79,6 +79,59 @@ public final class Hash128 {
     return out[0];
   }
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * MurmurHash3 (x64, 128 bits) of bytes, started from a seed of two longs, into {@code out[0]}
+   * (high) and {@code out[1]} (low): two seeds give two unrelated hashes of the same bytes.
+   *
+   * @param b the bytes
+   * @param off where they start
+   * @param len how many
+   * @param seed1 the seed's first word
+   * @param seed2 the seed's second word
+   * @param out two longs
+   */
+  public static void hash(byte[] b, int off, int len, long seed1, long seed2, long[] out) {
+    long h1 = seed1;
+    long h2 = seed2;
+    int i = off;
+    int end = off + len;
+    for (; i + 16 <= end; i += 16) {
+      long k1 = (long) LONGS.get(b, i);
+      long k2 = (long) LONGS.get(b, i + 8);
+      h1 ^= mixK1(k1);
+      h1 = Long.rotateLeft(h1, 27) + h2;
+      h1 = h1 * 5 + 0x52dce729;
+      h2 ^= mixK2(k2);
+      h2 = Long.rotateLeft(h2, 31) + h1;
+      h2 = h2 * 5 + 0x38495ab5;
+    }
+    long k1 = 0;
+    long k2 = 0;
+    for (int j = 0; i < end; i++, j++) {
+      if (j < 8) {
+        k1 |= (b[i] & 0xFFL) << (8 * j);
+      } else {
+        k2 |= (b[i] & 0xFFL) << (8 * (j - 8));
+      }
+    }
+    h1 ^= mixK1(k1);
+    h2 ^= mixK2(k2);
+    h1 ^= len;
+    h2 ^= len;
+    h1 += h2;
+    h2 += h1;
+    h1 = fmix(h1);
+    h2 = fmix(h2);
+    h1 += h2;
+    h2 += h1;
+    out[0] = h1;
+    out[1] = h2;
+  }
+
   private static long mixK1(long k1) {
     k1 *= C1;
     k1 = Long.rotateLeft(k1, 31);
