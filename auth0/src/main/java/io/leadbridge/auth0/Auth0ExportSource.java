@@ -73,6 +73,11 @@ public final class Auth0ExportSource implements UserSource, Projectable, EntryHa
     ((EntryHashing) users).hashEntries(seed1, seed2, skipper);
   }
 
+  @Override
+  public SourceEntry parse(byte[] entry, int length, long position) {
+    return ((EntryHashing) users).parse(entry, length, position);
+  }
+
   /**
    * Closes the file and deletes it. Safe to call twice.
    *

@@ -12,6 +12,7 @@ import io.leadbridge.core.internal.files.FolderLock;
 import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.SideFile;
+import io.leadbridge.core.internal.select.HeldEntries;
 import io.leadbridge.core.internal.select.RowSelection;
 import io.leadbridge.core.internal.select.RowSink;
 import io.leadbridge.core.internal.sync.JdbcSyncState;
@@ -232,6 +233,9 @@ final class ExportRun implements RowSink {
           "Cannot write the export to " + dir + ": " + IoErrors.reason(e) + ". Nothing was kept.",
           e);
     } finally {
+      if (heldEntries != null) {
+        heldEntries.close();
+      }
       if (selection != null) {
         selection.close();
       }
@@ -379,20 +383,26 @@ final class ExportRun implements RowSink {
     }
     hashEntries(files);
     SourceEntry entry;
+    heldLimit = limit;
     while ((entry = next()) != null) {
+      replayHeldEntries(); // those read before this one come first
       entriesRead++;
-      if (entry instanceof MalformedEntry) {
-        MalformedEntry m = (MalformedEntry) entry;
-        reject(new Rejection(m.position(), null, Rejection.Reason.MALFORMED_INPUT, m.detail()));
-      } else {
-        UserRecord user = (UserRecord) entry;
-        write(user, limit, files);
-      }
+      handle(entry, limit, files);
       if (entriesRead % PROGRESS_EVERY == 0) {
         progress(false);
       }
     }
+    replayHeldEntries();
     progress(selection == null); // with a sync, rows are written after the comparison
+  }
+
+  private void handle(SourceEntry entry, long limit, boolean files) throws IOException {
+    if (entry instanceof MalformedEntry) {
+      MalformedEntry m = (MalformedEntry) entry;
+      reject(new Rejection(m.position(), null, Rejection.Reason.MALFORMED_INPUT, m.detail()));
+    } else {
+      write((UserRecord) entry, limit, files);
+    }
   }
 
   /**
@@ -403,6 +413,8 @@ final class ExportRun implements RowSink {
   private static final String ENTRY_HASH_VERSION = "leadbridge entry hash 1";
 
   private boolean hashing;
+  private HeldEntries heldEntries;
+  private long heldLimit;
   private long entryHi;
   private long entryLo;
   private long entryPosition = -1;
@@ -440,23 +452,63 @@ final class ExportRun implements RowSink {
     hashed.hashEntries(h[0], h[1], this::skipKnown);
   }
 
+  /**
+   * Takes an entry before it is parsed: holds it while the state is still being read (up to {@link
+   * HeldEntries#MAX_BYTES}), otherwise plays back what is held and then asks the selection whether
+   * the state knows this one.
+   */
+  private boolean skipKnown(long hi, long lo, long position, byte[] entry, int off, int len) {
+    try {
+      if (selection.stateLoading() && (heldEntries == null || heldEntries.hasRoom())) {
+        if (heldEntries == null) {
+          heldEntries = new HeldEntries(dir, outputName);
+        }
+        heldEntries.add(hi, lo, position, entry, off, len);
+        return true;
+      }
+      replayHeldEntries();
+      return known(hi, lo, position);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Whether the selection takes an entry unparsed; remembers its hash for when it is parsed. */
-  private boolean skipKnown(long hi, long lo, long position) {
+  private boolean known(long hi, long lo, long position) throws IOException {
     entryHi = hi;
     entryLo = lo;
     entryPosition = position;
-    try {
-      if (!selection.skipKnown(hi, lo, position)) {
-        return false;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (!selection.skipKnown(hi, lo, position)) {
+      return false;
     }
     entriesRead++;
     if (entriesRead % PROGRESS_EVERY == 0) {
       progress(false);
     }
     return true;
+  }
+
+  /**
+   * Plays back the entries held while the state was read (waiting for it first): those it knows are
+   * taken unparsed, the others parsed and written as if just read.
+   */
+  private void replayHeldEntries() throws IOException {
+    if (heldEntries == null || heldEntries.isEmpty()) {
+      return;
+    }
+    HeldEntries held = heldEntries;
+    heldEntries = null;
+    try {
+      held.replay(
+          (hi, lo, position, bytes, length) -> {
+            if (!known(hi, lo, position)) {
+              entriesRead++;
+              handle(((EntryHashing) source).parse(bytes, length, position), heldLimit, true);
+            }
+          });
+    } finally {
+      held.close();
+    }
   }
 
   /** The next entry of the source; what the selection threw while the source skipped, rethrown. */

@@ -11,13 +11,21 @@ public interface EntryHashing {
   /** Hears the hash of each entry before it is parsed. */
   interface Skipper {
     /**
-     * Called with the 128-bit hash of an entry's bytes and its position.
+     * Called with the 128-bit hash of an entry's bytes, its position and the bytes themselves
+     * (valid only during the call).
      *
-     * @return true to skip the entry: it is not parsed and {@link
-     *     io.leadbridge.core.source.UserSource#next()} goes on to the next one
+     * @return true to take the entry: it is not parsed and {@link
+     *     io.leadbridge.core.source.UserSource#next()} goes on to the next one; the skipper may
+     *     hold the bytes and have them parsed later ({@link #parse})
      */
-    boolean skip(long hashHi, long hashLo, long position);
+    boolean skip(long hashHi, long hashLo, long position, byte[] entry, int offset, int length);
   }
+
+  /**
+   * Parses an entry a {@link Skipper} took and held: what {@link
+   * io.leadbridge.core.source.UserSource#next()} would have returned for it.
+   */
+  io.leadbridge.core.source.SourceEntry parse(byte[] entry, int length, long position);
 
   /**
    * What an entry's bytes are to this source, for the seed of the hash: two sources that read the

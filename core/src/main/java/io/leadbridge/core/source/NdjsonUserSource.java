@@ -133,18 +133,23 @@ final class NdjsonUserSource implements UserSource, Projectable, EntryHashing {
       }
       if (skipper != null) {
         Hash128.hash(line, start, length - start, seed1, seed2, hash);
-        if (skipper.skip(hash[0], hash[1], lineNumber)) {
+        if (skipper.skip(hash[0], hash[1], lineNumber, line, start, length - start)) {
           continue;
         }
       }
-      return parse(start, length);
+      return parse(line, start, length - start, lineNumber);
     }
     return null;
   }
 
-  private SourceEntry parse(int start, int end) {
+  @Override
+  public SourceEntry parse(byte[] entry, int length, long position) {
+    return parse(entry, 0, length, position);
+  }
+
+  private SourceEntry parse(byte[] bytes, int start, int length, long lineNumber) {
     try (JsonParser p =
-        JsonTrees.FACTORY.createParser(ObjectReadContext.empty(), line, start, end - start)) {
+        JsonTrees.FACTORY.createParser(ObjectReadContext.empty(), bytes, start, length)) {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_OBJECT) {
         return new MalformedEntry(

@@ -622,6 +622,12 @@ abstract class SyncStateTest {
     }
 
     @Override
+    public io.leadbridge.core.source.SourceEntry parse(byte[] entry, int length, long position) {
+      parsed++;
+      return ((io.leadbridge.core.internal.EntryHashing) file).parse(entry, length, position);
+    }
+
+    @Override
     public void keepOnly(Set<String> properties) {
       ((io.leadbridge.core.internal.Projectable) file).keepOnly(properties);
     }
@@ -689,6 +695,35 @@ abstract class SyncStateTest {
     FileRun fourth = exportFile(EXPORTER, next, state);
     assertThat(fourth.parsed()).isZero();
     assertThat(fourth.result().rowsUnchanged()).isEqualTo(50);
+  }
+
+  @Test
+  void aBrokenLineAmongKnownEntriesIsRejectedInItsPlaceAndTheStateKeepsItsUser()
+      throws IOException {
+    SyncState state = openState("state");
+    List<Map<String, Object>> users = users(30);
+    state.commit(exportFile(EXPORTER, users, state).result(), ImportConfirmation.all());
+
+    Path file = ndjson(users);
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    lines.set(11, lines.get(11).substring(0, 20)); // user 11's line cut short
+    Files.write(file, lines);
+    ExportResult r;
+    int parsed;
+    try (CountingNdjson source = new CountingNdjson(file)) {
+      r = EXPORTER.export(source, dir.resolve("out").resolve("users.tsv"), state);
+      parsed = source.parsed;
+    }
+    assertThat(parsed).isEqualTo(1);
+    assertThat(r.rejections())
+        .extracting(Rejection::position, Rejection::reason)
+        .containsExactly(tuple(12L, Rejection.Reason.MALFORMED_INPUT));
+    assertThat(r.rowsUnchanged()).isEqualTo(29);
+    assertThat(r.entriesRead()).isEqualTo(30);
+    // its user is listed as absent, but an input with a malformed entry removes nobody
+    assertThat(r.sync().orElseThrow().absentUsers()).isEqualTo(1);
+    state.commit(r, ImportConfirmation.all());
+    assertThat(state.users()).isEqualTo(30);
   }
 
   @Test

@@ -179,6 +179,14 @@ public final class RowSelection implements Closeable {
   }
 
   /**
+   * Whether the state that may know source entries is still being read: the export may hold entries
+   * unparsed meanwhile ({@link HeldEntries}) rather than parse them.
+   */
+  public boolean stateLoading() {
+    return sync && !holdEveryoneForTests && comparison.mayKnowEntries() && comparison.loading();
+  }
+
+  /**
    * Takes a source entry unparsed when the state knows it ({@link StateComparison#skipKnown}): an
    * unchanged user, counted and placed in its key group by the hashes the state keeps. The first
    * call waits for the state to be read (rather than parse and hold users meanwhile). False when

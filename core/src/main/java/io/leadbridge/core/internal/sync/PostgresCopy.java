@@ -1,5 +1,6 @@
 package io.leadbridge.core.internal.sync;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,6 +42,102 @@ final class PostgresCopy {
       // not pgjdbc, or its classes are not visible here
     }
     return null;
+  }
+
+  /** What {@link #readLongs} hands over: one row's values, valid only during the call. */
+  interface LongRow {
+    void row(long[] values) throws IOException;
+  }
+
+  /**
+   * Reads the rows of a query whose columns are all {@code bigint} or {@code boolean} (as 1 or 0)
+   * through {@code COPY (query) TO STDOUT} in the binary format: no text to parse and no objects
+   * per row, several times faster than a result set for the state's bulk read.
+   */
+  void readLongs(String query, int columns, LongRow into) throws SQLException, IOException {
+    org.postgresql.copy.CopyOut out =
+        pg.getCopyAPI().copyOut("COPY (" + query + ") TO STDOUT WITH (FORMAT binary)");
+    boolean done = false;
+    try {
+      java.io.DataInputStream in =
+          new java.io.DataInputStream(
+              new java.io.BufferedInputStream(new CopyOutStream(out), 1 << 16));
+      byte[] header = new byte[11];
+      in.readFully(header);
+      in.readInt(); // flags
+      in.skipBytes(in.readInt()); // header extension
+      long[] values = new long[columns];
+      while (true) {
+        int fields = in.readShort();
+        if (fields == -1) {
+          break;
+        }
+        if (fields != columns) {
+          throw new IOException("COPY sent " + fields + " columns instead of " + columns);
+        }
+        for (int i = 0; i < columns; i++) {
+          int length = in.readInt();
+          if (length == 8) {
+            values[i] = in.readLong();
+          } else if (length == 1) {
+            values[i] = in.readByte();
+          } else if (length == -1) {
+            values[i] = 0;
+          } else {
+            throw new IOException("COPY sent a value of " + length + " bytes");
+          }
+        }
+        into.row(values);
+      }
+      while (out.readFromCopy() != null) {
+        // the end of the stream
+      }
+      done = true;
+    } finally {
+      if (!done && out.isActive()) {
+        try {
+          out.cancelCopy();
+        } catch (SQLException e) {
+          // already failing
+        }
+      }
+    }
+  }
+
+  /** The data of a {@code COPY TO STDOUT} as a stream. */
+  private static final class CopyOutStream extends java.io.InputStream {
+    private final org.postgresql.copy.CopyOut out;
+    private byte[] chunk;
+    private int at;
+
+    CopyOutStream(org.postgresql.copy.CopyOut out) {
+      this.out = out;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      while (chunk == null || at == chunk.length) {
+        try {
+          chunk = out.readFromCopy();
+        } catch (SQLException e) {
+          throw new IOException(e);
+        }
+        at = 0;
+        if (chunk == null) {
+          return -1;
+        }
+      }
+      int n = Math.min(len, chunk.length - at);
+      System.arraycopy(chunk, at, b, off, n);
+      at += n;
+      return n;
+    }
   }
 
   /** Starts {@code COPY table (columns) FROM STDIN}. */
