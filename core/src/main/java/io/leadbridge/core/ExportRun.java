@@ -385,7 +385,7 @@ final class ExportRun implements RowSink {
     SourceEntry entry;
     heldLimit = limit;
     while ((entry = next()) != null) {
-      replayHeldEntries(); // those read before this one come first
+      replayHeldEntriesBefore(); // those read before this one come first
       entriesRead++;
       handle(entry, limit, files);
       if (entriesRead % PROGRESS_EVERY == 0) {
@@ -459,12 +459,22 @@ final class ExportRun implements RowSink {
    */
   private boolean skipKnown(long hi, long lo, long position, byte[] entry, int off, int len) {
     try {
-      if (selection.stateLoading() && (heldEntries == null || heldEntries.hasRoom())) {
-        if (heldEntries == null) {
-          heldEntries = new HeldEntries(dir, outputName);
+      if (selection.stateLoading()) {
+        if (heldEntries == null || heldEntries.hasRoom()) {
+          if (heldEntries == null) {
+            heldEntries = new HeldEntries(dir, outputName);
+            selection.entriesHeldBefore(true);
+          }
+          heldEntries.add(hi, lo, position, entry, off, len);
+          return true;
         }
-        heldEntries.add(hi, lo, position, entry, off, len);
-        return true;
+        if (selection.holdsRoom()) {
+          // rather than wait idle, parse it: the selection holds the user after the entries
+          entryHi = hi;
+          entryLo = lo;
+          entryPosition = position;
+          return false;
+        }
       }
       replayHeldEntries();
       return known(hi, lo, position);
@@ -498,6 +508,8 @@ final class ExportRun implements RowSink {
     }
     HeldEntries held = heldEntries;
     heldEntries = null;
+    selection.awaitState();
+    selection.aheadOfHeld(true); // read before any user the selection holds
     try {
       held.replay(
           (hi, lo, position, bytes, length) -> {
@@ -507,7 +519,19 @@ final class ExportRun implements RowSink {
             }
           });
     } finally {
+      selection.aheadOfHeld(false);
+      selection.entriesHeldBefore(false);
       held.close();
+    }
+  }
+
+  /**
+   * Plays back the entries held unparsed before an entry the source returned, unless that entry is
+   * itself to be held back by the selection (the state still being read), after them.
+   */
+  private void replayHeldEntriesBefore() throws IOException {
+    if (heldEntries != null && (!selection.stateLoading() || !selection.holdsRoom())) {
+      replayHeldEntries();
     }
   }
 
@@ -680,6 +704,9 @@ final class ExportRun implements RowSink {
 
   @Override
   public void reject(Rejection r) throws IOException {
+    if (exporter.rejectionPolicy() == RejectionPolicy.FAIL) {
+      replayHeldEntries(); // an earlier entry's rejection is the one to stop at
+    }
     // while the state is still being read, keeps its place among the users held back
     if (selection != null
         && selection.held(r, exporter.rejectionPolicy() == RejectionPolicy.FAIL)) {

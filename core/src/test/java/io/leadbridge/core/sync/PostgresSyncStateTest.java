@@ -2,9 +2,11 @@ package io.leadbridge.core.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.leadbridge.core.ChildProcess;
 import io.leadbridge.core.ExportResult;
+import io.leadbridge.core.Rejection;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.mapping.FieldMapping;
@@ -14,6 +16,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -21,6 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -319,6 +327,81 @@ class PostgresSyncStateTest extends SyncStateTest {
               + "users DROP COLUMN source_hi, DROP COLUMN source_lo, DROP COLUMN updated_at");
       s.executeUpdate("UPDATE " + prefix + "meta SET schema_version = 1");
     }
+  }
+
+  @Test
+  void entriesReadWhileTheStateCannotBeReadAreHeldOrParsedAndPlayedBackInTheirOrder()
+      throws Exception {
+    SyncState state = openState("slow");
+    String blob = "x".repeat(64 * 1024); // a property the mapping does not read: long lines
+    List<Map<String, Object>> users = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      Map<String, Object> u = user(i);
+      u.put("blob", blob);
+      users.add(u);
+    }
+    Path out = dir.resolve("out").resolve("users.tsv");
+    try (CountingNdjson source = new CountingNdjson(ndjson(users))) {
+      state.commit(EXPORTER.export(source, out, state), ImportConfirmation.all());
+    }
+    // changes early in the file (within the entries held unparsed) and late (parsed meanwhile)
+    for (int i : new int[] {5, 1100}) {
+      users.set(i, user("auth0|" + i, "user" + i + "@example.com", "Edited", null));
+    }
+    users.add(user("auth0|new", "new@example.com", "New", null));
+    users.add(users.get(1000)); // read twice
+    Path file = ndjson(users);
+    List<String> lines = new ArrayList<>(Files.readAllLines(file));
+    lines.set(10, "{ broken");
+    lines.set(1150, "{ broken too");
+    Files.write(file, lines);
+
+    ExportResult locked;
+    int parsedWhileLocked;
+    int parsedInAll;
+    ExecutorService export = Executors.newSingleThreadExecutor();
+    try (Connection lock = server().dataSource().getConnection()) {
+      lock.setAutoCommit(false);
+      try (Statement s = lock.createStatement()) {
+        s.execute("LOCK TABLE " + prefix(run, "slow") + "users IN ACCESS EXCLUSIVE MODE");
+      }
+      CountDownLatch readAll = new CountDownLatch(1);
+      CountingNdjson source = new CountingNdjson(file, readAll::countDown);
+      Future<ExportResult> running = export.submit(() -> EXPORTER.export(source, out, state));
+      // the whole input is read while the state cannot be: the first entries held unparsed, the
+      // rest parsed and held as users
+      assertThat(readAll.await(60, TimeUnit.SECONDS)).isTrue();
+      parsedWhileLocked = source.parsed;
+      assertThat(running.isDone()).isFalse();
+      lock.rollback();
+      locked = running.get(60, TimeUnit.SECONDS);
+      parsedInAll = source.parsed;
+      source.close();
+    } finally {
+      export.shutdownNow();
+    }
+    assertThat(parsedWhileLocked).isBetween(100, users.size() - 100);
+    // of the entries held unparsed, only the changed user and the broken line were parsed
+    assertThat(parsedInAll).isEqualTo(parsedWhileLocked + 2);
+
+    ExportResult free;
+    try (CountingNdjson source = new CountingNdjson(file)) {
+      free = EXPORTER.export(source, dir.resolve("free").resolve("users.tsv"), state);
+    }
+    assertThat(writtenUserIds(locked))
+        .containsExactly("auth0|5", "auth0|1100", "auth0|new")
+        .isEqualTo(writtenUserIds(free));
+    assertThat(locked.rejections())
+        .extracting(Rejection::position, Rejection::reason)
+        .containsExactly(
+            tuple(11L, Rejection.Reason.MALFORMED_INPUT),
+            tuple(1151L, Rejection.Reason.MALFORMED_INPUT),
+            tuple(1202L, Rejection.Reason.DUPLICATE_USER_ID))
+        .isEqualTo(
+            free.rejections().stream()
+                .map(r -> tuple(r.position(), r.reason()))
+                .collect(java.util.stream.Collectors.toList()));
+    assertThat(locked.rowsUnchanged()).isEqualTo(free.rowsUnchanged()).isEqualTo(1196);
   }
 
   @Test

@@ -596,10 +596,17 @@ abstract class SyncStateTest {
           io.leadbridge.core.internal.EntryHashing,
           io.leadbridge.core.internal.Projectable {
     private final UserSource file;
-    int parsed;
+    private final Runnable atEnd;
+    volatile int parsed;
 
     CountingNdjson(Path file) {
+      this(file, () -> {});
+    }
+
+    /** Runs {@code atEnd} when the last entry has been read. */
+    CountingNdjson(Path file, Runnable atEnd) {
       this.file = UserSource.ndjson(file);
+      this.atEnd = atEnd;
     }
 
     @Override
@@ -607,6 +614,8 @@ abstract class SyncStateTest {
       io.leadbridge.core.source.SourceEntry e = file.next();
       if (e != null) {
         parsed++;
+      } else {
+        atEnd.run();
       }
       return e;
     }
@@ -638,7 +647,7 @@ abstract class SyncStateTest {
     }
   }
 
-  private Path ndjson(List<Map<String, Object>> users) throws IOException {
+  Path ndjson(List<Map<String, Object>> users) throws IOException {
     Path file = dir.resolve("users-" + System.nanoTime() + ".ndjson");
     StringBuilder out = new StringBuilder();
     for (Map<String, Object> u : users) {

@@ -69,6 +69,8 @@ public final class RowSelection implements Closeable {
   static volatile boolean holdEveryoneForTests;
 
   private HeldUsers held;
+  private boolean ahead;
+  private boolean entriesHeldBefore;
 
   /**
    * Starts a selection; against a state, takes its lease and starts reading it.
@@ -186,11 +188,40 @@ public final class RowSelection implements Closeable {
     return sync && !holdEveryoneForTests && comparison.mayKnowEntries() && comparison.loading();
   }
 
+  /** Whether users may still be held back while the state is read ({@link #MAX_HELD_BYTES}). */
+  public boolean holdsRoom() {
+    return held != null && held.bytes() < MAX_HELD_BYTES;
+  }
+
+  /** Waits until the state is read, leaving the users held back where they are. */
+  public void awaitState() {
+    if (comparison != null) {
+      comparison.awaitLoad();
+    }
+  }
+
+  /**
+   * Marks what is staged from now on as read before the users held back (entries the caller held
+   * unparsed earlier): staged at once, ahead of them, until called with false.
+   */
+  public void aheadOfHeld(boolean on) {
+    ahead = on;
+  }
+
+  /**
+   * Says whether the caller holds entries read before the users held back here: while it does, they
+   * stay held (even past {@link #MAX_HELD_BYTES} by the user being held) until it has played its
+   * entries back ahead of them.
+   */
+  public void entriesHeldBefore(boolean on) {
+    entriesHeldBefore = on;
+  }
+
   /**
    * Takes a source entry unparsed when the state knows it ({@link StateComparison#skipKnown}): an
-   * unchanged user, counted and placed in its key group by the hashes the state keeps. The first
-   * call waits for the state to be read (rather than parse and hold users meanwhile). False when
-   * the state does not know the entry: it is then parsed as usual.
+   * unchanged user, counted and placed in its key group by the hashes the state keeps. Waits for
+   * the state to be read, and plays back the users held meanwhile first (unless {@link
+   * #aheadOfHeld}). False when the state does not know the entry: it is then parsed as usual.
    *
    * @param sourceHi the entry's hash, seeded with the export's mapping and settings
    */
@@ -198,8 +229,9 @@ public final class RowSelection implements Closeable {
     if (!sync || holdEveryoneForTests || !comparison.mayKnowEntries()) {
       return false;
     }
-    // entries the state may know are cheaper to skip than to parse while it is read: wait for it
-    release();
+    if (!ahead) {
+      release(); // the users held come first
+    }
     if (!comparison.skipKnown(sourceHi, sourceLo, position)) {
       return false;
     }
@@ -240,11 +272,12 @@ public final class RowSelection implements Closeable {
    * most {@link #MAX_HELD_BYTES}); once it is read, or the most is reached, plays them back.
    */
   private boolean holding() throws IOException {
-    if (held == null) {
+    if (held == null || ahead) {
       return false;
     }
-    if ((comparison.loading() || holdEveryoneForTests) && held.bytes() < MAX_HELD_BYTES) {
-      return true;
+    if (entriesHeldBefore
+        || ((comparison.loading() || holdEveryoneForTests) && held.bytes() < MAX_HELD_BYTES)) {
+      return true; // entries the caller holds come first: it plays them back, then these
     }
     release();
     return false;
