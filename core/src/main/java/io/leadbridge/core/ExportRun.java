@@ -459,23 +459,16 @@ final class ExportRun implements RowSink {
    */
   private boolean skipKnown(long hi, long lo, long position, byte[] entry, int off, int len) {
     try {
-      if (selection.stateLoading()) {
-        if (heldEntries == null || heldEntries.hasRoom()) {
-          if (heldEntries == null) {
-            heldEntries = new HeldEntries(dir, outputName);
-            selection.entriesHeldBefore(true);
-          }
-          heldEntries.add(hi, lo, position, entry, off, len);
-          return true;
+      if (selection.stateLoading() && (heldEntries == null || heldEntries.hasRoom())) {
+        if (heldEntries == null) {
+          heldEntries = new HeldEntries(dir, outputName);
+          selection.entriesHeldBefore(true);
         }
-        if (selection.holdsRoom()) {
-          // rather than wait idle, parse it: the selection holds the user after the entries
-          entryHi = hi;
-          entryLo = lo;
-          entryPosition = position;
-          return false;
-        }
+        heldEntries.add(hi, lo, position, entry, off, len);
+        return true;
       }
+      // waiting for the state costs less than parsing entries it may know (measured: parsing on
+      // while PostgreSQL's server and the reading thread share the two cores was slower)
       replayHeldEntries();
       return known(hi, lo, position);
     } catch (IOException e) {

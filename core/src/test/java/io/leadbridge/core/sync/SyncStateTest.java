@@ -591,7 +591,7 @@ abstract class SyncStateTest {
    * An NDJSON file read as the exporter reads one, counting the users it parses: an entry the state
    * already knows is skipped before parsing and never comes out of {@link #next()}.
    */
-  static final class CountingNdjson
+  static class CountingNdjson
       implements UserSource,
           io.leadbridge.core.internal.EntryHashing,
           io.leadbridge.core.internal.Projectable {

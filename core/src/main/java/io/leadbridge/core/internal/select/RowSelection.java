@@ -209,9 +209,9 @@ public final class RowSelection implements Closeable {
   }
 
   /**
-   * Says whether the caller holds entries read before the users held back here: while it does, they
-   * stay held (even past {@link #MAX_HELD_BYTES} by the user being held) until it has played its
-   * entries back ahead of them.
+   * Says whether the caller holds entries read before what is held back here (a rejection the
+   * source gave without hashing, such as a line too long to read): while it does, what is held here
+   * stays held until the caller has played its entries back ahead of it.
    */
   public void entriesHeldBefore(boolean on) {
     entriesHeldBefore = on;
