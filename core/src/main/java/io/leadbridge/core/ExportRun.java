@@ -12,11 +12,10 @@ import io.leadbridge.core.internal.files.FolderLock;
 import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.SideFile;
-import io.leadbridge.core.internal.select.HeldEntries;
+import io.leadbridge.core.internal.select.KnownEntries;
 import io.leadbridge.core.internal.select.RowSelection;
 import io.leadbridge.core.internal.select.RowSink;
 import io.leadbridge.core.internal.sync.JdbcSyncState;
-import io.leadbridge.core.internal.table.Hash128;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.mapping.RecordRejectedException;
 import io.leadbridge.core.source.MalformedEntry;
@@ -233,8 +232,8 @@ final class ExportRun implements RowSink {
           "Cannot write the export to " + dir + ": " + IoErrors.reason(e) + ". Nothing was kept.",
           e);
     } finally {
-      if (heldEntries != null) {
-        heldEntries.close();
+      if (known != null) {
+        known.close();
       }
       if (selection != null) {
         selection.close();
@@ -385,7 +384,9 @@ final class ExportRun implements RowSink {
     SourceEntry entry;
     heldLimit = limit;
     while ((entry = next()) != null) {
-      replayHeldEntriesBefore(); // those read before this one come first
+      if (known != null) {
+        known.replayBefore(); // entries held unparsed, read before this one, come first
+      }
       entriesRead++;
       handle(entry, limit, files);
       if (entriesRead % PROGRESS_EVERY == 0) {
@@ -406,24 +407,21 @@ final class ExportRun implements RowSink {
   }
 
   /**
-   * What makes a row from a source entry, beyond the entry itself: the hash of an entry is seeded
-   * with it, so that a state's entry hashes match only under the same mapping and settings. Bump
-   * the version when a release changes the rows or rejections the same settings make.
+   * What makes a row from a source entry, beyond the entry itself and its format: the hash of an
+   * entry is seeded with it, so that a state's entry hashes match only under the same mapping and
+   * settings. Bump the version when a release changes the rows or rejections the same settings
+   * make.
    */
   private static final String ENTRY_HASH_VERSION = "leadbridge entry hash 1";
 
-  private boolean hashing;
-  private HeldEntries heldEntries;
+  private KnownEntries known;
   private long heldLimit;
-  private long entryHi;
-  private long entryLo;
-  private long entryPosition = -1;
 
   /**
    * Against a sync state, asks a source that can ({@link EntryHashing}) to hash each entry before
    * parsing it, so that an entry the state already knows for a confirmed user is left unparsed
-   * ({@link RowSelection#skipKnown}): only when the mapping's definition fixes its rows (no
-   * computed column, no format of one's own).
+   * ({@link KnownEntries}): only when the mapping's definition fixes its rows (no computed column,
+   * no format of one's own).
    */
   private void hashEntries(boolean files) {
     if (!files || state == null || selection == null || !(source instanceof EntryHashing)) {
@@ -434,97 +432,43 @@ final class ExportRun implements RowSink {
       LOG.debug("Every source entry is parsed: the mapping has computed columns or own formats");
       return;
     }
-    EntryHashing hashed = (EntryHashing) source;
     String seed =
         String.join(
             "\n",
             ENTRY_HASH_VERSION,
             String.valueOf(ExportRun.class.getPackage().getImplementationVersion()),
-            hashed.entryFormat(),
             definition.get(),
             "format " + format,
             "key " + exporter.keyColumnOrNull(),
             "merge " + exporter.mergePolicyOrNull(),
             "max file bytes " + exporter.maxFileBytes());
-    long[] h = new long[2];
-    Hash128.hash(seed, h);
-    hashing = true;
-    hashed.hashEntries(h[0], h[1], this::skipKnown);
+    known =
+        KnownEntries.start(
+            (EntryHashing) source,
+            seed,
+            selection,
+            new KnownEntries.Export() {
+              @Override
+              public void taken() {
+                entriesRead++;
+                if (entriesRead % PROGRESS_EVERY == 0) {
+                  progress(false);
+                }
+              }
+
+              @Override
+              public void read(SourceEntry entry) throws IOException {
+                entriesRead++;
+                handle(entry, heldLimit, true);
+              }
+            },
+            dir,
+            outputName);
   }
 
-  /**
-   * Takes an entry before it is parsed: holds it while the state is still being read (up to {@link
-   * HeldEntries#MAX_BYTES}), otherwise plays back what is held and then asks the selection whether
-   * the state knows this one.
-   */
-  private boolean skipKnown(long hi, long lo, long position, byte[] entry, int off, int len) {
-    try {
-      if (selection.stateLoading() && (heldEntries == null || heldEntries.hasRoom())) {
-        if (heldEntries == null) {
-          heldEntries = new HeldEntries(dir, outputName);
-          selection.entriesHeldBefore(true);
-        }
-        heldEntries.add(hi, lo, position, entry, off, len);
-        return true;
-      }
-      // waiting for the state costs less than parsing entries it may know (measured: parsing on
-      // while PostgreSQL's server and the reading thread share the two cores was slower)
-      replayHeldEntries();
-      return known(hi, lo, position);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Whether the selection takes an entry unparsed; remembers its hash for when it is parsed. */
-  private boolean known(long hi, long lo, long position) throws IOException {
-    entryHi = hi;
-    entryLo = lo;
-    entryPosition = position;
-    if (!selection.skipKnown(hi, lo, position)) {
-      return false;
-    }
-    entriesRead++;
-    if (entriesRead % PROGRESS_EVERY == 0) {
-      progress(false);
-    }
-    return true;
-  }
-
-  /**
-   * Plays back the entries held while the state was read (waiting for it first): those it knows are
-   * taken unparsed, the others parsed and written as if just read.
-   */
   private void replayHeldEntries() throws IOException {
-    if (heldEntries == null || heldEntries.isEmpty()) {
-      return;
-    }
-    HeldEntries held = heldEntries;
-    heldEntries = null;
-    selection.awaitState();
-    selection.aheadOfHeld(true); // read before any user the selection holds
-    try {
-      held.replay(
-          (hi, lo, position, bytes, length) -> {
-            if (!known(hi, lo, position)) {
-              entriesRead++;
-              handle(((EntryHashing) source).parse(bytes, length, position), heldLimit, true);
-            }
-          });
-    } finally {
-      selection.aheadOfHeld(false);
-      selection.entriesHeldBefore(false);
-      held.close();
-    }
-  }
-
-  /**
-   * Plays back the entries held unparsed before an entry the source returned, unless that entry is
-   * itself to be held back by the selection (the state still being read), after them.
-   */
-  private void replayHeldEntriesBefore() throws IOException {
-    if (heldEntries != null && (!selection.stateLoading() || !selection.holdsRoom())) {
-      replayHeldEntries();
+    if (known != null) {
+      known.replay();
     }
   }
 
@@ -533,7 +477,7 @@ final class ExportRun implements RowSink {
     try {
       return source.next();
     } catch (UncheckedIOException e) {
-      if (hashing) {
+      if (known != null) {
         throw e.getCause();
       }
       throw e;
@@ -603,9 +547,14 @@ final class ExportRun implements RowSink {
       return;
     }
     if (selection != null) {
-      boolean hashed = hashing && user.position() == entryPosition;
+      long at = user.position();
       if (selection.stage(
-          user, values, encoded, size, hashed ? entryHi : 0, hashed ? entryLo : 0)) {
+          user,
+          values,
+          encoded,
+          size,
+          known == null ? 0 : known.hashHi(at),
+          known == null ? 0 : known.hashLo(at))) {
         markSeen(values);
       }
       return;
