@@ -53,18 +53,7 @@ public final class Hash128 {
         k2 |= (long) s.charAt(i) << (16 * (j - 4));
       }
     }
-    h1 ^= mixK1(k1);
-    h2 ^= mixK2(k2);
-    h1 ^= n;
-    h2 ^= n;
-    h1 += h2;
-    h2 += h1;
-    h1 = fmix(h1);
-    h2 = fmix(h2);
-    h1 += h2;
-    h2 += h1;
-    out[0] = h1;
-    out[1] = h2;
+    finish(h1, h2, k1, k2, n, out);
   }
 
   /**
@@ -118,10 +107,15 @@ public final class Hash128 {
         k2 |= (b[i] & 0xFFL) << (8 * (j - 8));
       }
     }
+    finish(h1, h2, k1, k2, len, out);
+  }
+
+  /** Murmur3's last block and finalisation, shared by both inputs. */
+  private static void finish(long h1, long h2, long k1, long k2, long n, long[] out) {
     h1 ^= mixK1(k1);
     h2 ^= mixK2(k2);
-    h1 ^= len;
-    h2 ^= len;
+    h1 ^= n;
+    h2 ^= n;
     h1 += h2;
     h2 += h1;
     h1 = fmix(h1);
