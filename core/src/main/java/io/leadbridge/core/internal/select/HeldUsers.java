@@ -25,18 +25,16 @@ final class HeldUsers implements Closeable {
   private static final int STAGE = 1;
   private static final int REJECT = 2;
 
+  /**
+   * A user held back, besides its encoded row: its {@code user_id}, position, key value, {@code
+   * updated_at} and the hash of the entry it was read from (0 and 0 if none).
+   */
+  record HeldUser(
+      String userId, long position, String key, long updatedAt, long sourceHi, long sourceLo) {}
+
   /** What a play back hands each held event to. */
   interface Replay {
-    void stage(
-        String userId,
-        long position,
-        String key,
-        long updatedAt,
-        long sourceHi,
-        long sourceLo,
-        byte[] row,
-        int length)
-        throws IOException;
+    void stage(HeldUser user, byte[] row, int length) throws IOException;
 
     void reject(Rejection r) throws IOException;
   }
@@ -62,23 +60,16 @@ final class HeldUsers implements Closeable {
     return count;
   }
 
-  void stage(
-      String userId,
-      long position,
-      String key,
-      long updatedAt,
-      long sourceHi,
-      long sourceLo,
-      byte[] row,
-      int length)
-      throws IOException {
+  void stage(HeldUser user, byte[] row, int length) throws IOException {
+    String userId = user.userId();
+    String key = user.key();
     out.writeByte(STAGE);
     writeChars(userId);
-    Binary.writeVarLong(out, position);
+    Binary.writeVarLong(out, user.position());
     writeChars(key);
-    out.writeLong(updatedAt);
-    out.writeLong(sourceHi);
-    out.writeLong(sourceLo);
+    out.writeLong(user.updatedAt());
+    out.writeLong(user.sourceHi());
+    out.writeLong(user.sourceLo());
     Binary.writeVarLong(out, length);
     out.write(row, 0, length);
     bytes += 40 + 2L * (userId == null ? 0 : userId.length()) + 2L * key.length() + length;
@@ -116,7 +107,7 @@ final class HeldUsers implements Closeable {
             row = new byte[Math.max(length, row.length * 2)];
           }
           in.readFully(row, 0, length);
-          to.stage(userId, position, key, updatedAt, sourceHi, sourceLo, row, length);
+          to.stage(new HeldUser(userId, position, key, updatedAt, sourceHi, sourceLo), row, length);
         } else if (kind == REJECT) {
           long position = Binary.readVarLong(in);
           String userId = readChars(in);

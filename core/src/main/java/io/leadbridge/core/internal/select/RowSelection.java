@@ -173,7 +173,10 @@ public final class RowSelection implements Closeable {
     String key = keyIndex < 0 ? "" : values.get(keyIndex);
     if (holding()) {
       long updatedAt = needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
-      held.stage(userId, user.position(), key, updatedAt, sourceHi, sourceLo, encoded, length);
+      held.stage(
+          new HeldUsers.HeldUser(userId, user.position(), key, updatedAt, sourceHi, sourceLo),
+          encoded,
+          length);
       return !sync || (userId != null && !userId.isEmpty());
     }
     return stage(
@@ -298,18 +301,17 @@ public final class RowSelection implements Closeable {
       h.replay(
           new HeldUsers.Replay() {
             @Override
-            public void stage(
-                String userId,
-                long position,
-                String key,
-                long updatedAt,
-                long sourceHi,
-                long sourceLo,
-                byte[] row,
-                int length)
-                throws IOException {
+            public void stage(HeldUsers.HeldUser u, byte[] row, int length) throws IOException {
               RowSelection.this.stage(
-                  userId, position, key, null, updatedAt, sourceHi, sourceLo, row, length);
+                  u.userId(),
+                  u.position(),
+                  u.key(),
+                  null,
+                  u.updatedAt(),
+                  u.sourceHi(),
+                  u.sourceLo(),
+                  row,
+                  length);
             }
 
             @Override
