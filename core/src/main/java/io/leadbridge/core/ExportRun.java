@@ -232,9 +232,6 @@ final class ExportRun implements RowSink {
           "Cannot write the export to " + dir + ": " + IoErrors.reason(e) + ". Nothing was kept.",
           e);
     } finally {
-      if (known != null) {
-        known.close();
-      }
       if (selection != null) {
         selection.close();
       }
@@ -382,18 +379,13 @@ final class ExportRun implements RowSink {
     }
     hashEntries(files);
     SourceEntry entry;
-    heldLimit = limit;
     while ((entry = next()) != null) {
-      if (known != null) {
-        known.replayBefore(); // entries held unparsed, read before this one, come first
-      }
       entriesRead++;
       handle(entry, limit, files);
       if (entriesRead % PROGRESS_EVERY == 0) {
         progress(false);
       }
     }
-    replayHeldEntries();
     progress(selection == null); // with a sync, rows are written after the comparison
   }
 
@@ -415,7 +407,6 @@ final class ExportRun implements RowSink {
   private static final String ENTRY_HASH_VERSION = "leadbridge entry hash 1";
 
   private KnownEntries known;
-  private long heldLimit;
 
   /**
    * Against a sync state, asks a source that can ({@link EntryHashing}) to hash each entry before
@@ -459,17 +450,9 @@ final class ExportRun implements RowSink {
               @Override
               public void read(SourceEntry entry) throws IOException {
                 entriesRead++;
-                handle(entry, heldLimit, true);
+                handle(entry, exporter.maxFileBytes(), true); // only exports to files hash
               }
-            },
-            dir,
-            outputName);
-  }
-
-  private void replayHeldEntries() throws IOException {
-    if (known != null) {
-      known.replay();
-    }
+            });
   }
 
   /** The next entry of the source; what the selection threw while the source skipped, rethrown. */
@@ -646,9 +629,6 @@ final class ExportRun implements RowSink {
 
   @Override
   public void reject(Rejection r) throws IOException {
-    if (exporter.rejectionPolicy() == RejectionPolicy.FAIL) {
-      replayHeldEntries(); // an earlier entry's rejection is the one to stop at
-    }
     // while the state is still being read, keeps its place among the users held back
     if (selection != null
         && selection.held(r, exporter.rejectionPolicy() == RejectionPolicy.FAIL)) {

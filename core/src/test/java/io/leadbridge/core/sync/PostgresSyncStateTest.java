@@ -9,7 +9,7 @@ import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.UserExporter;
 import io.leadbridge.core.csv.CsvFormat;
-import io.leadbridge.core.internal.select.HeldEntries;
+import io.leadbridge.core.internal.select.RowSelection;
 import io.leadbridge.core.mapping.FieldMapping;
 import io.leadbridge.core.source.UserSource;
 import io.leadbridge.core.testing.EmbeddedPostgres;
@@ -359,7 +359,7 @@ class PostgresSyncStateTest extends SyncStateTest {
     // the first entry past what the export holds unparsed while the state cannot be read
     long held = 0;
     int firstNotHeld = 0;
-    while (held < HeldEntries.MAX_BYTES) {
+    while (held < RowSelection.MAX_HELD_BYTES) {
       held += 32 + lines.get(firstNotHeld++).getBytes(StandardCharsets.UTF_8).length;
     }
     long waitsAt = firstNotHeld + 1L; // a line number

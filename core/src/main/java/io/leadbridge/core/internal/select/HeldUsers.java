@@ -16,14 +16,16 @@ import java.nio.file.Path;
 /**
  * What an export read while the sync state was still being read on another thread, held in an
  * owner-only temporary file in the order it happened, to be played back once the state is there:
- * the users to stage (id, position, key value, {@code updated_at}, source entry hash, encoded row)
- * and the rejections, so that every rejection, the selection's own included, still comes in source
- * order. Strings are kept as UTF-16 code units, so that an id with an unpaired surrogate comes back
- * as it was. Used once, by one thread.
+ * the users to stage (id, position, key value, {@code updated_at}, source entry hash, encoded row),
+ * the source entries held unparsed (hash, position, bytes) and the rejections, so that everything,
+ * the selection's own rejections included, still comes in source order. Strings are kept as UTF-16
+ * code units, so that an id with an unpaired surrogate comes back as it was. Used once, by one
+ * thread.
  */
 final class HeldUsers implements Closeable {
   private static final int STAGE = 1;
   private static final int REJECT = 2;
+  private static final int ENTRY = 3;
 
   /**
    * A user held back, besides its encoded row: its {@code user_id}, position, key value, {@code
@@ -35,6 +37,9 @@ final class HeldUsers implements Closeable {
   /** What a play back hands each held event to. */
   interface Replay {
     void stage(HeldUser user, byte[] row, int length) throws IOException;
+
+    void entry(long hashHi, long hashLo, long position, byte[] bytes, int length)
+        throws IOException;
 
     void reject(Rejection r) throws IOException;
   }
@@ -76,6 +81,19 @@ final class HeldUsers implements Closeable {
     count++;
   }
 
+  /** Holds a source entry unparsed: its hash, position and bytes. */
+  void entry(long hashHi, long hashLo, long position, byte[] b, int off, int len)
+      throws IOException {
+    out.writeByte(ENTRY);
+    out.writeLong(hashHi);
+    out.writeLong(hashLo);
+    Binary.writeVarLong(out, position);
+    Binary.writeVarLong(out, len);
+    out.write(b, off, len);
+    bytes += 32 + len;
+    count++;
+  }
+
   void reject(Rejection r) throws IOException {
     out.writeByte(REJECT);
     Binary.writeVarLong(out, r.position());
@@ -108,6 +126,16 @@ final class HeldUsers implements Closeable {
           }
           in.readFully(row, 0, length);
           to.stage(new HeldUser(userId, position, key, updatedAt, sourceHi, sourceLo), row, length);
+        } else if (kind == ENTRY) {
+          long hi = in.readLong();
+          long lo = in.readLong();
+          long position = Binary.readVarLong(in);
+          int length = (int) Binary.readVarLong(in);
+          if (length > row.length) {
+            row = new byte[Math.max(length, row.length * 2)];
+          }
+          in.readFully(row, 0, length);
+          to.entry(hi, lo, position, row, length);
         } else if (kind == REJECT) {
           long position = Binary.readVarLong(in);
           String userId = readChars(in);

@@ -74,7 +74,6 @@ final class KeyMerge {
   private static final int UNCHANGED = StateComparison.UNCHANGED;
 
   private final HashTable firsts;
-  private final long[] hash = new long[2];
   private long groups;
   private final Path dir;
   private final String outputName;
@@ -127,49 +126,22 @@ final class KeyMerge {
     return policy == MergePolicy.MOST_RECENTLY_UPDATED;
   }
 
-  /**
-   * Places a user with a non-blank key value.
-   *
-   * @param index its staged index, or -1 when unchanged
-   * @param stagedOffset where it was staged, or -1 when unchanged
-   */
-  void add(
-      String key,
-      long updatedAt,
-      long position,
-      int index,
-      String userId,
-      int cls,
-      long uidHi,
-      long uidLo,
-      long stagedOffset)
-      throws IOException {
-    String normKey = normalise(key);
-    Hash128.hash(normKey, hash);
-    add(
-        normKey,
-        hash[0],
-        hash[1],
-        updatedAt,
-        position,
-        index,
-        userId,
-        cls,
-        uidHi,
-        uidLo,
-        stagedOffset);
-  }
-
   /** A key value as groups compare it: in lower case. */
   static String normalise(String key) {
     return key.toLowerCase(Locale.ROOT);
   }
 
-  /** {@link #add} with the key value normalised and hashed ({@link Hash128#hash}) already. */
+  /**
+   * Places a user with a non-blank key value.
+   *
+   * @param normKey the key value {@link #normalise}d
+   * @param keyHi the high word of its {@link Hash128#hash}
+   * @param index its staged index, or -1 when unchanged
+   * @param stagedOffset where it was staged, or -1 when unchanged
+   */
   void add(
       String normKey,
       long keyHi,
-      long keyLo,
       long updatedAt,
       long position,
       int index,

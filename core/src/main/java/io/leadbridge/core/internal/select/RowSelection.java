@@ -60,7 +60,7 @@ public final class RowSelection implements Closeable {
   private final long[] keyHashes = new long[2];
 
   /** The most users held back while the state is read, in bytes, before the export waits for it. */
-  static final long MAX_HELD_BYTES = 64L << 20;
+  public static final long MAX_HELD_BYTES = 64L << 20;
 
   /**
    * Holds every user back until the end, as if the state took longer to read than the source: for
@@ -69,8 +69,6 @@ public final class RowSelection implements Closeable {
   static volatile boolean holdEveryoneForTests;
 
   private HeldUsers held;
-  private boolean ahead;
-  private boolean entriesHeldBefore;
 
   /**
    * Starts a selection; against a state, takes its lease and starts reading it.
@@ -183,48 +181,39 @@ public final class RowSelection implements Closeable {
         userId, user.position(), key, user, KeyMerge.NO_TIME, sourceHi, sourceLo, encoded, length);
   }
 
+  /** What an entry held unparsed becomes when it is played back. */
+  public interface HeldEntry {
+    void entry(long hashHi, long hashLo, long position, byte[] bytes, int length)
+        throws IOException;
+  }
+
+  private HeldEntry entries;
+
   /**
-   * Whether the state that may know source entries is still being read: the export may hold entries
-   * unparsed meanwhile ({@link HeldEntries}) rather than parse them.
+   * Holds a source entry unparsed, in its place among the users held, while the state that may know
+   * it is still being read (see {@link #holding()}): reading it costs less than parsing an entry
+   * the state may know, and once the most is held the export waits for the state instead.
+   *
+   * @param replay what held entries become when played back
+   * @return false when nothing is held back (any held before were played back): ask {@link
+   *     #skipKnown} now
    */
-  public boolean stateLoading() {
-    return sync && !holdEveryoneForTests && comparison.mayKnowEntries() && comparison.loading();
-  }
-
-  /** Whether users may still be held back while the state is read ({@link #MAX_HELD_BYTES}). */
-  public boolean holdsRoom() {
-    return held != null && held.bytes() < MAX_HELD_BYTES;
-  }
-
-  /** Waits until the state is read, leaving the users held back where they are. */
-  public void awaitState() {
-    if (comparison != null) {
-      comparison.awaitLoad();
+  public boolean holdEntry(
+      long hashHi, long hashLo, long position, byte[] b, int off, int len, HeldEntry replay)
+      throws IOException {
+    if (!sync || !comparison.mayKnowEntries() || !holding()) {
+      return false;
     }
-  }
-
-  /**
-   * Marks what is staged from now on as read before the users held back (entries the caller held
-   * unparsed earlier): staged at once, ahead of them, until called with false.
-   */
-  public void aheadOfHeld(boolean on) {
-    ahead = on;
-  }
-
-  /**
-   * Says whether the caller holds entries read before what is held back here (a rejection the
-   * source gave without hashing, such as a line too long to read): while it does, what is held here
-   * stays held until the caller has played its entries back ahead of it.
-   */
-  public void entriesHeldBefore(boolean on) {
-    entriesHeldBefore = on;
+    entries = replay;
+    held.entry(hashHi, hashLo, position, b, off, len);
+    return true;
   }
 
   /**
    * Takes a source entry unparsed when the state knows it ({@link StateComparison#skipKnown}): an
    * unchanged user, counted and placed in its key group by the hashes the state keeps. Waits for
-   * the state to be read, and plays back the users held meanwhile first (unless {@link
-   * #aheadOfHeld}). False when the state does not know the entry: it is then parsed as usual.
+   * the state to be read, and plays back what was held meanwhile first. False when the state does
+   * not know the entry: it is then parsed as usual.
    *
    * @param sourceHi the entry's hash, seeded with the export's mapping and settings
    */
@@ -232,9 +221,7 @@ public final class RowSelection implements Closeable {
     if (!sync || holdEveryoneForTests || !comparison.mayKnowEntries()) {
       return false;
     }
-    if (!ahead) {
-      release(); // the users held come first
-    }
+    release(); // what was held comes first
     if (!comparison.skipKnown(sourceHi, sourceLo, position)) {
       return false;
     }
@@ -275,12 +262,11 @@ public final class RowSelection implements Closeable {
    * most {@link #MAX_HELD_BYTES}); once it is read, or the most is reached, plays them back.
    */
   private boolean holding() throws IOException {
-    if (held == null || ahead) {
+    if (held == null) {
       return false;
     }
-    if (entriesHeldBefore
-        || ((comparison.loading() || holdEveryoneForTests) && held.bytes() < MAX_HELD_BYTES)) {
-      return true; // entries the caller holds come first: it plays them back, then these
+    if ((comparison.loading() || holdEveryoneForTests) && held.bytes() < MAX_HELD_BYTES) {
+      return true;
     }
     release();
     return false;
@@ -312,6 +298,12 @@ public final class RowSelection implements Closeable {
                   u.sourceLo(),
                   row,
                   length);
+            }
+
+            @Override
+            public void entry(long hi, long lo, long position, byte[] bytes, int length)
+                throws IOException {
+              entries.entry(hi, lo, position, bytes, length);
             }
 
             @Override
@@ -426,18 +418,7 @@ public final class RowSelection implements Closeable {
     }
     counts[cls]++;
     if (grouped) {
-      merge.add(
-          normKey,
-          keyHashes[0],
-          keyHashes[1],
-          updatedAt,
-          position,
-          index,
-          userId,
-          cls,
-          hi,
-          lo,
-          offset);
+      merge.add(normKey, keyHashes[0], updatedAt, position, index, userId, cls, hi, lo, offset);
     }
     return true;
   }
