@@ -16,7 +16,6 @@ import io.leadbridge.core.internal.http.Deadline;
 import io.leadbridge.marketo.ImportParts.Part;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -36,103 +35,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One run of {@link MarketoBulkLeadClient#importAndAwait} for one {@link BulkTarget} (leads,
  * program members or a custom object: only the paths, parameters and fields differ, from the target
- * and the {@link Api}): checks the target, the header and every value ({@link ValueScan}), splits
- * and re-writes the parts ({@link ImportParts}), reads the quota, uploads, polls each batch near
- * its predicted end ({@link BatchPolls}), settles lost answers ({@link UncertainResolver}),
+ * and the {@link ImportApi}): checks the target, the header and every value ({@link ValueScan}),
+ * splits and re-writes the parts ({@link ImportParts}), reads the quota, uploads, polls each batch
+ * near its predicted end ({@link BatchPolls}), settles lost answers ({@link UncertainResolver}),
  * collects failed and warned rows ({@link RowIssues}), and keeps the journal. Reads only its {@link
- * Settings} and calls Marketo only through its {@link Api}. Not thread-safe: one run, one thread.
+ * ImportSettings} and calls Marketo only through its {@link ImportApi}. Not thread-safe: one run,
+ * one thread.
  */
 final class ImportRun {
   private static final Logger LOG = LoggerFactory.getLogger(MarketoBulkLeadClient.class);
 
-  /** The calls a run makes. Every call and wait stops at the run's deadline. */
-  interface Api {
-    BatchStatus upload(
-        BulkTarget target,
-        Path file,
-        String name,
-        CsvFormat format,
-        ImportOptions options,
-        Deadline deadline);
-
-    BatchStatus status(BulkTarget target, long batchId, Deadline deadline);
-
-    BatchRows failures(BulkTarget target, long batchId, CsvFormat format, Deadline deadline);
-
-    BatchRows warnings(BulkTarget target, long batchId, CsvFormat format, Deadline deadline);
-
-    /** The instance's lead fields, read once per client. */
-    List<LeadField> leadFields(Deadline deadline);
-
-    /**
-     * The fields a target's files may name and the columns each row must fill; for program members
-     * and custom objects, checks first that the target exists and takes the import.
-     *
-     * @throws MarketoTargetException if it does not
-     */
-    TargetFields targetFields(BulkTarget target, ImportOptions options, Deadline deadline);
-
-    /** Leads whose filter field holds one of up to 300 values, with the fields named. */
-    List<Map<String, Object>> leads(
-        String filterType, List<String> values, List<String> fields, Deadline deadline);
-
-    /** Today's API calls of every integration, from {@code stats/usage.json}. */
-    long usageToday(Deadline deadline);
-
-    /** API calls made so far by the client, tokens included. */
-    long calls();
-
-    /** Of {@link #calls()}, those to the identity endpoint. */
-    long tokenCalls();
-
-    void pause(Duration wait, String what, Deadline deadline);
-  }
-
-  /**
-   * What a target's files are checked against.
-   *
-   * @param target the target
-   * @param fields the fields a header may name (read-only ones included, to be named as such)
-   * @param required the columns every row must fill: the lookup field of leads, the email of
-   *     program members, the dedupe fields of a custom object
-   */
-  record TargetFields(BulkTarget target, List<LeadField> fields, List<String> required) {}
-
-  /**
-   * The client's settings for its runs.
-   *
-   * @param clock the client's clock
-   * @param minPollInterval the first wait between polls, and the wait after a change
-   * @param maxPollInterval the longest wait between polls
-   * @param maxQueuedBatches how many of the run's batches may be unfinished at once
-   * @param maxFileBytes the largest part uploaded; larger files are split
-   * @param timeout the longest a run may take
-   * @param headerCheck whether the header is checked before the first upload
-   * @param valueCheck whether every value is checked against its field before the first upload
-   */
-  record Settings(
-      Clock clock,
-      Duration minPollInterval,
-      Duration maxPollInterval,
-      int maxQueuedBatches,
-      long maxFileBytes,
-      Duration timeout,
-      boolean headerCheck,
-      boolean valueCheck) {
-    Settings {
-      if (minPollInterval.compareTo(maxPollInterval) > 0) {
-        throw new IllegalArgumentException("minPollInterval must not be above maxPollInterval.");
-      }
-      if (maxFileBytes <= 1024 || maxFileBytes > 10_000_000) {
-        throw new IllegalArgumentException(
-            "maxFileBytes must be above 1 KB and at most 10,000,000: Marketo refuses files of 10"
-                + " MB.");
-      }
-    }
-  }
-
-  private final Api api;
-  private final Settings settings;
+  private final ImportApi api;
+  private final ImportSettings settings;
   private final SafeListener<ImportProgress> listener;
   private final List<Path> files;
   private final CsvFormat format;
@@ -163,8 +77,8 @@ final class ImportRun {
   private final Map<Path, List<ValueScan.LeftRow>> undecidedRows = new HashMap<>();
 
   ImportRun(
-      Api api,
-      Settings settings,
+      ImportApi api,
+      ImportSettings settings,
       ImportListener listener,
       List<Path> files,
       CsvFormat format,
@@ -182,8 +96,8 @@ final class ImportRun {
    *     null
    */
   ImportRun(
-      Api api,
-      Settings settings,
+      ImportApi api,
+      ImportSettings settings,
       ImportListener listener,
       List<Path> files,
       CsvFormat format,
@@ -215,13 +129,13 @@ final class ImportRun {
    * nothing: the prediction a dry run prints.
    */
   static ValueReport checkValues(
-      Api api,
+      ImportApi api,
       List<Path> files,
       CsvFormat format,
       RowKeys keys,
       BulkTarget target,
       ImportOptions options) {
-    TargetFields fields = api.targetFields(target, options, Deadline.none());
+    ImportApi.TargetFields fields = api.targetFields(target, options, Deadline.none());
     HeaderCheck.check(HeaderCheck.readHeader(files.get(0), format), fields.fields(), target);
     return ValueScan.scan(files, format, fields, options, keys, Map.of()).report();
   }
@@ -276,7 +190,7 @@ final class ImportRun {
         sort(prepared);
       }
       if (prepared == null || !pending.isEmpty()) {
-        TargetFields described = null;
+        ImportApi.TargetFields described = null;
         if (settings.headerCheck() || settings.valueCheck() || !target.isLeads()) {
           // for members and custom objects, also checks the program, status or object
           described = calls.counted(DESCRIBE, () -> api.targetFields(target, options, deadline));

@@ -44,7 +44,7 @@ public final class MarketoBulkLeadClient {
   private final URI endpoint;
   private final String clientId;
   private final MarketoTransport transport;
-  private final ImportRun.Settings runSettings;
+  private final ImportSettings runSettings;
   private final ImportListener listener;
   private final Builder settings;
 
@@ -55,7 +55,7 @@ public final class MarketoBulkLeadClient {
               + " Marketo under Admin > Integration > Web Services and LaunchPoint.");
     }
     this.runSettings =
-        new ImportRun.Settings(
+        new ImportSettings(
             b.clock,
             b.minPollInterval,
             b.maxPollInterval,

@@ -25,7 +25,7 @@ final class MarketoTargets {
 
   private MarketoTargets() {}
 
-  static ImportRun.TargetFields programMembers(
+  static ImportApi.TargetFields programMembers(
       MarketoTransport transport, BulkTarget target, Deadline deadline) {
     long id = target.programId().orElseThrow();
     String status = target.memberStatus().orElseThrow();
@@ -96,10 +96,10 @@ final class MarketoTargets {
         fields.add(f);
       }
     }
-    return new ImportRun.TargetFields(target, List.copyOf(fields), List.of("email"));
+    return new ImportApi.TargetFields(target, List.copyOf(fields), List.of("email"));
   }
 
-  static ImportRun.TargetFields customObject(
+  static ImportApi.TargetFields customObject(
       MarketoTransport transport, BulkTarget target, ImportOptions options, Deadline deadline) {
     String api = target.apiName().orElseThrow();
     Map<String, Object> d =
@@ -120,7 +120,7 @@ final class MarketoTargets {
       throw new MarketoTargetException(
           "Custom object \"" + api + "\" has no dedupe fields in its describe.");
     }
-    return new ImportRun.TargetFields(target, fields(d), List.copyOf(dedupe));
+    return new ImportApi.TargetFields(target, fields(d), List.copyOf(dedupe));
   }
 
   /** The first result of a GET, or a {@link MarketoTargetException} when there is none. */

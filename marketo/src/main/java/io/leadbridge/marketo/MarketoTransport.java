@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (sent only in the {@code Authorization} header), uploads, batch status, failure and warning
  * files, lead fields. How answers read is {@link MarketoAnswers}'. Thread-safe; one per client.
  */
-final class MarketoTransport implements ImportRun.Api {
+final class MarketoTransport implements ImportApi {
   private final URI endpoint;
   private final String clientId;
   private final String clientSecret;
@@ -241,7 +241,7 @@ final class MarketoTransport implements ImportRun.Api {
    * take it.
    */
   @Override
-  public ImportRun.TargetFields targetFields(
+  public ImportApi.TargetFields targetFields(
       BulkTarget target, ImportOptions options, Deadline deadline) {
     switch (target.kind()) {
       case PROGRAM_MEMBERS:
@@ -249,7 +249,7 @@ final class MarketoTransport implements ImportRun.Api {
       case CUSTOM_OBJECT:
         return MarketoTargets.customObject(this, target, options, deadline);
       default:
-        return new ImportRun.TargetFields(
+        return new ImportApi.TargetFields(
             target, describeLeadFields(deadline), List.of(options.lookupField()));
     }
   }

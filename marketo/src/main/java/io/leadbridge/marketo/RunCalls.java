@@ -4,7 +4,7 @@ import java.util.function.Supplier;
 
 /**
  * The API calls of one import run, counted by kind around each call it makes through its {@link
- * ImportRun.Api}: the token calls a call made on the way are counted apart. What {@link
+ * ImportApi}: the token calls a call made on the way are counted apart. What {@link
  * ImportReport#callsByKind()} reports and the quota check subtracts. Not thread-safe: one per run.
  */
 final class RunCalls {
@@ -18,13 +18,13 @@ final class RunCalls {
     LOOKUP
   }
 
-  private final ImportRun.Api api;
+  private final ImportApi api;
   private final long[] counts = new long[Kind.values().length];
   private final long before;
   private long tokens;
 
   /** Starts counting: calls the client made before are not the run's. */
-  RunCalls(ImportRun.Api api) {
+  RunCalls(ImportApi api) {
     this.api = api;
     this.before = api.calls();
   }

@@ -69,7 +69,7 @@ final class ValueScan {
     return scan(
         files,
         format,
-        new ImportRun.TargetFields(BulkTarget.leads(), fields, List.of(options.lookupField())),
+        new ImportApi.TargetFields(BulkTarget.leads(), fields, List.of(options.lookupField())),
         options,
         keys,
         decided);
@@ -86,7 +86,7 @@ final class ValueScan {
   static Result scan(
       List<Path> files,
       CsvFormat format,
-      ImportRun.TargetFields target,
+      ImportApi.TargetFields target,
       ImportOptions options,
       RowKeys keys,
       Map<Path, List<LeftRow>> decided) {
