@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * operations (absent users deleted, merged users' flags cleared), writes the staged new and changed
  * users with whether the target confirmed them, moves the meta row to the new generation and clears
  * the import journal ({@link BatchJournal}). PostgreSQL takes the users through {@code COPY}, the
- * embedded store through batches of statements. Nothing is committed unless all of it succeeds. One
+ * embedded store through batches of statements, or, when many users fill an empty state, as a new
+ * table swapped in ({@link TableRebuild}). Nothing is committed unless all of it succeeds. One
  * commit, one thread.
  */
 final class StateCommit {
@@ -46,29 +47,15 @@ final class StateCommit {
   SyncState.Committed apply(
       Connection c, Comparison sync, ExportResult export, ImportConfirmation confirmation)
       throws SQLException, IOException {
+    if (rebuilds(c, sync)) {
+      return rebuild(c, sync, export, confirmation);
+    }
     c.setAutoCommit(false);
     boolean done = false;
     try {
-      long generation;
-      long users;
-      String lockRow = store.dialect == StateStore.Dialect.POSTGRESQL ? " FOR UPDATE" : "";
-      try (Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "SELECT generation, users FROM " + store.meta + " WHERE id = 1" + lockRow)) {
-        rs.next();
-        generation = rs.getLong(1);
-        users = rs.getLong(2);
-      }
-      if (generation != sync.baseGeneration()) {
-        throw new SyncException(
-            "The state moved from generation "
-                + sync.baseGeneration()
-                + " to "
-                + generation
-                + " since this export was made: another run committed. Export again against the"
-                + " state as it is now.");
-      }
+      long[] meta = readMeta(c, sync);
+      long generation = meta[0];
+      long users = meta[1];
       if (sync.fullRunReason().isPresent()) {
         try (Statement s = c.createStatement()) {
           s.executeUpdate("UPDATE " + store.users + " SET confirmed = FALSE WHERE confirmed");
@@ -76,45 +63,13 @@ final class StateCommit {
       }
       long deleted = applyOps(c, sync);
       long[] counts = applyStaged(c, sync, confirmation, users - deleted);
-      long next = generation + 1;
-      long total = users - deleted + counts[2];
-      try (PreparedStatement p =
-          c.prepareStatement(
-              "UPDATE "
-                  + store.meta
-                  + " SET generation = ?, users = ?, columns_json = ?, format = ?, key_column = ?,"
-                  + " committed_at = ? WHERE id = 1 AND generation = ?")) {
-        p.setLong(1, next);
-        p.setLong(2, total);
-        p.setString(3, Json.write(export.header()));
-        p.setString(4, export.format().toString());
-        p.setString(5, sync.keyColumn);
-        p.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
-        p.setLong(7, generation);
-        if (p.executeUpdate() != 1) {
-          throw new SyncException("Another run committed during this commit; export again.");
-        }
-      }
-      try (Statement s = c.createStatement()) {
-        // what the journal's batches confirmed is now in the state; the rest is sent again
-        s.executeUpdate("DELETE FROM " + store.batches);
-      }
-      c.commit();
+      SyncState.Committed committed =
+          moveMeta(c, sync, export, generation, users - deleted + counts[2], counts);
       done = true;
-      LOG.info(
-          "Sync state committed: generation {}, {} users, {} rows confirmed, {} to send again",
-          next,
-          total,
-          counts[0],
-          counts[1]);
-      return new SyncState.Committed(next, total, counts[0], counts[1]);
+      return committed;
     } finally {
       if (!done) {
-        try {
-          c.rollback();
-        } catch (SQLException e) {
-          // the connection is gone: the database rolls back by itself
-        }
+        rollback(c);
       }
       try {
         c.setAutoCommit(true);
@@ -122,6 +77,157 @@ final class StateCommit {
         // same
       }
     }
+  }
+
+  /**
+   * Reads the meta row's generation and user count (locking the row on PostgreSQL), in the
+   * connection's transaction, and refuses if the generation is not the one the export was made
+   * against.
+   */
+  private long[] readMeta(Connection c, Comparison sync) throws SQLException {
+    String lockRow = store.dialect == StateStore.Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+    long generation;
+    long users;
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT generation, users FROM " + store.meta + " WHERE id = 1" + lockRow)) {
+      rs.next();
+      generation = rs.getLong(1);
+      users = rs.getLong(2);
+    }
+    if (generation != sync.baseGeneration()) {
+      throw new SyncException(
+          "The state moved from generation "
+              + sync.baseGeneration()
+              + " to "
+              + generation
+              + " since this export was made: another run committed. Export again against the"
+              + " state as it is now.");
+    }
+    return new long[] {generation, users};
+  }
+
+  /**
+   * Moves the meta row to the next generation with the export's columns, format and key column,
+   * clears the import journal, and commits the connection's transaction: the moment the state
+   * changes.
+   */
+  private SyncState.Committed moveMeta(
+      Connection c,
+      Comparison sync,
+      ExportResult export,
+      long generation,
+      long total,
+      long[] counts)
+      throws SQLException {
+    long next = generation + 1;
+    try (PreparedStatement p =
+        c.prepareStatement(
+            "UPDATE "
+                + store.meta
+                + " SET generation = ?, users = ?, columns_json = ?, format = ?, key_column = ?,"
+                + " committed_at = ? WHERE id = 1 AND generation = ?")) {
+      p.setLong(1, next);
+      p.setLong(2, total);
+      p.setString(3, Json.write(export.header()));
+      p.setString(4, export.format().toString());
+      p.setString(5, sync.keyColumn);
+      p.setObject(6, OffsetDateTime.now(ZoneOffset.UTC));
+      p.setLong(7, generation);
+      if (p.executeUpdate() != 1) {
+        throw new SyncException("Another run committed during this commit; export again.");
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      // what the journal's batches confirmed is now in the state; the rest is sent again
+      s.executeUpdate("DELETE FROM " + store.batches);
+    }
+    c.commit();
+    LOG.info(
+        "Sync state committed: generation {}, {} users, {} rows confirmed, {} to send again",
+        next,
+        total,
+        counts[0],
+        counts[1]);
+    return new SyncState.Committed(next, total, counts[0], counts[1]);
+  }
+
+  private static void rollback(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      // the connection is gone: the database rolls back by itself
+    }
+  }
+
+  /**
+   * Whether this commit fills an empty embedded state with many users, so that it writes them as a
+   * new table ({@link TableRebuild}).
+   */
+  private boolean rebuilds(Connection c, Comparison sync) throws SQLException {
+    if (store.dialect != StateStore.Dialect.H2
+        || sync.stagedCount <= SORT_FROM
+        || sync.opsCount != 0) {
+      return false;
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT generation, users FROM " + store.meta + " WHERE id = 1")) {
+      return rs.next() && rs.getLong(1) == sync.baseGeneration() && rs.getLong(2) == 0;
+    }
+  }
+
+  /**
+   * Writes every staged user into a new table, with auto-commit on and in the order they were
+   * staged, gives it its primary key, moves the meta row in one transaction, then swaps the table
+   * in. Until the meta row moves, the state is as it was; a failure drops the table.
+   */
+  private SyncState.Committed rebuild(
+      Connection c, Comparison sync, ExportResult export, ImportConfirmation confirmation)
+      throws SQLException, IOException {
+    TableRebuild table = new TableRebuild(store);
+    long next = sync.baseGeneration() + 1;
+    long[] counts = new long[3];
+    SyncState.Committed committed;
+    boolean done = false;
+    try {
+      table.create(c, next);
+      try (Writer out = new Writer(c, table.table(next))) {
+        readStaged(sync, confirmation, new java.util.BitSet(), counts, out::write);
+      }
+      table.index(c, next);
+      c.setAutoCommit(false);
+      long[] meta = readMeta(c, sync);
+      if (meta[1] != 0) {
+        throw new SyncException("Another run committed during this commit; export again.");
+      }
+      committed = moveMeta(c, sync, export, meta[0], counts[2], counts);
+      done = true;
+    } finally {
+      if (!done) {
+        rollback(c);
+        try {
+          c.setAutoCommit(true);
+        } catch (SQLException e) {
+          // the connection is gone
+        }
+        table.discard(c, next);
+      }
+    }
+    c.setAutoCommit(true);
+    try {
+      table.swap(c, next);
+    } catch (SQLException e) {
+      // committed all the same: the next run's recovery finishes the swap
+      LOG.warn(
+          "Sync state in {}: generation {} is committed, its table is swapped in by the next run"
+              + " ({})",
+          store.describe(),
+          next,
+          SqlErrors.reason(e));
+    }
+    return committed;
   }
 
   /**
@@ -524,13 +630,18 @@ final class StateCommit {
     private int updates;
 
     Writer(Connection c) throws SQLException {
+      this(c, store.users);
+    }
+
+    /** Inserts into {@code table} (updates go to the users table). */
+    Writer(Connection c, String table) throws SQLException {
       this.c = c;
       this.arrays = store.dialect == StateStore.Dialect.POSTGRESQL;
       if (arrays) {
         this.insert =
             c.prepareStatement(
                 "INSERT INTO "
-                    + store.users
+                    + table
                     + " ("
                     + USER_COLUMNS
                     + ") SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[],"
@@ -548,7 +659,7 @@ final class StateCommit {
         this.insertMany = null;
         return;
       }
-      String into = "INSERT INTO " + store.users + " (" + USER_COLUMNS + ") VALUES ";
+      String into = "INSERT INTO " + table + " (" + USER_COLUMNS + ") VALUES ";
       String tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
       this.insert = c.prepareStatement(into + tuple);
       this.insertMany =
