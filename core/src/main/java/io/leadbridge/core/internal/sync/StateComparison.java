@@ -32,8 +32,9 @@ import java.util.Locale;
  * order. Without a state it only finds the {@code user_id}s read twice.
  *
  * <p>The table takes 40 bytes a slot, at most 70 % of slots used, in a mapped temporary file paged
- * by the system; the heap nothing per user. Used once, by one thread (the state's reader aside,
- * which alone touches the table until {@link #awaitLoad()} returns).
+ * by the system; the heap nothing per user. Used once, by one thread (the state's reader aside: it
+ * decodes the users on one thread and fills the table on another, {@link LoadPipe}, which alone
+ * touch the table until {@link #awaitLoad()} returns).
  */
 public final class StateComparison implements AutoCloseable {
   /** A user not in the state. */
@@ -167,23 +168,30 @@ public final class StateComparison implements AutoCloseable {
       Thread reader =
           new Thread(
               () -> {
-                try {
+                // decoding the users and filling the tables take about as long: two threads
+                try (LoadPipe pipe =
+                    new LoadPipe(
+                        (hi, lo, fp, kh, confirmed, sourceHi, sourceLo, updatedAt) -> {
+                          long s = into.findOrAdd(hi, lo);
+                          into.set(s, W_FP, fp);
+                          into.set(s, W_KEY, kh);
+                          into.set(s, W_META, IN_STATE | (confirmed ? CONFIRMED : 0));
+                          if (entries != null && confirmed && (sourceHi | sourceLo) != 0) {
+                            long e = entries.findOrAdd(sourceHi, sourceLo);
+                            entries.set(e, S_UID_HI, hi);
+                            entries.set(e, S_UID_LO, lo);
+                            entries.set(e, S_UPDATED_AT, updatedAt);
+                          }
+                        },
+                        "leadbridge-sync-state-fill")) {
                   state.load(
                       (hi, lo, fp, kh, confirmed, sourceHi, sourceLo, updatedAt) -> {
                         if (cancelled) {
                           throw new Cancelled();
                         }
-                        long s = into.findOrAdd(hi, lo);
-                        into.set(s, W_FP, fp);
-                        into.set(s, W_KEY, kh);
-                        into.set(s, W_META, IN_STATE | (confirmed ? CONFIRMED : 0));
-                        if (entries != null && confirmed && (sourceHi | sourceLo) != 0) {
-                          long e = entries.findOrAdd(sourceHi, sourceLo);
-                          entries.set(e, S_UID_HI, hi);
-                          entries.set(e, S_UID_LO, lo);
-                          entries.set(e, S_UPDATED_AT, updatedAt);
-                        }
+                        pipe.user(hi, lo, fp, kh, confirmed, sourceHi, sourceLo, updatedAt);
                       });
+                  pipe.finish();
                 } catch (Throwable e) {
                   loadFailure = e;
                 } finally {
