@@ -186,7 +186,8 @@ final class ExportRun implements RowSink {
                 dir,
                 outputName,
                 exporter.maxRejectionsInMemory(),
-                exporter.sortBufferBytes());
+                exporter.sortBufferBytes(),
+                entryHashes = hashesEntries(true));
       }
       run(true);
       if (selection != null) {
@@ -408,6 +409,24 @@ final class ExportRun implements RowSink {
 
   private KnownEntries known;
 
+  /** Whether the selection reads the state's entry hashes: {@link #hashesEntries}. */
+  private boolean entryHashes;
+
+  /**
+   * Whether this export, against a state, has its source hash each entry: a source that can, an
+   * export to files, and a mapping whose definition fixes its rows.
+   */
+  private boolean hashesEntries(boolean files) {
+    if (!files || state == null || !(source instanceof EntryHashing)) {
+      return false;
+    }
+    if (mapping.definition().isEmpty()) {
+      LOG.debug("Every source entry is parsed: the mapping has computed columns or own formats");
+      return false;
+    }
+    return true;
+  }
+
   /**
    * Against a sync state, asks a source that can ({@link EntryHashing}) to hash each entry before
    * parsing it, so that an entry the state already knows for a confirmed user is left unparsed
@@ -415,14 +434,10 @@ final class ExportRun implements RowSink {
    * no format of one's own).
    */
   private void hashEntries(boolean files) {
-    if (!files || state == null || selection == null || !(source instanceof EntryHashing)) {
+    if (!files || selection == null || !entryHashes) {
       return;
     }
     Optional<String> definition = mapping.definition();
-    if (definition.isEmpty()) {
-      LOG.debug("Every source entry is parsed: the mapping has computed columns or own formats");
-      return;
-    }
     String seed =
         String.join(
             "\n",

@@ -84,6 +84,8 @@ public final class RowSelection implements Closeable {
    * @param outputName the export's file name
    * @param maxMergesInMemory how many merges to hold in memory
    * @param sortBufferBytes the heap the sort of key groups may use
+   * @param entryHashes whether the source hashes its entries, so that the ones the state knows may
+   *     be skipped: otherwise the state's entry hashes are not read
    */
   public RowSelection(
       RowSink sink,
@@ -96,7 +98,8 @@ public final class RowSelection implements Closeable {
       Path dir,
       String outputName,
       int maxMergesInMemory,
-      long sortBufferBytes)
+      long sortBufferBytes,
+      boolean entryHashes)
       throws IOException {
     this.sink = sink;
     this.keyIndex = keyColumn == null ? -1 : header.indexOf(keyColumn);
@@ -113,7 +116,8 @@ public final class RowSelection implements Closeable {
       cmp =
           state == null && merging == null
               ? null
-              : new StateComparison(state, guard, header, format, keyColumn, dir, outputName);
+              : new StateComparison(
+                  state, guard, header, format, keyColumn, dir, outputName, entryHashes);
       m =
           merging == null
               ? null

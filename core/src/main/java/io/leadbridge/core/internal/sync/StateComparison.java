@@ -120,6 +120,8 @@ public final class StateComparison implements AutoCloseable {
    * @param keyColumn the key column, or {@code null}
    * @param dir where the export and its temporary files go
    * @param outputName the export's file name
+   * @param entryHashes whether the export may skip the source entries the state knows: only then
+   *     are the state's entry hashes read
    */
   public StateComparison(
       JdbcSyncState state,
@@ -128,7 +130,8 @@ public final class StateComparison implements AutoCloseable {
       CsvFormat format,
       String keyColumn,
       Path dir,
-      String outputName)
+      String outputName,
+      boolean entryHashes)
       throws IOException {
     this.state = state;
     this.guard = guard;
@@ -160,7 +163,7 @@ public final class StateComparison implements AutoCloseable {
     try {
       t = new HashTable(dir, outputName, 5, Math.max(1 << 16, base.users() + base.users() / 4));
       src =
-          fullRunReason == null
+          fullRunReason == null && entryHashes
               ? new HashTable(dir, outputName, 5, Math.max(1 << 10, base.users()))
               : null;
       HashTable into = t;
