@@ -11,25 +11,57 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.List;
 
 /**
- * The rows an export would write, held back in an owner-only temporary file in source order until
- * the selection has decided which of them to write: only new and changed users in a sync. Each
+ * The rows an export would write, held back in owner-only temporary files in source order until the
+ * selection has decided which of them to write: only new and changed users in a sync. Each
  * candidate is its encoded row, numbered from 0 in the order added; its {@code user_id} and key
- * value are in the {@link StagedUsers} at the same index.
+ * value are in the {@link StagedUsers} at the same index. The rows go into files of about {@value
+ * #CHUNK_BYTES} bytes, each deleted as soon as its rows are written: the rows are never on the disk
+ * twice, as candidates and in the parts, beyond one file.
  */
 final class CandidateRows implements Closeable {
-  private final Path file;
-  private final DataOutputStream out;
+  /** About how many bytes of rows a file holds before the next one starts. */
+  static final long CHUNK_BYTES = 16L << 20;
+
+  private final Path dir;
+  private final String outputName;
+  private final long chunkBytes;
+  private final List<Path> files = new ArrayList<>();
+  private final List<Integer> counts = new ArrayList<>();
+  private DataOutputStream out;
+  private long chunkSize;
+  private int chunkCount;
   private int count;
   private int[] partStarts = new int[4];
   private int partCount;
 
   CandidateRows(Path dir, String outputName) throws IOException {
-    this.file = OwnerOnlyFiles.createTemp(dir, outputName, ".candidates.tmp");
-    this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    this(dir, outputName, CHUNK_BYTES);
+  }
+
+  CandidateRows(Path dir, String outputName, long chunkBytes) throws IOException {
+    this.dir = dir;
+    this.outputName = outputName;
+    this.chunkBytes = chunkBytes;
+    startChunk();
+  }
+
+  private void startChunk() throws IOException {
+    Path file = OwnerOnlyFiles.createTemp(dir, outputName, ".candidates.tmp");
+    files.add(file);
+    out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    chunkSize = 0;
+    chunkCount = 0;
+  }
+
+  private void endChunk() throws IOException {
+    out.close();
+    counts.add(chunkCount);
   }
 
   /** Adds a candidate; returns its index. */
@@ -37,8 +69,14 @@ final class CandidateRows implements Closeable {
     if (count == Integer.MAX_VALUE) {
       throw new IllegalStateException("more than " + Integer.MAX_VALUE + " candidate rows");
     }
+    if (chunkCount > 0 && chunkSize + length > chunkBytes) {
+      endChunk();
+      startChunk();
+    }
     Binary.writeVarLong(out, length);
     out.write(encoded, 0, length);
+    chunkSize += length + 5;
+    chunkCount++;
     return count++;
   }
 
@@ -49,12 +87,19 @@ final class CandidateRows implements Closeable {
 
   /** Ends adding. */
   void seal() throws IOException {
-    out.close();
+    if (counts.size() < files.size()) {
+      endChunk();
+    }
+  }
+
+  /** How many files hold the candidates now. */
+  int files() {
+    return (int) files.stream().filter(Files::exists).count();
   }
 
   /**
-   * Writes the candidates not left out, in source order, through the sink; remembers where each
-   * part starts (see {@link #partStarts()}).
+   * Writes the candidates not left out, in source order, through the sink, deleting each file once
+   * its rows are written; remembers where each part starts (see {@link #partStarts()}).
    */
   void write(BitSet leftOut, StagedUsers staged, RowSink sink) throws IOException {
     if (leftOut.cardinality() == count) {
@@ -62,27 +107,33 @@ final class CandidateRows implements Closeable {
     }
     byte[] row = new byte[4096];
     int lastPart = 0;
-    try (DataInputStream in =
-            new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-        StagedUsers.Reader users = new StagedUsers.Reader(staged.file(), count)) {
-      for (int i = 0; i < count; i++) {
-        int length = (int) Binary.readVarLong(in);
-        if (row.length < length) {
-          row = new byte[Math.max(length, row.length * 2)];
-        }
-        in.readFully(row, 0, length);
-        StagedUsers.Staged user = users.next();
-        if (leftOut.get(i)) {
-          continue;
-        }
-        int part = sink.append(row, length, user.userId(), user.key());
-        if (part != lastPart) {
-          if (partCount == partStarts.length) {
-            partStarts = Arrays.copyOf(partStarts, partCount * 2);
+    int i = 0;
+    try (StagedUsers.Reader users = new StagedUsers.Reader(staged.file(), count)) {
+      for (int f = 0; f < files.size(); f++) {
+        try (DataInputStream in =
+            new DataInputStream(
+                new BufferedInputStream(Files.newInputStream(files.get(f)), 1 << 16))) {
+          for (int end = i + counts.get(f); i < end; i++) {
+            int length = (int) Binary.readVarLong(in);
+            if (row.length < length) {
+              row = new byte[Math.max(length, row.length * 2)];
+            }
+            in.readFully(row, 0, length);
+            StagedUsers.Staged user = users.next();
+            if (leftOut.get(i)) {
+              continue;
+            }
+            int part = sink.append(row, length, user.userId(), user.key());
+            if (part != lastPart) {
+              if (partCount == partStarts.length) {
+                partStarts = Arrays.copyOf(partStarts, partCount * 2);
+              }
+              partStarts[partCount++] = i;
+              lastPart = part;
+            }
           }
-          partStarts[partCount++] = i;
-          lastPart = part;
         }
+        OwnerOnlyFiles.deleteQuietly(files.get(f));
       }
     }
   }
@@ -92,7 +143,7 @@ final class CandidateRows implements Closeable {
     return Arrays.copyOf(partStarts, partCount);
   }
 
-  /** Deletes the file. */
+  /** Deletes the files. */
   @Override
   public void close() {
     try {
@@ -100,10 +151,8 @@ final class CandidateRows implements Closeable {
     } catch (IOException e) {
       // cleaning up; the original outcome is what counts
     }
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // a leftover temporary file is hidden and named after the export
+    for (Path file : files) {
+      OwnerOnlyFiles.deleteQuietly(file);
     }
   }
 }

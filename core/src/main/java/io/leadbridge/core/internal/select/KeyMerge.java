@@ -307,6 +307,7 @@ final class KeyMerge {
   /** Decides every group, in key order. */
   void run(StagedUsers staged, Names names, Decisions decisions) throws IOException {
     addFirsts(staged, names);
+    firsts.close(); // every group has its first user: the sort decides from here
     addUnnamed(names);
     List<KeyRec> held = new ArrayList<>();
     boolean overflow = false;

@@ -470,6 +470,9 @@ public final class RowSelection implements Closeable {
             }
           });
     }
+    if (comparison != null) {
+      comparison.releaseTables();
+    }
     candidates.write(notSent, staged, sink);
   }
 

@@ -157,12 +157,11 @@ public final class JdbcSyncState implements SyncState {
     return store.failure(doing, e);
   }
 
-  /** The users table's columns, as {@code CREATE TABLE} lists them, with its primary key or not. */
-  static String usersColumns(boolean primaryKey) {
-    return "user_id VARCHAR"
-        + (primaryKey ? " PRIMARY KEY" : " NOT NULL")
-        + ", uid_hi BIGINT NOT NULL, uid_lo BIGINT NOT NULL, fingerprint BIGINT NOT NULL,"
-        + " key_value VARCHAR NOT NULL, key_hash BIGINT NOT NULL, confirmed BOOLEAN NOT NULL, "
+  /** The users table's columns, as {@code CREATE TABLE} lists them. */
+  static String usersColumns() {
+    return "user_id VARCHAR PRIMARY KEY, uid_hi BIGINT NOT NULL, uid_lo BIGINT NOT NULL,"
+        + " fingerprint BIGINT NOT NULL, key_value VARCHAR NOT NULL, key_hash BIGINT NOT NULL,"
+        + " confirmed BOOLEAN NOT NULL, "
         + SOURCE_COLUMNS;
   }
 
@@ -174,7 +173,7 @@ public final class JdbcSyncState implements SyncState {
               + " (id INT PRIMARY KEY, schema_version INT NOT NULL, generation BIGINT NOT NULL,"
               + " users BIGINT NOT NULL, columns_json VARCHAR NOT NULL, format VARCHAR NOT NULL,"
               + " key_column VARCHAR NOT NULL, committed_at TIMESTAMP WITH TIME ZONE)");
-      s.execute("CREATE TABLE IF NOT EXISTS " + store.users + " (" + usersColumns(true) + ")");
+      s.execute("CREATE TABLE IF NOT EXISTS " + store.users + " (" + usersColumns() + ")");
       s.execute(
           "CREATE TABLE IF NOT EXISTS "
               + store.lease

@@ -179,9 +179,9 @@ final class StateCommit {
   }
 
   /**
-   * Writes every staged user into a new table, with auto-commit on and in the order they were
-   * staged, gives it its primary key, moves the meta row in one transaction, then swaps the table
-   * in. Until the meta row moves, the state is as it was; a failure drops the table.
+   * Writes every staged user into a new table, with auto-commit on and in {@code user_id} order,
+   * moves the meta row in one transaction, then swaps the table in. Until the meta row moves, the
+   * state is as it was; a failure drops the table.
    */
   private SyncState.Committed rebuild(
       Connection c, Comparison sync, ExportResult export, ImportConfirmation confirmation)
@@ -193,10 +193,11 @@ final class StateCommit {
     boolean done = false;
     try {
       table.create(c, next);
-      try (Writer out = new Writer(c, table.table(next))) {
-        readStaged(sync, confirmation, new java.util.BitSet(), counts, out::write);
+      try (ExternalSorter<Row> sorter = byUserId(sync);
+          Writer out = new Writer(c, table.table(next))) {
+        readStaged(sync, confirmation, new java.util.BitSet(), counts, sorter::add);
+        writeSorted(sorter, out);
       }
-      table.index(c, next);
       c.setAutoCommit(false);
       long[] meta = readMeta(c, sync);
       if (meta[1] != 0) {
@@ -451,14 +452,7 @@ final class StateCommit {
         return counts;
       }
     }
-    Path dir = sync.stagedFile.getParent();
-    try (ExternalSorter<Row> sorter =
-            new ExternalSorter<>(
-                dir,
-                sync.stagedFile.getFileName().toString(),
-                java.util.Comparator.comparing(Row::userId),
-                ROW_CODEC,
-                16L << 20);
+    try (ExternalSorter<Row> sorter = byUserId(sync);
         Writer out = new Writer(c)) {
       boolean sort = store.dialect == StateStore.Dialect.H2 && sync.stagedCount > SORT_FROM;
       readStaged(
@@ -474,14 +468,29 @@ final class StateCommit {
             }
           });
       if (sort) {
-        try (ExternalSorter.Cursor<Row> rows = sorter.sorted()) {
-          for (Row r; (r = rows.next()) != null; ) {
-            out.write(r);
-          }
-        }
+        writeSorted(sorter, out);
       }
     }
     return counts;
+  }
+
+  /** A sorter of staged users into {@code user_id} order, within 16 MB of heap. */
+  private static ExternalSorter<Row> byUserId(Comparison sync) {
+    return new ExternalSorter<>(
+        sync.stagedFile.getParent(),
+        sync.stagedFile.getFileName().toString(),
+        java.util.Comparator.comparing(Row::userId),
+        ROW_CODEC,
+        16L << 20);
+  }
+
+  private static void writeSorted(ExternalSorter<Row> sorter, Writer out)
+      throws SQLException, IOException {
+    try (ExternalSorter.Cursor<Row> rows = sorter.sorted()) {
+      for (Row r; (r = rows.next()) != null; ) {
+        out.write(r);
+      }
+    }
   }
 
   /**

@@ -594,6 +594,20 @@ public final class StateComparison implements AutoCloseable {
     opsCount++;
   }
 
+  /**
+   * Gives back the tables' disk once nothing more is classified, named or looked up: after the
+   * merge, before the rows are written.
+   */
+  public void releaseTables() {
+    if (loader != null) {
+      return; // the state is still being read into them; close() waits for that
+    }
+    table.close();
+    if (sources != null) {
+      sources.close();
+    }
+  }
+
   /** Moves the side files into place beside the export. */
   public void publish() throws IOException {
     absentOut.publish();

@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
  * <p>H2 keeps an undo entry for every row a transaction writes and visits each of them again when
  * it commits; a first commit of a million users spent as long committing as inserting, and had to
  * sort the users first for the primary key. Here the new table, named after the generation the
- * commit moves to ({@code sync_users_g7}), is filled with auto-commit on, in the order the users
- * were staged, and gets its primary key once full. Then the commit's one transaction moves the meta
- * row, as any commit does: that is the moment the state changes. The swap (drop the empty users
- * table, rename the new one) follows.
+ * commit moves to ({@code sync_users_g7}), is filled with auto-commit on, in {@code user_id} order
+ * (the external sort's, within a fixed heap: H2's own index build after the rows sorts blocks in
+ * memory and runs out of a 64 MB heap at millions of users). Then the commit's one transaction
+ * moves the meta row, as any commit does: that is the moment the state changes. The swap (drop the
+ * empty users table, rename the new one) follows.
  *
  * <p>A crash before the meta row moved leaves a table whose generation is ahead of the state's:
  * {@link #recover} drops it. A crash after leaves one whose generation is the state's, while the
@@ -41,19 +42,11 @@ final class TableRebuild {
     return store.users + "_g" + generation;
   }
 
-  /** Creates the table a commit to {@code generation} fills, empty and without its primary key. */
+  /** Creates the table a commit to {@code generation} fills, empty. */
   void create(Connection c, long generation) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + table(generation));
-      s.execute(
-          "CREATE TABLE " + table(generation) + " (" + JdbcSyncState.usersColumns(false) + ")");
-    }
-  }
-
-  /** Gives the filled table its primary key, checking that no {@code user_id} is there twice. */
-  void index(Connection c, long generation) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE " + table(generation) + " ADD PRIMARY KEY (user_id)");
+      s.execute("CREATE TABLE " + table(generation) + " (" + JdbcSyncState.usersColumns() + ")");
     }
   }
 

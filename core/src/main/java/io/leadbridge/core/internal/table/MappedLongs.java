@@ -65,9 +65,18 @@ public final class MappedLongs implements Closeable {
     segments[(int) (i >>> SEGMENT_SHIFT)].put((int) (i & SEGMENT_MASK), value);
   }
 
-  /** Deletes the file; the mapping goes when the buffers are collected. */
+  /**
+   * Empties and deletes the file; the longs must not be read or written after. The mapping goes
+   * when the buffers are collected, which may be long after, and until then a file that was only
+   * deleted would keep its blocks on the disk: emptied first, it gives them back now.
+   */
   @Override
   public void close() {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.truncate(0);
+    } catch (IOException e) {
+      // already gone, or closed before; deleting is what is left to do
+    }
     OwnerOnlyFiles.deleteQuietly(file);
   }
 }
