@@ -77,9 +77,9 @@ final class EmbeddedStore extends StateStore {
 
   /**
    * H2 appends what a transaction writes and keeps the old pages until the file is compacted: a
-   * commit that updates a million users leaves a file several times the size of its data, and even
-   * a first commit written as a new table ({@link TableRebuild}) half as much again, from building
-   * its primary key. Rewrites the file (closing the database, which the next connection opens
+   * commit that updates a million users leaves a file several times the size of its data, and a
+   * first commit written as a new table ({@link TableRebuild}) leaves the pages its auto-committed
+   * inserts replaced. Rewrites the file (closing the database, which the next connection opens
    * again).
    */
   @Override

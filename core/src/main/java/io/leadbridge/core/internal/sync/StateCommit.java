@@ -71,11 +71,7 @@ final class StateCommit {
       if (!done) {
         rollback(c);
       }
-      try {
-        c.setAutoCommit(true);
-      } catch (SQLException e) {
-        // same
-      }
+      autoCommitOn(c);
     }
   }
 
@@ -161,6 +157,14 @@ final class StateCommit {
     }
   }
 
+  private static void autoCommitOn(Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      // the connection is gone; the next run opens another
+    }
+  }
+
   /**
    * Whether this commit fills an empty embedded state with many users, so that it writes them as a
    * new table ({@link TableRebuild}).
@@ -208,15 +212,12 @@ final class StateCommit {
     } finally {
       if (!done) {
         rollback(c);
-        try {
-          c.setAutoCommit(true);
-        } catch (SQLException e) {
-          // the connection is gone
-        }
+      }
+      autoCommitOn(c);
+      if (!done) {
         table.discard(c, next);
       }
     }
-    c.setAutoCommit(true);
     try {
       table.swap(c, next);
     } catch (SQLException e) {
