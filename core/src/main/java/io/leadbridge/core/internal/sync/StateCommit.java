@@ -19,8 +19,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * operations (absent users deleted, merged users' flags cleared), writes the staged new and changed
  * users with whether the target confirmed them, moves the meta row to the new generation and clears
  * the import journal ({@link BatchJournal}). PostgreSQL takes the users through {@code COPY}, the
- * embedded store through batches of statements, or, when many users fill an empty state, as a new
- * table swapped in ({@link TableRebuild}). Nothing is committed unless all of it succeeds. One
- * commit, one thread.
+ * embedded store through batches of statements ({@link UserWriter}), or, when many users fill an
+ * empty state, as a new table swapped in ({@link TableRebuild}). Nothing is committed unless all of
+ * it succeeds. One commit, one thread.
  */
 final class StateCommit {
   private static final Logger LOG = LoggerFactory.getLogger(SyncState.class);
@@ -197,8 +195,8 @@ final class StateCommit {
     boolean done = false;
     try {
       table.create(c, next);
-      try (ExternalSorter<Row> sorter = byUserId(sync);
-          Writer out = new Writer(c, table.table(next))) {
+      try (ExternalSorter<UserWriter.Row> sorter = byUserId(sync);
+          UserWriter out = new UserWriter(store, c, table.table(next))) {
         readStaged(sync, confirmation, new java.util.BitSet(), counts, sorter::add);
         writeSorted(sorter, out);
       }
@@ -307,68 +305,9 @@ final class StateCommit {
     return n;
   }
 
-  /** A staged user as the commit writes it. */
-  private record Row(
-      String userId,
-      long uidHi,
-      long uidLo,
-      long fingerprint,
-      String key,
-      long keyHash,
-      boolean confirmed,
-      boolean insert,
-      long sourceHi,
-      long sourceLo,
-      long updatedAt) {}
-
-  private static final ExternalSorter.Codec<Row> ROW_CODEC =
-      new ExternalSorter.Codec<>() {
-        @Override
-        public void write(java.io.DataOutputStream out, Row r) throws IOException {
-          Binary.writeString(out, r.userId());
-          out.writeLong(r.uidHi());
-          out.writeLong(r.uidLo());
-          out.writeLong(r.fingerprint());
-          Binary.writeString(out, r.key());
-          out.writeLong(r.keyHash());
-          out.writeByte((r.confirmed() ? 1 : 0) | (r.insert() ? 2 : 0));
-          out.writeLong(r.sourceHi());
-          out.writeLong(r.sourceLo());
-          out.writeLong(r.updatedAt());
-        }
-
-        @Override
-        public Row read(DataInputStream in) throws IOException {
-          String userId = Binary.readString(in);
-          long hi = in.readLong();
-          long lo = in.readLong();
-          long fp = in.readLong();
-          String key = Binary.readString(in);
-          long kh = in.readLong();
-          int flags = in.readUnsignedByte();
-          return new Row(
-              userId,
-              hi,
-              lo,
-              fp,
-              key,
-              kh,
-              (flags & 1) != 0,
-              (flags & 2) != 0,
-              in.readLong(),
-              in.readLong(),
-              in.readLong());
-        }
-
-        @Override
-        public long heapBytes(Row r) {
-          return 144 + 2L * (r.userId().length() + r.key().length());
-        }
-      };
-
   /** What to do with each staged user as the commit reads them. */
   private interface RowWork {
-    void row(Row r) throws SQLException, IOException;
+    void row(UserWriter.Row r) throws SQLException, IOException;
   }
 
   /**
@@ -406,7 +345,7 @@ final class StateCommit {
           counts[2]++;
         }
         work.row(
-            new Row(
+            new UserWriter.Row(
                 s.userId(),
                 s.uidHi(),
                 s.uidLo(),
@@ -424,10 +363,6 @@ final class StateCommit {
 
   /** Above this many staged users, a commit to the embedded store writes them in key order. */
   private static final int SORT_FROM = 20_000;
-
-  private static final String USER_COLUMNS =
-      "user_id, uid_hi, uid_lo, fingerprint, key_value, key_hash, confirmed, source_hi,"
-          + " source_lo, updated_at";
 
   /**
    * Writes every staged user: new ones inserted, changed ones updated, confirmed if written and
@@ -453,8 +388,8 @@ final class StateCommit {
         return counts;
       }
     }
-    try (ExternalSorter<Row> sorter = byUserId(sync);
-        Writer out = new Writer(c)) {
+    try (ExternalSorter<UserWriter.Row> sorter = byUserId(sync);
+        UserWriter out = new UserWriter(store, c, store.users)) {
       boolean sort = store.dialect == StateStore.Dialect.H2 && sync.stagedCount > SORT_FROM;
       readStaged(
           sync,
@@ -476,19 +411,19 @@ final class StateCommit {
   }
 
   /** A sorter of staged users into {@code user_id} order, within 16 MB of heap. */
-  private static ExternalSorter<Row> byUserId(Comparison sync) {
+  private static ExternalSorter<UserWriter.Row> byUserId(Comparison sync) {
     return new ExternalSorter<>(
         sync.stagedFile.getParent(),
         sync.stagedFile.getFileName().toString(),
-        java.util.Comparator.comparing(Row::userId),
-        ROW_CODEC,
+        java.util.Comparator.comparing(UserWriter.Row::userId),
+        UserWriter.Row.CODEC,
         16L << 20);
   }
 
-  private static void writeSorted(ExternalSorter<Row> sorter, Writer out)
+  private static void writeSorted(ExternalSorter<UserWriter.Row> sorter, UserWriter out)
       throws SQLException, IOException {
-    try (ExternalSorter.Cursor<Row> rows = sorter.sorted()) {
-      for (Row r; (r = rows.next()) != null; ) {
+    try (ExternalSorter.Cursor<UserWriter.Row> rows = sorter.sorted()) {
+      for (UserWriter.Row r; (r = rows.next()) != null; ) {
         out.write(r);
       }
     }
@@ -531,7 +466,7 @@ final class StateCommit {
           s.execute("ALTER TABLE " + store.users + " DROP CONSTRAINT " + primaryKey);
         }
       }
-      copy.begin(store.users, USER_COLUMNS);
+      copy.begin(store.users, UserWriter.COLUMN_LIST);
       readStaged(
           sync,
           confirmation,
@@ -609,186 +544,6 @@ final class StateCommit {
       }
     } finally {
       copy.cancel();
-    }
-  }
-
-  /**
-   * Batches of inserts and updates of users, for the embedded database (JDBC batches of single
-   * rows: there are no round trips) and for a PostgreSQL connection that cannot be unwrapped to the
-   * driver's own for {@code COPY} (each batch one statement over arrays, {@code unnest}: one round
-   * trip for thousands of rows).
-   */
-  private final class Writer implements AutoCloseable {
-    private static final int ARRAY_BATCH = 5000;
-
-    /**
-     * Rows per insert statement in the embedded store: H2 takes a statement of many rows in about
-     * half the time of as many one-row statements in a batch.
-     */
-    private static final int ROWS_PER_INSERT = 200;
-
-    /** Parameters per row inserted. */
-    private static final int COLUMNS = 10;
-
-    private final Connection c;
-    private final boolean arrays;
-    private final PreparedStatement insert;
-    private final PreparedStatement insertMany;
-    private final PreparedStatement update;
-    private final List<Row> pendingInserts = new ArrayList<>();
-    private final List<Row> pendingUpdates = new ArrayList<>();
-    private int updates;
-
-    Writer(Connection c) throws SQLException {
-      this(c, store.users);
-    }
-
-    /** Inserts into {@code table} (updates go to the users table). */
-    Writer(Connection c, String table) throws SQLException {
-      this.c = c;
-      this.arrays = store.dialect == StateStore.Dialect.POSTGRESQL;
-      if (arrays) {
-        this.insert =
-            c.prepareStatement(
-                "INSERT INTO "
-                    + table
-                    + " ("
-                    + USER_COLUMNS
-                    + ") SELECT * FROM unnest(?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[],"
-                    + " ?::varchar[], ?::bigint[], ?::boolean[], ?::bigint[], ?::bigint[],"
-                    + " ?::bigint[])");
-        this.update =
-            c.prepareStatement(
-                "UPDATE "
-                    + store.users
-                    + " AS u SET fingerprint = v.fp, key_value = v.kv, key_hash = v.kh,"
-                    + " confirmed = v.ok, source_hi = v.sh, source_lo = v.sl, updated_at = v.ua"
-                    + " FROM unnest(?::varchar[], ?::bigint[], ?::varchar[], ?::bigint[],"
-                    + " ?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[])"
-                    + " AS v(id, fp, kv, kh, ok, sh, sl, ua) WHERE u.user_id = v.id");
-        this.insertMany = null;
-        return;
-      }
-      String into = "INSERT INTO " + table + " (" + USER_COLUMNS + ") VALUES ";
-      String tuple = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-      this.insert = c.prepareStatement(into + tuple);
-      this.insertMany =
-          c.prepareStatement(
-              into + String.join(", ", java.util.Collections.nCopies(ROWS_PER_INSERT, tuple)));
-      this.update =
-          c.prepareStatement(
-              "UPDATE "
-                  + store.users
-                  + " SET fingerprint = ?, key_value = ?, key_hash = ?, confirmed = ?,"
-                  + " source_hi = ?, source_lo = ?, updated_at = ? WHERE user_id = ?");
-    }
-
-    void write(Row r) throws SQLException {
-      if (arrays) {
-        List<Row> pending = r.insert() ? pendingInserts : pendingUpdates;
-        pending.add(r);
-        if (pending.size() == ARRAY_BATCH) {
-          flushArrays();
-        }
-        return;
-      }
-      if (r.insert()) {
-        pendingInserts.add(r);
-        if (pendingInserts.size() == ROWS_PER_INSERT) {
-          for (int i = 0; i < ROWS_PER_INSERT; i++) {
-            bind(insertMany, COLUMNS * i, pendingInserts.get(i));
-          }
-          insertMany.executeUpdate();
-          pendingInserts.clear();
-        }
-      } else {
-        update.setLong(1, r.fingerprint());
-        update.setString(2, r.key());
-        update.setLong(3, r.keyHash());
-        update.setBoolean(4, r.confirmed());
-        update.setLong(5, r.sourceHi());
-        update.setLong(6, r.sourceLo());
-        update.setLong(7, r.updatedAt());
-        update.setString(8, r.userId());
-        update.addBatch();
-        if (++updates == BATCH) {
-          update.executeBatch();
-          updates = 0;
-        }
-      }
-    }
-
-    private void bind(PreparedStatement p, int at, Row r) throws SQLException {
-      p.setString(at + 1, r.userId());
-      p.setLong(at + 2, r.uidHi());
-      p.setLong(at + 3, r.uidLo());
-      p.setLong(at + 4, r.fingerprint());
-      p.setString(at + 5, r.key());
-      p.setLong(at + 6, r.keyHash());
-      p.setBoolean(at + 7, r.confirmed());
-      p.setLong(at + 8, r.sourceHi());
-      p.setLong(at + 9, r.sourceLo());
-      p.setLong(at + 10, r.updatedAt());
-    }
-
-    private void flushArrays() throws SQLException {
-      if (!pendingInserts.isEmpty()) {
-        List<Row> rows = pendingInserts;
-        insert.setArray(1, c.createArrayOf("varchar", rows.stream().map(Row::userId).toArray()));
-        insert.setArray(2, c.createArrayOf("bigint", rows.stream().map(Row::uidHi).toArray()));
-        insert.setArray(3, c.createArrayOf("bigint", rows.stream().map(Row::uidLo).toArray()));
-        insert.setArray(
-            4, c.createArrayOf("bigint", rows.stream().map(Row::fingerprint).toArray()));
-        insert.setArray(5, c.createArrayOf("varchar", rows.stream().map(Row::key).toArray()));
-        insert.setArray(6, c.createArrayOf("bigint", rows.stream().map(Row::keyHash).toArray()));
-        insert.setArray(7, c.createArrayOf("boolean", rows.stream().map(Row::confirmed).toArray()));
-        insert.setArray(8, c.createArrayOf("bigint", rows.stream().map(Row::sourceHi).toArray()));
-        insert.setArray(9, c.createArrayOf("bigint", rows.stream().map(Row::sourceLo).toArray()));
-        insert.setArray(10, c.createArrayOf("bigint", rows.stream().map(Row::updatedAt).toArray()));
-        insert.executeUpdate();
-        rows.clear();
-      }
-      if (!pendingUpdates.isEmpty()) {
-        List<Row> rows = pendingUpdates;
-        update.setArray(1, c.createArrayOf("varchar", rows.stream().map(Row::userId).toArray()));
-        update.setArray(
-            2, c.createArrayOf("bigint", rows.stream().map(Row::fingerprint).toArray()));
-        update.setArray(3, c.createArrayOf("varchar", rows.stream().map(Row::key).toArray()));
-        update.setArray(4, c.createArrayOf("bigint", rows.stream().map(Row::keyHash).toArray()));
-        update.setArray(5, c.createArrayOf("boolean", rows.stream().map(Row::confirmed).toArray()));
-        update.setArray(6, c.createArrayOf("bigint", rows.stream().map(Row::sourceHi).toArray()));
-        update.setArray(7, c.createArrayOf("bigint", rows.stream().map(Row::sourceLo).toArray()));
-        update.setArray(8, c.createArrayOf("bigint", rows.stream().map(Row::updatedAt).toArray()));
-        update.executeUpdate();
-        rows.clear();
-      }
-    }
-
-    /** Sends what is left, then closes. */
-    @Override
-    public void close() throws SQLException {
-      try {
-        if (arrays) {
-          flushArrays();
-        } else {
-          for (Row r : pendingInserts) {
-            bind(insert, 0, r);
-            insert.addBatch();
-          }
-          if (!pendingInserts.isEmpty()) {
-            insert.executeBatch();
-          }
-          if (updates > 0) {
-            update.executeBatch();
-          }
-        }
-      } finally {
-        insert.close();
-        update.close();
-        if (insertMany != null) {
-          insertMany.close();
-        }
-      }
     }
   }
 }
