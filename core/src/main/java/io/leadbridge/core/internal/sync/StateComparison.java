@@ -11,7 +11,6 @@ import io.leadbridge.core.sync.RemovalGuard;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,12 +28,11 @@ import java.util.Locale;
  * first is kept) and, at the end, the users of the state the input no longer has. The strings of
  * the state (ids and key values) are read only when something must be listed: absent users,
  * lookup-value changes, and unchanged users merged with others; then in one pass in {@code user_id}
- * order. Without a state it only finds the {@code user_id}s read twice.
+ * order ({@link NamesFile}). Without a state it only finds the {@code user_id}s read twice.
  *
  * <p>The table takes 40 bytes a slot, at most 70 % of slots used, in a mapped temporary file paged
- * by the system; the heap nothing per user. Used once, by one thread (the state's reader aside: it
- * decodes the users on one thread and fills the table on another, {@link LoadPipe}, which alone
- * touch the table until {@link #awaitLoad()} returns).
+ * by the system; the heap nothing per user. Used once, by one thread (the state's read aside,
+ * {@link StateLoad}, which alone touches the table until {@link #awaitLoad()} returns).
  */
 public final class StateComparison implements AutoCloseable {
   /** A user not in the state. */
@@ -84,10 +82,7 @@ public final class StateComparison implements AutoCloseable {
   private final String outputName;
   private final long[] hash = new long[2];
   private boolean running;
-  private Thread loader;
-  private volatile boolean loadDone;
-  private volatile boolean cancelled;
-  private Throwable loadFailure; // read after the reader is joined
+  private StateLoad load;
 
   private long slot = -1;
   private long fingerprint;
@@ -104,10 +99,7 @@ public final class StateComparison implements AutoCloseable {
   private Path opsFile;
   private DataOutputStream ops;
   private long opsCount;
-  private Path namesFile;
-  private DataOutputStream namesOut;
-  private long namesWritten;
-  private RandomAccessFile namesIn;
+  private final NamesFile names;
 
   /**
    * Starts a comparison: takes the state's lease and starts reading the state, on a thread of its
@@ -146,6 +138,7 @@ public final class StateComparison implements AutoCloseable {
     this.absentOut =
         new SideFile(dir, outputName + ".absent", "user_id", keyColumn == null ? "key" : keyColumn);
     this.lookupOut = new SideFile(dir, outputName + ".lookup-changes", "user_id", "before", "now");
+    this.names = new NamesFile(dir, outputName);
     if (state == null) {
       this.base = new JdbcSyncState.Meta(0, 0, List.of(), "", "");
       this.fullRunReason = null;
@@ -168,43 +161,21 @@ public final class StateComparison implements AutoCloseable {
               : null;
       HashTable into = t;
       HashTable entries = src;
-      Thread reader =
-          new Thread(
-              () -> {
-                // decoding the users and filling the tables take about as long: two threads
-                try (LoadPipe pipe =
-                    new LoadPipe(
-                        (hi, lo, fp, kh, confirmed, sourceHi, sourceLo, updatedAt) -> {
-                          long s = into.findOrAdd(hi, lo);
-                          into.set(s, W_FP, fp);
-                          into.set(s, W_KEY, kh);
-                          into.set(s, W_META, IN_STATE | (confirmed ? CONFIRMED : 0));
-                          if (entries != null && confirmed && (sourceHi | sourceLo) != 0) {
-                            long e = entries.findOrAdd(sourceHi, sourceLo);
-                            entries.set(e, S_UID_HI, hi);
-                            entries.set(e, S_UID_LO, lo);
-                            entries.set(e, S_UPDATED_AT, updatedAt);
-                          }
-                        },
-                        "leadbridge-sync-state-fill")) {
-                  state.load(
-                      (hi, lo, fp, kh, confirmed, sourceHi, sourceLo, updatedAt) -> {
-                        if (cancelled) {
-                          throw new Cancelled();
-                        }
-                        pipe.user(hi, lo, fp, kh, confirmed, sourceHi, sourceLo, updatedAt);
-                      });
-                  pipe.finish();
-                } catch (Throwable e) {
-                  loadFailure = e;
-                } finally {
-                  loadDone = true;
+      this.load =
+          new StateLoad(
+              state,
+              (hi, lo, fp, kh, confirmed, sourceHi, sourceLo, updatedAt) -> {
+                long s = into.findOrAdd(hi, lo);
+                into.set(s, W_FP, fp);
+                into.set(s, W_KEY, kh);
+                into.set(s, W_META, IN_STATE | (confirmed ? CONFIRMED : 0));
+                if (entries != null && confirmed && (sourceHi | sourceLo) != 0) {
+                  long e = entries.findOrAdd(sourceHi, sourceLo);
+                  entries.set(e, S_UID_HI, hi);
+                  entries.set(e, S_UID_LO, lo);
+                  entries.set(e, S_UPDATED_AT, updatedAt);
                 }
-              },
-              "leadbridge-sync-state-read");
-      reader.setDaemon(true);
-      reader.start();
-      this.loader = reader;
+              });
     } catch (IOException | RuntimeException | Error e) {
       if (t != null) {
         t.close();
@@ -220,21 +191,12 @@ public final class StateComparison implements AutoCloseable {
     this.sources = src;
   }
 
-  /** Stops the reading of the state from within its callback. */
-  private static final class Cancelled extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Cancelled() {
-      super("the export ended before the sync state was read", null, false, false);
-    }
-  }
-
   /**
    * Whether the state is still being read into the table, on a thread of its own: until it is, the
    * caller must not classify users (it may hold them back, see {@link #awaitLoad()}).
    */
   public boolean loading() {
-    return loader != null && !loadDone;
+    return load != null && load.running();
   }
 
   /**
@@ -242,33 +204,8 @@ public final class StateComparison implements AutoCloseable {
    * have thrown on the caller's thread).
    */
   public void awaitLoad() {
-    Thread reader = loader;
-    if (reader == null) {
-      return;
-    }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        reader.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true; // the read cannot be interrupted; the caller sees the flag after it
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    loader = null;
-    Throwable failure = loadFailure;
-    loadFailure = null;
-    if (failure instanceof RuntimeException) {
-      throw (RuntimeException) failure;
-    }
-    if (failure instanceof Error) {
-      throw (Error) failure;
-    }
-    if (failure != null) {
-      throw new IllegalStateException("Reading the sync state failed: " + failure, failure);
+    if (load != null) {
+      load.await();
     }
   }
 
@@ -527,33 +464,15 @@ public final class StateComparison implements AutoCloseable {
             lookupOut.write(userId, key, now);
           }
           if ((meta & NEEDS_NAME) != 0) {
-            long offset = name(userId, key);
+            long offset = names.add(userId, key);
             table.set(s, W_META, (meta & 0xFF) | NAMED | (offset << PAYLOAD_SHIFT));
           }
         });
-    if (namesOut != null) {
-      namesOut.close();
-    }
+    names.seal();
   }
 
   private static boolean absent(long meta) {
     return (meta & IN_STATE) != 0 && (meta & (SEEN | REJECTED_NOW)) == 0;
-  }
-
-  private long name(String userId, String key) throws IOException {
-    if (namesOut == null) {
-      namesFile = OwnerOnlyFiles.createTemp(dir, outputName, ".names.tmp");
-      namesOut = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(namesFile)));
-    }
-    long offset = namesWritten;
-    byte[] id = userId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    byte[] k = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    namesOut.writeInt(id.length);
-    namesOut.write(id);
-    namesOut.writeInt(k.length);
-    namesOut.write(k);
-    namesWritten += 8 + id.length + k.length;
-    return offset;
   }
 
   /** The id and key value of an unchanged user asked for with {@link #wantName}. */
@@ -563,18 +482,7 @@ public final class StateComparison implements AutoCloseable {
     if ((meta & NAMED) == 0) {
       throw new IOException("the sync state changed while this export read it");
     }
-    if (namesIn == null) {
-      namesIn = new RandomAccessFile(namesFile.toFile(), "r");
-    }
-    namesIn.seek(meta >>> PAYLOAD_SHIFT);
-    byte[] id = new byte[namesIn.readInt()];
-    namesIn.readFully(id);
-    byte[] k = new byte[namesIn.readInt()];
-    namesIn.readFully(k);
-    return new String[] {
-      new String(id, java.nio.charset.StandardCharsets.UTF_8),
-      new String(k, java.nio.charset.StandardCharsets.UTF_8)
-    };
+    return names.at(meta >>> PAYLOAD_SHIFT);
   }
 
   /** An unchanged user merged into another: its flag is cleared at commit. */
@@ -599,7 +507,7 @@ public final class StateComparison implements AutoCloseable {
    * merge, before the rows are written.
    */
   public void releaseTables() {
-    if (loader != null) {
+    if (load != null && !load.joined()) {
       return; // the state is still being read into them; close() waits for that
     }
     table.close();
@@ -661,13 +569,8 @@ public final class StateComparison implements AutoCloseable {
   /** Deletes the temporary files and ends the run, unless a summary took them. */
   @Override
   public void close() {
-    if (loader != null) {
-      cancelled = true;
-      try {
-        awaitLoad();
-      } catch (RuntimeException | Error e) {
-        // the export ended first; what it ended with is what counts
-      }
+    if (load != null) {
+      load.cancel();
     }
     table.close();
     if (sources != null) {
@@ -683,21 +586,7 @@ public final class StateComparison implements AutoCloseable {
       }
     }
     OwnerOnlyFiles.deleteQuietly(opsFile);
-    if (namesOut != null) {
-      try {
-        namesOut.close();
-      } catch (IOException e) {
-        // cleaning up
-      }
-    }
-    if (namesIn != null) {
-      try {
-        namesIn.close();
-      } catch (IOException e) {
-        // cleaning up
-      }
-    }
-    OwnerOnlyFiles.deleteQuietly(namesFile);
+    names.close();
     if (running) {
       running = false;
       state.endRun();
