@@ -61,15 +61,17 @@ final class KeyMerge {
     String[] unchanged(long uidHi, long uidLo) throws IOException;
   }
 
-  // the key table: the key hash, then the first user: position, class and group mark; rank;
-  // staged offset + 1 (0 when not staged); id hash; staged index + 1
-  private static final int W_FIRST = 2;
-  private static final int W_RANK = 3;
-  private static final int W_STAGED = 4;
-  private static final int W_UID_HI = 5;
-  private static final int W_UID_LO = 6;
-  private static final int W_INDEX = 7;
+  // the key table, 40 bytes a record: the key hash's high word; the first user's position, class,
+  // whether it was staged and the group mark; its rank; then where it was staged (offset + 1, index
+  // + 1), or for an unchanged user its id hash
+  private static final int W_FIRST = 1;
+  private static final int W_RANK = 2;
+  private static final int W_A = 3;
+  private static final int W_B = 4;
+  private static final int WIDTH = 5;
   private static final long GROUP = 1;
+  private static final long STAGED = 1 << 3;
+  private static final int POSITION_SHIFT = 4;
 
   private static final int UNCHANGED = StateComparison.UNCHANGED;
 
@@ -118,7 +120,8 @@ final class KeyMerge {
     this.mergesOut =
         new SideFile(dir, outputName + ".merges", "position", "user_id", "kept_user_id", "policy");
     this.firsts =
-        new HashTable(dir, outputName, 8, Math.max(1 << 16, expectedUsers + expectedUsers / 4));
+        new HashTable(
+            dir, outputName, 1, WIDTH, Math.max(1 << 16, expectedUsers + expectedUsers / 4));
   }
 
   /** Whether the policy needs each user's {@code updated_at}. */
@@ -204,12 +207,12 @@ final class KeyMerge {
       throws IOException {
     long s = firsts.findOrAdd(keyHi, 0);
     if (firsts.added()) {
-      firsts.set(s, W_FIRST, position << 3 | (long) cls << 1);
+      boolean isStaged = stagedOffset >= 0;
+      firsts.set(
+          s, W_FIRST, position << POSITION_SHIFT | (isStaged ? STAGED : 0) | (long) cls << 1);
       firsts.set(s, W_RANK, rank);
-      firsts.set(s, W_STAGED, stagedOffset + 1);
-      firsts.set(s, W_UID_HI, uidHi);
-      firsts.set(s, W_UID_LO, uidLo);
-      firsts.set(s, W_INDEX, index + 1L);
+      firsts.set(s, W_A, isStaged ? stagedOffset : uidHi);
+      firsts.set(s, W_B, isStaged ? index : uidLo);
       return true;
     }
     long first = firsts.get(s, W_FIRST);
@@ -241,8 +244,8 @@ final class KeyMerge {
       return;
     }
     for (long i = 0, n = firsts.capacity(); i < n; i++) {
-      if (firsts.used(i) && (firsts.get(i, W_FIRST) & GROUP) != 0 && firsts.get(i, W_STAGED) == 0) {
-        wanted.accept(firsts.get(i, W_UID_HI), firsts.get(i, W_UID_LO));
+      if (firsts.used(i) && (firsts.get(i, W_FIRST) & (GROUP | STAGED)) == GROUP) {
+        wanted.accept(firsts.get(i, W_A), firsts.get(i, W_B));
       }
     }
   }
@@ -281,24 +284,26 @@ final class KeyMerge {
       if ((first & GROUP) == 0) {
         continue;
       }
-      long stagedAt = firsts.get(i, W_STAGED) - 1;
       String userId;
       String key;
-      if (stagedAt >= 0) {
-        StagedUsers.Staged u = staged.at(stagedAt);
+      int index;
+      if ((first & STAGED) != 0) {
+        StagedUsers.Staged u = staged.at(firsts.get(i, W_A));
         userId = u.userId();
         key = u.key();
+        index = (int) firsts.get(i, W_B);
       } else {
-        String[] name = names.unchanged(firsts.get(i, W_UID_HI), firsts.get(i, W_UID_LO));
+        String[] name = names.unchanged(firsts.get(i, W_A), firsts.get(i, W_B));
         userId = name[0];
         key = name[1];
+        index = -1;
       }
       byKey.add(
           new KeyRec(
               normalise(key),
               firsts.get(i, W_RANK),
-              first >>> 3,
-              (int) (firsts.get(i, W_INDEX) - 1),
+              first >>> POSITION_SHIFT,
+              index,
               userId,
               (int) (first >>> 1 & 3)));
     }

@@ -6,22 +6,23 @@ import java.nio.file.Path;
 
 /**
  * An open-addressing hash table of fixed-width records in {@link MappedLongs}, keyed by 128 bits
- * (two longs), with linear probing; it doubles when it is 70% full. Its capacity is sized to what
- * is expected rather than rounded up to a power of two, which would leave up to half the file
- * unused. Each record is {@code width} longs: the key's two longs, then the caller's. A record
- * whose first word after the key is 0 and whose key is 0 is free, so keys are stored with their low
- * bit set in the high word. Not thread-safe.
+ * (two longs) or, for a caller that can tell keys apart by other means, by 64 bits; with linear
+ * probing; it doubles when it is 70% full. Its capacity is sized to what is expected rather than
+ * rounded up to a power of two, which would leave up to half the file unused. Each record is {@code
+ * width} longs: the key's words, then the caller's. A record whose key is 0 is free, so keys are
+ * stored with their low bit set in the high word: a key of one word has 63 bits. Not thread-safe.
  */
 public final class HashTable implements Closeable {
   private final Path dir;
   private final String name;
   private final int width;
+  private final int keyWords;
   private MappedLongs slots;
   private long capacity;
   private long size;
 
   /**
-   * An empty table.
+   * An empty table keyed by two words.
    *
    * @param dir where its file goes
    * @param name a name for its file
@@ -29,8 +30,27 @@ public final class HashTable implements Closeable {
    * @param expected how many records it will probably hold
    */
   public HashTable(Path dir, String name, int width, long expected) throws IOException {
+    this(dir, name, 2, width, expected);
+  }
+
+  /**
+   * An empty table.
+   *
+   * @param dir where its file goes
+   * @param name a name for its file
+   * @param keyWords 2, or 1 for a key of its high word alone: the low word is then not stored, and
+   *     must be 0 wherever a key is given
+   * @param width longs per record, more than {@code keyWords}
+   * @param expected how many records it will probably hold
+   */
+  public HashTable(Path dir, String name, int keyWords, int width, long expected)
+      throws IOException {
+    if (keyWords < 1 || keyWords > 2 || width <= keyWords) {
+      throw new IllegalArgumentException("keyWords " + keyWords + ", width " + width);
+    }
     this.dir = dir;
     this.name = name;
+    this.keyWords = keyWords;
     this.width = width;
     allocate(Math.max(1024, expected * 10 / 7 + 1));
   }
@@ -77,7 +97,7 @@ public final class HashTable implements Closeable {
       if (k == 0) {
         return -1;
       }
-      if (k == h && slots.get(base + 1) == lo) {
+      if (k == h && (keyWords == 1 || slots.get(base + 1) == lo)) {
         return i;
       }
       i = next(i);
@@ -99,12 +119,14 @@ public final class HashTable implements Closeable {
       long k = slots.get(base);
       if (k == 0) {
         slots.set(base, h);
-        slots.set(base + 1, lo);
+        if (keyWords == 2) {
+          slots.set(base + 1, lo);
+        }
         size++;
         added = true;
         return i;
       }
-      if (k == h && slots.get(base + 1) == lo) {
+      if (k == h && (keyWords == 1 || slots.get(base + 1) == lo)) {
         added = false;
         return i;
       }
@@ -124,12 +146,12 @@ public final class HashTable implements Closeable {
     return slots.get(i * width) != 0;
   }
 
-  /** Word {@code w} (0-based, the key's two words included) of record {@code i}. */
+  /** Word {@code w} (0-based, the key's words included) of record {@code i}. */
   public long get(long i, int w) {
     return slots.get(i * width + w);
   }
 
-  /** Sets word {@code w} (2 or more) of record {@code i}. */
+  /** Sets word {@code w} (after the key's words) of record {@code i}. */
   public void set(long i, int w, long value) {
     slots.set(i * width + w, value);
   }
@@ -144,7 +166,7 @@ public final class HashTable implements Closeable {
       if (k == 0) {
         continue;
       }
-      long lo = old.get(base + 1);
+      long lo = keyWords == 2 ? old.get(base + 1) : 0;
       long j = home(k, lo);
       while (slots.get(j * width) != 0) {
         j = next(j);
