@@ -408,12 +408,12 @@ public final class BenchmarkReport {
     return last;
   }
 
-  /** Every {@code name=number} of a probe's result line. */
+  /** Every {@code name=number} of a probe's result line; other figures are left out. */
   static Map<String, Long> fields(String line) {
     Map<String, Long> fields = new TreeMap<>();
     for (String part : line.split(" ")) {
       int eq = part.indexOf('=');
-      if (eq > 0) {
+      if (eq > 0 && part.substring(eq + 1).matches("-?[0-9]+")) {
         fields.put(part.substring(0, eq), Long.parseLong(part.substring(eq + 1)));
       }
     }

@@ -46,8 +46,9 @@ import java.util.stream.Stream;
  * carries the same full collections as the runs it is compared with); the peak of the heap pools;
  * the size of the state (the embedded store's folder, or PostgreSQL's tables with their indexes)
  * after run 3; the most the export's folder held during the sync runs (parts and temporary files:
- * the comparison's table, the staged rows); the size of the parts of run 1; and whether run 3 wrote
- * exactly the changed users that have an email.
+ * the comparison's table, the staged rows; each run starts in an empty folder), and for each run
+ * what held it at its peak, by kind of file ({@code outKinds1=table.tmp:…,tsv.gz:…}); the size of
+ * the parts of run 1; and whether run 3 wrote exactly the changed users that have an email.
  *
  * <p>The users are generated while they are read ({@link SyntheticUsers} with seed 11, through
  * {@link UserSource#of}), mapped with {@link MarketoFields#auth0Defaults()} to TSV parts of 9.5 MB.
@@ -56,7 +57,8 @@ import java.util.stream.Stream;
  * machine.
  */
 public final class SyncProbe {
-  private static final long SAMPLE_MILLIS = 2_000;
+  private static final long SAMPLE_MILLIS = 250;
+  private static final int HEAP_EVERY = 8;
   private static final int CHANGE_EVERY = 1000;
   private static final AtomicLong SAMPLES = new AtomicLong();
   private static final AtomicLong SKIPPED = new AtomicLong();
@@ -84,7 +86,7 @@ public final class SyncProbe {
             + " exportMillis2=%d commitMillis2=%d rows2=%d maxLiveHeap2=%d"
             + " exportMillis3=%d commitMillis3=%d rows3=%d maxLiveHeap3=%d"
             + " peakHeap=%d stateBytes=%d maxOutBytes=%d partsBytes1=%d samples=%d skippedSamples=%d"
-            + " maxHeap=%d%n",
+            + " maxHeap=%d outKinds1=%s outKinds2=%s outKinds3=%s%n",
         users,
         postgres ? 1 : 0,
         ndjson ? 1 : 0,
@@ -112,7 +114,10 @@ public final class SyncProbe {
         r.partsBytes1,
         SAMPLES.get(),
         SKIPPED.get(),
-        Runtime.getRuntime().maxMemory());
+        Runtime.getRuntime().maxMemory(),
+        r.runs[0].out.kinds(),
+        r.runs[1].out.kinds(),
+        r.runs[2].out.kinds());
   }
 
   /** What one export and its commit took. */
@@ -121,6 +126,63 @@ public final class SyncProbe {
     long commitMillis;
     long rows;
     long maxLiveHeap;
+    final FolderPeak out = new FolderPeak();
+  }
+
+  /**
+   * The most an output folder held at one time, and what held it then, by kind of file: the end of
+   * its name from the second-to-last dot ({@code table.tmp}, {@code sort.tmp}, {@code tsv.gz}, …).
+   */
+  static final class FolderPeak {
+    private long bytes;
+    private Map<String, Long> kinds = Map.of();
+
+    synchronized void sample(Path dir) {
+      Map<String, Long> now = new java.util.TreeMap<>();
+      long total = 0;
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          for (Path p : (Iterable<Path>) files::iterator) {
+            long size;
+            try {
+              size = Files.isRegularFile(p) ? Files.size(p) : 0;
+            } catch (IOException e) {
+              continue; // deleted while the folder was walked
+            }
+            String name = p.getFileName().toString();
+            int last = name.lastIndexOf('.');
+            int kind = last > 0 ? name.lastIndexOf('.', last - 1) : -1;
+            now.merge(kind >= 0 ? name.substring(kind + 1) : name, size, Long::sum);
+            total += size;
+          }
+        } catch (IOException | UncheckedIOException e) {
+          return; // a folder vanished mid-walk; the next sample counts it
+        }
+      }
+      if (total > bytes) {
+        bytes = total;
+        kinds = now;
+      }
+    }
+
+    synchronized long bytes() {
+      return bytes;
+    }
+
+    /** {@code kind:bytes,…} at the peak, largest first. */
+    synchronized String kinds() {
+      StringBuilder b = new StringBuilder();
+      kinds.entrySet().stream()
+          .filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .forEach(
+              e ->
+                  b.append(b.length() == 0 ? "" : ",")
+                      .append(e.getKey())
+                      .append(':')
+                      .append(e.getValue()));
+      return b.toString();
+    }
   }
 
   /** What the runs saw. */
@@ -174,13 +236,12 @@ public final class SyncProbe {
         postgres
             ? SyncState.open(server.dataSource(), "probe_")
             : SyncState.open(dir.resolve("state"));
-    AtomicLong temp = new AtomicLong();
     try {
       // measured as the sync runs are, heap samples included, so that the ratios compare exports
       AtomicLong plainLive = new AtomicLong();
       UserExporter plainExporter = exporter(plainLive, Math.max(1, synthetic.count() / 10));
       System.gc();
-      Thread sampler = sampler(plainLive, out, new AtomicLong());
+      Thread sampler = sampler(plainLive, out, new FolderPeak());
       try {
         long start = System.nanoTime();
         try (UserSource source = same.get()) {
@@ -198,10 +259,10 @@ public final class SyncProbe {
         pool.resetPeakUsage();
       }
       long every = Math.max(1, synthetic.count() / 10);
-      result.partsBytes1 = sync(same, every, state, out, result.runs[0], temp).bytesWritten();
+      result.partsBytes1 = sync(same, every, state, out, result.runs[0]).bytesWritten();
       result.stateUsers = state.users();
-      sync(same, every, state, out, result.runs[1], temp);
-      ExportResult third = sync(changedSource, every, state, out, result.runs[2], temp);
+      sync(same, every, state, out, result.runs[1]);
+      ExportResult third = sync(changedSource, every, state, out, result.runs[2]);
       Set<String> changed = edited;
       SyncSummary s = third.sync().orElseThrow();
       result.changed = changed.size();
@@ -232,7 +293,9 @@ public final class SyncProbe {
         }
       }
       result.stateBytes = postgres ? postgresBytes(server) : bytesIn(dir.resolve("state"));
-      result.maxOutBytes = temp.get();
+      for (Run run : result.runs) {
+        result.maxOutBytes = Math.max(result.maxOutBytes, run.out.bytes());
+      }
     } finally {
       state.close();
       if (server != null) {
@@ -280,12 +343,12 @@ public final class SyncProbe {
 
   /** Exports the users of a source against the state and commits, measuring both. */
   private static ExportResult sync(
-      Supplier<UserSource> users, long every, SyncState state, Path out, Run run, AtomicLong temp)
-      throws Exception {
+      Supplier<UserSource> users, long every, SyncState state, Path out, Run run) throws Exception {
     AtomicLong live = new AtomicLong();
     UserExporter exporter = exporter(live, every);
+    deleteTree(out); // the last run's parts are not this run's: the folder holds only what it makes
     System.gc();
-    Thread sampler = sampler(live, out, temp);
+    Thread sampler = sampler(live, out, run.out);
     ExportResult export;
     try {
       long start = System.nanoTime();
@@ -293,7 +356,7 @@ public final class SyncProbe {
         export = exporter.export(source, out.resolve("users.tsv"), state);
       }
       long exported = System.nanoTime();
-      temp.accumulateAndGet(bytesIn(out), Math::max);
+      run.out.sample(out);
       state.commit(export, ImportConfirmation.all());
       long committed = System.nanoTime();
       run.exportMillis = (exported - start) / 1_000_000;
@@ -309,18 +372,20 @@ public final class SyncProbe {
   }
 
   /**
-   * Starts a thread that samples the live heap every two seconds and keeps the most the output
-   * folder held, until interrupted.
+   * Starts a thread that samples the live heap every two seconds and what the output folder holds
+   * four times a second, until interrupted.
    */
-  private static Thread sampler(AtomicLong live, Path out, AtomicLong temp) {
+  private static Thread sampler(AtomicLong live, Path out, FolderPeak peak) {
     Thread sampler =
         new Thread(
             () -> {
               try {
-                while (true) {
+                for (long tick = 1; ; tick++) {
                   Thread.sleep(SAMPLE_MILLIS);
-                  sampleLiveHeap(live);
-                  temp.accumulateAndGet(bytesIn(out), Math::max);
+                  if (tick % HEAP_EVERY == 0) {
+                    sampleLiveHeap(live);
+                  }
+                  peak.sample(out);
                 }
               } catch (InterruptedException e) {
                 // the run is over

@@ -3,6 +3,7 @@ package io.leadbridge.core.internal.sync;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.sort.ExternalSorter;
 import io.leadbridge.core.sync.ImportConfirmation;
 import io.leadbridge.core.sync.SyncException;
@@ -198,6 +199,7 @@ final class StateCommit {
       try (ExternalSorter<UserWriter.Row> sorter = byUserId(sync);
           UserWriter out = new UserWriter(store, c, table.table(next))) {
         readStaged(sync, confirmation, new java.util.BitSet(), counts, sorter::add);
+        doneWithStaged(sync);
         writeSorted(sorter, out);
       }
       c.setAutoCommit(false);
@@ -404,6 +406,7 @@ final class StateCommit {
             }
           });
       if (sort) {
+        doneWithStaged(sync);
         writeSorted(sorter, out);
       }
     }
@@ -418,6 +421,15 @@ final class StateCommit {
         java.util.Comparator.comparing(UserWriter.Row::userId),
         UserWriter.Row.CODEC,
         16L << 20);
+  }
+
+  /**
+   * Deletes the staged users once the sort holds them all, so that the disk does not hold them
+   * twice: a commit that fails from here is not tried again, its run is ended ({@link
+   * Comparison#release()}) and the users are exported again.
+   */
+  private static void doneWithStaged(Comparison sync) {
+    OwnerOnlyFiles.deleteQuietly(sync.stagedFile);
   }
 
   private static void writeSorted(ExternalSorter<UserWriter.Row> sorter, UserWriter out)
