@@ -1,5 +1,6 @@
 package io.leadbridge.core.internal;
 
+import io.leadbridge.core.internal.files.ByteInput;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.EOFException;
@@ -49,6 +50,9 @@ public final class Binary {
     }
     if (n > Integer.MAX_VALUE - 8) {
       throw new EOFException("a string in the file is longer than any Leadbridge writes");
+    }
+    if (in instanceof ByteInput) {
+      return ((ByteInput) in).readUtf8((int) n);
     }
     byte[] bytes = new byte[(int) n];
     in.readFully(bytes);

@@ -1,12 +1,11 @@
 package io.leadbridge.core.internal.select;
 
 import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.files.ByteInput;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.sync.StagedUsers;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,9 +109,7 @@ final class CandidateRows implements Closeable {
     int i = 0;
     try (StagedUsers.Reader users = new StagedUsers.Reader(staged.file(), count)) {
       for (int f = 0; f < files.size(); f++) {
-        try (DataInputStream in =
-            new DataInputStream(
-                new BufferedInputStream(Files.newInputStream(files.get(f)), 1 << 16))) {
+        try (ByteInput in = ByteInput.open(files.get(f))) {
           for (int end = i + counts.get(f); i < end; i++) {
             int length = (int) Binary.readVarLong(in);
             if (row.length < length) {

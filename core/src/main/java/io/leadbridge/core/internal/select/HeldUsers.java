@@ -2,11 +2,11 @@ package io.leadbridge.core.internal.select;
 
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.files.ByteInput;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -109,8 +109,7 @@ final class HeldUsers implements Closeable {
     out.close();
     Rejection.Reason[] reasons = Rejection.Reason.values();
     byte[] row = new byte[256];
-    try (DataInputStream in =
-        new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    try (ByteInput in = ByteInput.open(file)) {
       for (long i = 0; i < count; i++) {
         int kind = in.readUnsignedByte();
         if (kind == STAGE) {
@@ -170,7 +169,7 @@ final class HeldUsers implements Closeable {
     out.write(buffer, 0, 2 * n);
   }
 
-  private String readChars(DataInputStream in) throws IOException {
+  private String readChars(DataInput in) throws IOException {
     long n = Binary.readVarLong(in);
     if (n == 0) {
       return null;

@@ -13,6 +13,7 @@ import io.leadbridge.core.internal.table.Hash128;
 import io.leadbridge.core.internal.table.HashTable;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -439,7 +440,7 @@ final class KeyMerge {
         }
 
         @Override
-        public KeyRec read(DataInputStream in) throws IOException {
+        public KeyRec read(DataInput in) throws IOException {
           return new KeyRec(
               Binary.readString(in),
               in.readLong(),

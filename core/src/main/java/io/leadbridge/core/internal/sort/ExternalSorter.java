@@ -1,10 +1,10 @@
 package io.leadbridge.core.internal.sort;
 
+import io.leadbridge.core.internal.files.ByteInput;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ public final class ExternalSorter<T> implements Closeable {
   public interface Codec<T> {
     void write(DataOutputStream out, T value) throws IOException;
 
-    T read(DataInputStream in) throws IOException;
+    T read(DataInput in) throws IOException;
 
     /** About how many bytes of heap the record takes while buffered. */
     long heapBytes(T value);
@@ -155,14 +155,13 @@ public final class ExternalSorter<T> implements Closeable {
   }
 
   private final class Source {
-    final DataInputStream in;
+    final ByteInput in;
     final int rank;
     long remaining;
     T head;
 
     Source(Run run, int rank) throws IOException {
-      this.in =
-          new DataInputStream(new BufferedInputStream(Files.newInputStream(run.file()), IO_BUFFER));
+      this.in = new ByteInput(Files.newInputStream(run.file()), IO_BUFFER);
       this.rank = rank;
       this.remaining = run.count();
     }

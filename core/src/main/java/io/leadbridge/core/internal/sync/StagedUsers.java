@@ -1,11 +1,10 @@
 package io.leadbridge.core.internal.sync;
 
 import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.files.ByteInput;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.FilterOutputStream;
@@ -119,13 +118,13 @@ public final class StagedUsers implements Closeable {
 
   /** Reads the users in order. */
   public static final class Reader implements Closeable {
-    private final DataInputStream in;
+    private final ByteInput in;
     private final int count;
     private int next;
 
     /** Opens a file of {@code count} users. */
     public Reader(Path file, int count) throws IOException {
-      this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+      this.in = ByteInput.open(file);
       this.count = count;
     }
 

@@ -2,7 +2,7 @@ package io.leadbridge.core.internal.sync;
 
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.sort.ExternalSorter;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,7 +53,7 @@ final class UserWriter implements AutoCloseable {
           }
 
           @Override
-          public Row read(DataInputStream in) throws IOException {
+          public Row read(DataInput in) throws IOException {
             String userId = Binary.readString(in);
             long hi = in.readLong();
             long lo = in.readLong();

@@ -3,7 +3,7 @@ package io.leadbridge.core.internal.sort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.leadbridge.core.internal.Binary;
-import java.io.DataInputStream;
+import java.io.DataInput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ class ExternalSorterTest {
         }
 
         @Override
-        public Item read(DataInputStream in) throws IOException {
+        public Item read(DataInput in) throws IOException {
           return new Item(Binary.readString(in), Binary.readVarLong(in));
         }
 
