@@ -30,9 +30,10 @@ import java.util.Locale;
  * lookup-value changes, and unchanged users merged with others; then in one pass in {@code user_id}
  * order ({@link NamesFile}). Without a state it only finds the {@code user_id}s read twice.
  *
- * <p>The table takes 40 bytes a slot, at most 70 % of slots used, in a mapped temporary file paged
- * by the system; the heap nothing per user. Used once, by one thread (the state's read aside,
- * {@link StateLoad}, which alone touches the table until {@link #awaitLoad()} returns).
+ * <p>The table takes 40 bytes a slot (24 when the state holds no users), at most 70 % of slots
+ * used, in a mapped temporary file paged by the system; the heap nothing per user. Used once, by
+ * one thread (the state's read aside, {@link StateLoad}, which alone touches the table until {@link
+ * #awaitLoad()} returns).
  */
 public final class StateComparison implements AutoCloseable {
   /** A user not in the state. */
@@ -48,9 +49,13 @@ public final class StateComparison implements AutoCloseable {
   public static final int DUPLICATE = -1;
 
   // the user table: hi, lo, fingerprint, key hash, flags and payload
-  private static final int W_FP = 2;
-  private static final int W_KEY = 3;
-  private static final int W_META = 4;
+  // the table: the id hash, then the meta word (flags and payload); for the state's users only,
+  // their fingerprint and key hash, so that a table holding none is 3 words wide
+  private static final int W_META = 2;
+  private static final int W_FP = 3;
+  private static final int W_KEY = 4;
+  private static final int NARROW = 3;
+  private static final int WIDE = 5;
   private static final long IN_STATE = 1;
   private static final long CONFIRMED = 1 << 1;
   private static final long SEEN = 1 << 2;
@@ -143,7 +148,7 @@ public final class StateComparison implements AutoCloseable {
       this.base = new JdbcSyncState.Meta(0, 0, List.of(), "", "");
       this.fullRunReason = null;
       this.sameKey = true;
-      this.table = new HashTable(dir, outputName, 5, 1 << 16);
+      this.table = new HashTable(dir, outputName, NARROW, 1 << 16);
       this.sources = null;
       return;
     }
@@ -154,7 +159,12 @@ public final class StateComparison implements AutoCloseable {
     HashTable t = null;
     HashTable src = null;
     try {
-      t = new HashTable(dir, outputName, 5, Math.max(1 << 16, base.users() + base.users() / 4));
+      t =
+          new HashTable(
+              dir,
+              outputName,
+              base.users() == 0 ? NARROW : WIDE,
+              Math.max(1 << 16, base.users() + base.users() / 4));
       src =
           fullRunReason == null && entryHashes
               ? new HashTable(dir, outputName, 5, Math.max(1 << 10, base.users()))
