@@ -17,13 +17,15 @@ import java.util.PriorityQueue;
 
 /**
  * Sorts more records than fit in memory: records are buffered up to a byte budget, sorted and
- * spilled to owner-only temporary files, then merged. Heap use is the budget plus a 64 KB buffer
- * per file being merged, at most {@value #MAX_FAN_IN} at a time. Used once; {@link #close()}
- * deletes every temporary file.
+ * spilled to owner-only temporary files, then merged. Heap use is the budget, then while merging a
+ * read buffer per file, at most {@value #MAX_FAN_IN} files at a time, which share {@value
+ * #MERGE_BUFFERS} bytes (64 KB each at most, 16 KB at the most files): the same whatever the number
+ * of records. Used once; {@link #close()} deletes every temporary file.
  */
 public final class ExternalSorter<T> implements Closeable {
   public static final int MAX_FAN_IN = 64;
   private static final int IO_BUFFER = 1 << 16;
+  private static final int MERGE_BUFFERS = 1 << 20;
 
   /** Writes, reads and sizes one kind of record. */
   public interface Codec<T> {
@@ -160,8 +162,8 @@ public final class ExternalSorter<T> implements Closeable {
     long remaining;
     T head;
 
-    Source(Run run, int rank) throws IOException {
-      this.in = new ByteInput(Files.newInputStream(run.file()), IO_BUFFER);
+    Source(Run run, int rank, int buffer) throws IOException {
+      this.in = new ByteInput(Files.newInputStream(run.file()), buffer);
       this.rank = rank;
       this.remaining = run.count();
     }
@@ -189,9 +191,10 @@ public final class ExternalSorter<T> implements Closeable {
                 int c = order.compare(a.head, b.head);
                 return c != 0 ? c : Integer.compare(a.rank, b.rank);
               });
+      int buffer = Math.min(IO_BUFFER, MERGE_BUFFERS / Math.max(1, group.size()));
       try {
         for (int i = 0; i < group.size(); i++) {
-          Source s = new Source(group.get(i), i);
+          Source s = new Source(group.get(i), i, buffer);
           sources.add(s);
           if (s.advance()) {
             queue.add(s);
