@@ -63,8 +63,8 @@ final class KeyMerge {
   }
 
   // the key table, 40 bytes a record: the key hash's high word; the first user's position, class,
-  // whether it was staged and the group mark; its rank; then where it was staged (offset + 1, index
-  // + 1), or for an unchanged user its id hash
+  // whether it was staged and the group mark; its rank; then where it was staged (offset, index),
+  // or for an unchanged user its id hash
   private static final int W_FIRST = 1;
   private static final int W_RANK = 2;
   private static final int W_A = 3;
