@@ -138,27 +138,11 @@ public final class SyncProbe {
     private Map<String, Long> kinds = Map.of();
 
     synchronized void sample(Path dir) {
-      Map<String, Long> now = new java.util.TreeMap<>();
-      long total = 0;
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> files = Files.walk(dir)) {
-          for (Path p : (Iterable<Path>) files::iterator) {
-            long size;
-            try {
-              size = Files.isRegularFile(p) ? Files.size(p) : 0;
-            } catch (IOException e) {
-              continue; // deleted while the folder was walked
-            }
-            String name = p.getFileName().toString();
-            int last = name.lastIndexOf('.');
-            int kind = last > 0 ? name.lastIndexOf('.', last - 1) : -1;
-            now.merge(kind >= 0 ? name.substring(kind + 1) : name, size, Long::sum);
-            total += size;
-          }
-        } catch (IOException | UncheckedIOException e) {
-          return; // a folder vanished mid-walk; the next sample counts it
-        }
+      Map<String, Long> now = bytesByKind(dir);
+      if (now == null) {
+        return;
       }
+      long total = now.values().stream().mapToLong(Long::longValue).sum();
       if (total > bytes) {
         bytes = total;
         kinds = now;
@@ -469,22 +453,35 @@ public final class SyncProbe {
 
   /** The bytes of all files under a folder; files deleted while it is walked are skipped. */
   static long bytesIn(Path dir) {
+    Map<String, Long> kinds = bytesByKind(dir);
+    return kinds == null ? 0 : kinds.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * The bytes of the files under a folder by kind (the end of the name from its second-to-last
+   * dot); files deleted while it is walked are skipped; {@code null} if the folder vanished.
+   */
+  static Map<String, Long> bytesByKind(Path dir) {
+    Map<String, Long> kinds = new java.util.TreeMap<>();
     if (!Files.isDirectory(dir)) {
-      return 0;
+      return kinds;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      return files
-          .mapToLong(
-              p -> {
-                try {
-                  return Files.isRegularFile(p) ? Files.size(p) : 0;
-                } catch (IOException e) {
-                  return 0;
-                }
-              })
-          .sum();
+      for (Path p : (Iterable<Path>) files::iterator) {
+        long size;
+        try {
+          size = Files.isRegularFile(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+          continue; // deleted while the folder was walked
+        }
+        String name = p.getFileName().toString();
+        int last = name.lastIndexOf('.');
+        int kind = last > 0 ? name.lastIndexOf('.', last - 1) : -1;
+        kinds.merge(kind >= 0 ? name.substring(kind + 1) : name, size, Long::sum);
+      }
+      return kinds;
     } catch (IOException | UncheckedIOException e) {
-      return 0; // a folder vanished mid-walk; the next sample counts it
+      return null; // a folder vanished mid-walk; the next sample counts it
     }
   }
 

@@ -4,6 +4,7 @@ import io.leadbridge.core.Merge;
 import io.leadbridge.core.MergePolicy;
 import io.leadbridge.core.Rejection;
 import io.leadbridge.core.internal.Binary;
+import io.leadbridge.core.internal.files.ByteInput;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.files.SideFile;
 import io.leadbridge.core.internal.sort.ExternalSorter;
@@ -11,10 +12,8 @@ import io.leadbridge.core.internal.sync.StagedUsers;
 import io.leadbridge.core.internal.sync.StateComparison;
 import io.leadbridge.core.internal.table.Hash128;
 import io.leadbridge.core.internal.table.HashTable;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -231,7 +230,7 @@ final class KeyMerge {
   void unchangedFirsts(java.util.function.BiConsumer<Long, Long> wanted) throws IOException {
     if (unnamed != null) {
       unnamed.close();
-      try (DataInputStream in = openUnnamed()) {
+      try (ByteInput in = ByteInput.open(unnamedFile)) {
         for (long i = 0; i < unnamedCount; i++) {
           long hi = in.readLong();
           long lo = in.readLong();
@@ -251,16 +250,12 @@ final class KeyMerge {
     }
   }
 
-  private DataInputStream openUnnamed() throws IOException {
-    return new DataInputStream(new BufferedInputStream(Files.newInputStream(unnamedFile)));
-  }
-
   /** Adds the members known only by hashes to their groups, by their names. */
   private void addUnnamed(Names names) throws IOException {
     if (unnamed == null) {
       return;
     }
-    try (DataInputStream in = openUnnamed()) {
+    try (ByteInput in = ByteInput.open(unnamedFile)) {
       for (long i = 0; i < unnamedCount; i++) {
         long hi = in.readLong();
         long lo = in.readLong();

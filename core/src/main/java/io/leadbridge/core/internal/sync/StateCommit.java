@@ -3,15 +3,13 @@ package io.leadbridge.core.internal.sync;
 import io.leadbridge.core.ExportResult;
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.Json;
+import io.leadbridge.core.internal.files.ByteInput;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
 import io.leadbridge.core.internal.sort.ExternalSorter;
 import io.leadbridge.core.sync.ImportConfirmation;
 import io.leadbridge.core.sync.SyncException;
 import io.leadbridge.core.sync.SyncState;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -241,9 +239,7 @@ final class StateCommit {
       return 0;
     }
     long deleted = 0;
-    try (DataInputStream in =
-            new DataInputStream(
-                new BufferedInputStream(Files.newInputStream(sync.opsFile), 1 << 16));
+    try (ByteInput in = ByteInput.open(sync.opsFile);
         PreparedStatement delete =
             c.prepareStatement("DELETE FROM " + store.users + " WHERE user_id = ?");
         PreparedStatement clear =

@@ -15,13 +15,12 @@ import org.slf4j.LoggerFactory;
  * in, rather than inserting them into the users table in the commit's transaction.
  *
  * <p>H2 keeps an undo entry for every row a transaction writes and visits each of them again when
- * it commits; a first commit of a million users spent as long committing as inserting, and had to
- * sort the users first for the primary key. Here the new table, named after the generation the
- * commit moves to ({@code sync_users_g7}), is filled with auto-commit on, in {@code user_id} order
- * (the external sort's, within a fixed heap: H2's own index build after the rows sorts blocks in
- * memory and runs out of a 64 MB heap at millions of users). Then the commit's one transaction
- * moves the meta row, as any commit does: that is the moment the state changes. The swap (drop the
- * empty users table, rename the new one) follows.
+ * it commits; a first commit of a million users spent as long committing as inserting. Here the new
+ * table, named after the generation the commit moves to ({@code sync_users_g7}), is filled with
+ * auto-commit on, in {@code user_id} order (the external sort's, within a fixed heap: H2's own
+ * index build after the rows sorts blocks in memory and runs out of a 64 MB heap at millions of
+ * users). Then the commit's one transaction moves the meta row, as any commit does: that is the
+ * moment the state changes. The swap (drop the empty users table, rename the new one) follows.
  *
  * <p>A crash before the meta row moved leaves a table whose generation is ahead of the state's:
  * {@link #recover} drops it. A crash after leaves one whose generation is the state's, while the
