@@ -19,7 +19,7 @@ public final class MappedLongs implements Closeable {
   private static final long SEGMENT_MASK = (1L << SEGMENT_SHIFT) - 1;
 
   private final Path file;
-  private final LongBuffer[] segments;
+  private LongBuffer[] segments; // null once closed: a use after close fails where it is made
   private final long length;
 
   /**
@@ -66,12 +66,15 @@ public final class MappedLongs implements Closeable {
   }
 
   /**
-   * Empties and deletes the file; the longs must not be read or written after. The mapping goes
-   * when the buffers are collected, which may be long after, and until then a file that was only
-   * deleted would keep its blocks on the disk: emptied first, it gives them back now.
+   * Empties and deletes the file. The mapping goes when the buffers are collected, which may be
+   * long after, and until then a file that was only deleted would keep its blocks on the disk:
+   * emptied first, it gives them back now. A read or write of an emptied mapping would kill the JVM
+   * (a bus error), so the buffers are dropped first: a use after close throws a {@link
+   * NullPointerException} instead.
    */
   @Override
   public void close() {
+    segments = null;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       ch.truncate(0);
     } catch (IOException e) {

@@ -49,6 +49,19 @@ class HashTableTest {
   }
 
   @Test
+  void aTableUsedAfterCloseThrowsWhereItIsUsed() throws IOException {
+    HashTable t = new HashTable(dir, "t", 2, 3, 1000);
+    long s = t.findOrAdd(2, 3);
+    t.set(s, 2, 42);
+    t.close();
+    // the file is emptied at close: reading its mapping would be a bus error, which the JVM
+    // reports later, as an InternalError thrown from wherever the thread then is
+    assertThatThrownBy(() -> t.get(s, 2)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> t.find(2, 3)).isInstanceOf(NullPointerException.class);
+    t.close(); // twice is harmless
+  }
+
+  @Test
   void aTableOfTwoWordKeysKeepsEveryRecordThroughGrowth() throws IOException {
     keepsEveryRecordThroughGrowth(2);
   }
