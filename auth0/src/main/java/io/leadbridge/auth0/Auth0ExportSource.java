@@ -2,6 +2,7 @@ package io.leadbridge.auth0;
 
 import io.leadbridge.core.internal.EntryHashing;
 import io.leadbridge.core.internal.Projectable;
+import io.leadbridge.core.internal.ReadFraction;
 import io.leadbridge.core.source.SourceEntry;
 import io.leadbridge.core.source.SourceException;
 import io.leadbridge.core.source.UserSource;
@@ -16,7 +17,8 @@ import java.util.Set;
  *
  * <p>Not thread-safe: read it on one thread, like any {@link UserSource}.
  */
-public final class Auth0ExportSource implements UserSource, Projectable, EntryHashing {
+public final class Auth0ExportSource
+    implements UserSource, Projectable, EntryHashing, ReadFraction {
   private final String jobId;
   private final long downloadedBytes;
   private final Path file;
@@ -61,6 +63,11 @@ public final class Auth0ExportSource implements UserSource, Projectable, EntryHa
   @Override
   public void keepOnly(Set<String> properties) {
     ((Projectable) users).keepOnly(properties);
+  }
+
+  @Override
+  public double readFraction() {
+    return ((ReadFraction) users).readFraction();
   }
 
   @Override

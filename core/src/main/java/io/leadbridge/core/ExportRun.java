@@ -4,6 +4,7 @@ import io.leadbridge.core.csv.CsvFormat;
 import io.leadbridge.core.internal.EntryHashing;
 import io.leadbridge.core.internal.MappingAware;
 import io.leadbridge.core.internal.Projectable;
+import io.leadbridge.core.internal.ReadFraction;
 import io.leadbridge.core.internal.SafeListener;
 import io.leadbridge.core.internal.csv.CsvRows;
 import io.leadbridge.core.internal.csv.PartWriter;
@@ -188,6 +189,9 @@ final class ExportRun implements RowSink {
                 exporter.maxRejectionsInMemory(),
                 exporter.sortBufferBytes(),
                 entryHashes = hashesEntries(true));
+        if (source instanceof ReadFraction) {
+          selection.growWith(((ReadFraction) source)::readFraction);
+        }
       }
       run(true);
       if (selection != null) {

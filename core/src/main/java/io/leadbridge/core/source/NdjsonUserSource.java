@@ -3,6 +3,7 @@ package io.leadbridge.core.source;
 import io.leadbridge.core.internal.EntryHashing;
 import io.leadbridge.core.internal.JsonTrees;
 import io.leadbridge.core.internal.Projectable;
+import io.leadbridge.core.internal.ReadFraction;
 import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.internal.table.Hash128;
 import java.io.EOFException;
@@ -19,7 +20,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 
 /** Reads NDJSON line by line from bytes, so a bad line never stops the lines after it. */
-final class NdjsonUserSource implements UserSource, Projectable, EntryHashing {
+final class NdjsonUserSource implements UserSource, Projectable, EntryHashing, ReadFraction {
   private java.util.Set<String> keep;
   private Skipper skipper;
   private long seed1;
@@ -58,13 +59,102 @@ final class NdjsonUserSource implements UserSource, Projectable, EntryHashing {
 
   private boolean started;
 
+  /** The file's bytes read so far, when the source reads a file; else {@code null}. */
+  private final Counting counted;
+
+  /** The file's size, when the source reads a file. */
+  private final long size;
+
   NdjsonUserSource(Path file) {
-    this(file.toString(), open(file));
+    this(file.toString(), counted(file));
+  }
+
+  private NdjsonUserSource(String name, Counting counted) {
+    this.name = name;
+    this.counted = counted;
+    this.size = counted.size;
+    InputStream opened;
+    try {
+      opened = open(counted, name);
+    } catch (RuntimeException e) {
+      try {
+        counted.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    this.in = opened;
   }
 
   NdjsonUserSource(String name, InputStream in) {
     this.name = name;
     this.in = in;
+    this.counted = null;
+    this.size = 0;
+  }
+
+  /** A file's raw bytes, counted as they are read; every failure to open it says why. */
+  private static Counting counted(Path file) {
+    Optional<String> unreadable = IoErrors.unreadable(file);
+    if (unreadable.isPresent()) {
+      throw new SourceException("Cannot read " + file + ": " + unreadable.get() + ".");
+    }
+    try {
+      return new Counting(java.nio.file.Files.newInputStream(file), java.nio.file.Files.size(file));
+    } catch (IOException e) {
+      throw new SourceException("Cannot read " + file + ": " + IoErrors.reason(e) + ".", e);
+    }
+  }
+
+  /** The raw bytes of a file as they are read, counted. */
+  private static final class Counting extends java.io.FilterInputStream {
+    final long size;
+    volatile long read;
+
+    Counting(InputStream in, long size) {
+      super(in);
+      this.size = size;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        read++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        read += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = in.skip(n);
+      read += skipped;
+      return skipped;
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>For a file, the bytes read from it (compressed, if it is gzipped) over its size; the reading
+   * runs ahead of the lines by at most two buffers.
+   */
+  @Override
+  public double readFraction() {
+    if (counted == null || size <= 0) {
+      return Double.NaN;
+    }
+    return Math.min(1.0, (double) counted.read / size);
   }
 
   /** Opens a file, gunzipping it if its first bytes say so; every failure says why. */

@@ -69,6 +69,36 @@ class SourcesTest {
   }
 
   @Test
+  void anNdjsonFileTellsTheShareOfItReadAndAStreamCannot() throws IOException {
+    StringBuilder lines = new StringBuilder();
+    java.util.Random random = new java.util.Random(3); // incompressible, so gzip keeps the share
+    for (int i = 0; i < 60_000; i++) {
+      lines.append("{\"user_id\":\"auth0|").append(i).append("\",\"n\":\"");
+      lines.append(Long.toString(random.nextLong(), 36)).append("\"}\n");
+    }
+    byte[] plain = lines.toString().getBytes(StandardCharsets.UTF_8);
+    for (Path file : List.of(write("plain.ndjson", plain), write("packed.ndjson", gzip(plain)))) {
+      try (UserSource source = UserSource.ndjson(file)) {
+        io.leadbridge.core.internal.ReadFraction f =
+            (io.leadbridge.core.internal.ReadFraction) source;
+        assertThat(f.readFraction()).isLessThan(0.15); // opening reads a buffer ahead
+        for (int i = 0; i < 30_000; i++) {
+          source.next();
+        }
+        // about half: the reading runs ahead of the lines by its buffers
+        assertThat(f.readFraction()).isBetween(0.45, 0.65);
+        while (source.next() != null) {
+          // to the end
+        }
+        assertThat(f.readFraction()).isEqualTo(1.0);
+      }
+    }
+    try (UserSource stream = UserSource.ndjson(new java.io.ByteArrayInputStream(plain), "stdin")) {
+      assertThat(((io.leadbridge.core.internal.ReadFraction) stream).readFraction()).isNaN();
+    }
+  }
+
+  @Test
   void gzipIsDetectedByMagicBytesNotByName() throws IOException {
     byte[] plain = "{\"user_id\":\"a\"}\n{\"user_id\":\"b\"}\n".getBytes(StandardCharsets.UTF_8);
     Path misnamed = write("export.json", gzip(plain));

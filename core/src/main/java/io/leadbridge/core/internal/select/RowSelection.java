@@ -154,6 +154,19 @@ public final class RowSelection implements Closeable {
     this.comparison = cmp;
   }
 
+  /**
+   * Lets the tables that start empty (a first run, or no state) grow at once to what the whole
+   * input needs, estimated from the share of it read, instead of doubling.
+   */
+  public void growWith(java.util.function.DoubleSupplier readFraction) {
+    if (comparison != null) {
+      comparison.growWith(readFraction);
+    }
+    if (merge != null) {
+      merge.growWith(readFraction, comparison == null ? 0 : comparison.stateUsers());
+    }
+  }
+
   /** Whether each user's {@code updated_at} is needed (to merge by recency). */
   public boolean needsUpdatedAt() {
     return merge != null && merge.needsUpdatedAt();

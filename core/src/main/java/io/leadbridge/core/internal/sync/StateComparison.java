@@ -236,6 +236,16 @@ public final class StateComparison implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Sizes the table of users by the share of the input read, when the state holds no users or there
+   * is none (see {@link HashTable#growWith}): a first run learns its size from its input.
+   */
+  public void growWith(java.util.function.DoubleSupplier readFraction) {
+    if (base.users() == 0) {
+      table.growWith(readFraction);
+    }
+  }
+
   /** How many users the state held when the export began. */
   public long stateUsers() {
     return base.users();

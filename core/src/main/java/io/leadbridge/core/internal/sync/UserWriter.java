@@ -2,6 +2,7 @@ package io.leadbridge.core.internal.sync;
 
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.sort.ExternalSorter;
+import io.leadbridge.core.internal.table.Hash128;
 import java.io.DataInput;
 import java.io.IOException;
 import java.sql.Connection;
@@ -40,12 +41,10 @@ final class UserWriter implements AutoCloseable {
         new ExternalSorter.Codec<>() {
           @Override
           public void write(java.io.DataOutputStream out, Row r) throws IOException {
+            // the hashes of the id and the key value are computed again when read: less to sort
             Binary.writeString(out, r.userId());
-            out.writeLong(r.uidHi());
-            out.writeLong(r.uidLo());
             out.writeLong(r.fingerprint());
             Binary.writeString(out, r.key());
-            out.writeLong(r.keyHash());
             out.writeByte((r.confirmed() ? 1 : 0) | (r.insert() ? 2 : 0));
             out.writeLong(r.sourceHi());
             out.writeLong(r.sourceLo());
@@ -55,19 +54,18 @@ final class UserWriter implements AutoCloseable {
           @Override
           public Row read(DataInput in) throws IOException {
             String userId = Binary.readString(in);
-            long hi = in.readLong();
-            long lo = in.readLong();
             long fp = in.readLong();
             String key = Binary.readString(in);
-            long kh = in.readLong();
             int flags = in.readUnsignedByte();
+            long[] h = new long[2];
+            Hash128.hash(userId, h);
             return new Row(
                 userId,
-                hi,
-                lo,
+                h[0],
+                h[1],
                 fp,
                 key,
-                kh,
+                StateComparison.keyHash(key),
                 (flags & 1) != 0,
                 (flags & 2) != 0,
                 in.readLong(),

@@ -49,6 +49,73 @@ class HashTableTest {
   }
 
   @Test
+  void aTableToldTheShareOfItsInputReadGrowsLastToWhatTheInputNeeds() throws IOException {
+    int n = 200_000;
+    long[] read = {0};
+    try (HashTable t = new HashTable(dir, "t", 2, 3, 1000)) {
+      t.growWith(() -> (double) read[0] / n);
+      long first = t.capacity();
+      java.util.Set<Long> capacities = new java.util.TreeSet<>();
+      for (int i = 0; i < n; i++) {
+        read[0]++;
+        t.findOrAdd(key(i), i);
+        capacities.add(t.capacity());
+      }
+      // it doubles while the whole input needs more, then grows to hold it all at 70 % with a
+      // little to spare instead of doubling once more
+      long last = t.capacity();
+      long doubled = first;
+      while (doubled * 7 / 10 < n) {
+        doubled *= 2;
+      }
+      assertThat(last).isBetween((long) (n / 0.7), (long) (n / 0.7 * 1.1)).isLessThan(doubled);
+      long previous = 0;
+      for (long c : capacities) {
+        assertThat(c).isLessThanOrEqualTo(Math.max(first, previous * 2));
+        previous = c;
+      }
+      assertThat(found(t, n)).isEqualTo(n);
+    }
+  }
+
+  /** The high word of key i: spread as the hashes the tables are keyed by are. */
+  private static long key(int i) {
+    return (i + 1) * 0x9E3779B97F4A7C15L;
+  }
+
+  /** How many of the keys {@code key(i), i} for i below n the table finds. */
+  private static int found(HashTable t, int n) {
+    int found = 0;
+    for (int i = 0; i < n; i++) {
+      found += t.find(key(i), i) >= 0 ? 1 : 0;
+    }
+    return found;
+  }
+
+  @Test
+  void aWrongShareCostsRoomOrAnotherGrowthButNoRecord() throws IOException {
+    int n = 50_000;
+    for (double[] lie : new double[][] {{Double.NaN}, {0.5}, {2.0}, {0.01}}) {
+      long[] read = {0};
+      try (HashTable t = new HashTable(dir, "t", 2, 3, 1000)) {
+        // NaN: unknown; a share ten times too small, one too large, and one standing still
+        t.growWith(
+            () ->
+                lie[0] == 0.5
+                    ? read[0] / (10.0 * n)
+                    : lie[0] == 2.0 ? Math.min(1.0, 4.0 * read[0] / n) : lie[0]);
+        for (int i = 0; i < n; i++) {
+          read[0]++;
+          t.findOrAdd(key(i), i);
+        }
+        assertThat(t.size()).isEqualTo(n);
+        assertThat(t.capacity()).isGreaterThan((long) (n / 0.7));
+        assertThat(found(t, n)).isEqualTo(n);
+      }
+    }
+  }
+
+  @Test
   void aTableUsedAfterCloseThrowsWhereItIsUsed() throws IOException {
     HashTable t = new HashTable(dir, "t", 2, 3, 1000);
     long s = t.findOrAdd(2, 3);
