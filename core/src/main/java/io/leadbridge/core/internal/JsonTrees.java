@@ -3,8 +3,6 @@ package io.leadbridge.core.internal;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -151,17 +149,6 @@ public final class JsonTrees {
         throw new IllegalStateException("more content after the JSON value");
       }
       return value;
-    }
-  }
-
-  /** Opens a file, transparently un-gzipping it when it starts with the gzip magic bytes. */
-  public static InputStream open(Path file) throws IOException {
-    InputStream raw = Files.newInputStream(file);
-    try {
-      return open(raw);
-    } catch (IOException | RuntimeException e) {
-      raw.close();
-      throw e;
     }
   }
 

@@ -7,8 +7,10 @@ import io.leadbridge.core.internal.ReadFraction;
 import io.leadbridge.core.internal.files.IoErrors;
 import io.leadbridge.core.internal.table.Hash128;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -62,9 +64,6 @@ final class NdjsonUserSource implements UserSource, Projectable, EntryHashing, R
   /** The file's bytes read so far, when the source reads a file; else {@code null}. */
   private final Counting counted;
 
-  /** The file's size, when the source reads a file. */
-  private final long size;
-
   NdjsonUserSource(Path file) {
     this(file.toString(), counted(file));
   }
@@ -72,26 +71,18 @@ final class NdjsonUserSource implements UserSource, Projectable, EntryHashing, R
   private NdjsonUserSource(String name, Counting counted) {
     this.name = name;
     this.counted = counted;
-    this.size = counted.size;
-    InputStream opened;
-    try {
-      opened = open(counted, name);
-    } catch (RuntimeException e) {
-      try {
-        counted.close();
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    this.in = opened;
+    this.in = decoded(counted, name);
   }
 
   NdjsonUserSource(String name, InputStream in) {
     this.name = name;
     this.in = in;
     this.counted = null;
-    this.size = 0;
+  }
+
+  /** Opens a file, gunzipping it if its first bytes say so; every failure says why. */
+  static InputStream open(Path file) {
+    return decoded(counted(file), file.toString());
   }
 
   /** A file's raw bytes, counted as they are read; every failure to open it says why. */
@@ -101,16 +92,30 @@ final class NdjsonUserSource implements UserSource, Projectable, EntryHashing, R
       throw new SourceException("Cannot read " + file + ": " + unreadable.get() + ".");
     }
     try {
-      return new Counting(java.nio.file.Files.newInputStream(file), java.nio.file.Files.size(file));
+      return new Counting(Files.newInputStream(file), Files.size(file));
     } catch (IOException e) {
       throw new SourceException("Cannot read " + file + ": " + IoErrors.reason(e) + ".", e);
     }
   }
 
-  /** The raw bytes of a file as they are read, counted. */
-  private static final class Counting extends java.io.FilterInputStream {
+  /** A file's stream gunzipped if it is gzip; closed if that fails. */
+  private static InputStream decoded(InputStream raw, String name) {
+    try {
+      return open(raw, name);
+    } catch (RuntimeException e) {
+      try {
+        raw.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** The raw bytes of a file as they are read, counted, on the thread that reads them. */
+  private static final class Counting extends FilterInputStream {
     final long size;
-    volatile long read;
+    long read;
 
     Counting(InputStream in, long size) {
       super(in);
@@ -151,23 +156,10 @@ final class NdjsonUserSource implements UserSource, Projectable, EntryHashing, R
    */
   @Override
   public double readFraction() {
-    if (counted == null || size <= 0) {
+    if (counted == null || counted.size <= 0) {
       return Double.NaN;
     }
-    return Math.min(1.0, (double) counted.read / size);
-  }
-
-  /** Opens a file, gunzipping it if its first bytes say so; every failure says why. */
-  static InputStream open(Path file) {
-    Optional<String> unreadable = IoErrors.unreadable(file);
-    if (unreadable.isPresent()) {
-      throw new SourceException("Cannot read " + file + ": " + unreadable.get() + ".");
-    }
-    try {
-      return JsonTrees.open(file);
-    } catch (IOException e) {
-      throw new SourceException("Cannot read " + file + ": " + IoErrors.reason(e) + ".", e);
-    }
+    return Math.min(1.0, (double) counted.read / counted.size);
   }
 
   /** Wraps a stream, gunzipping it if its first bytes say so. */

@@ -124,14 +124,9 @@ final class KeyMerge {
             dir, outputName, 1, WIDTH, Math.max(1 << 16, expectedUsers + expectedUsers / 4));
   }
 
-  /**
-   * Sizes the table of key values by the share of the input read, when the state held no users (see
-   * {@link HashTable#growWith}).
-   */
-  void growWith(java.util.function.DoubleSupplier readFraction, long stateUsers) {
-    if (stateUsers == 0) {
-      firsts.growWith(readFraction);
-    }
+  /** Sizes the table of key values by the share of the input read ({@link HashTable#growWith}). */
+  void growWith(java.util.function.DoubleSupplier readFraction) {
+    firsts.growWith(readFraction);
   }
 
   /** Whether the policy needs each user's {@code updated_at}. */

@@ -155,15 +155,19 @@ public final class RowSelection implements Closeable {
   }
 
   /**
-   * Lets the tables that start empty (a first run, or no state) grow at once to what the whole
-   * input needs, estimated from the share of it read, instead of doubling.
+   * Lets the tables make their last growth to what the whole input needs, estimated from the share
+   * of it read, when they start empty: a first run, or no state (see {@link
+   * io.leadbridge.core.internal.table.HashTable#growWith}).
    */
   public void growWith(java.util.function.DoubleSupplier readFraction) {
+    if (comparison != null && comparison.stateUsers() > 0) {
+      return; // sized for the state's users, which most of the input are
+    }
     if (comparison != null) {
       comparison.growWith(readFraction);
     }
     if (merge != null) {
-      merge.growWith(readFraction, comparison == null ? 0 : comparison.stateUsers());
+      merge.growWith(readFraction);
     }
   }
 
@@ -375,7 +379,6 @@ public final class RowSelection implements Closeable {
     long hi = 0;
     long lo = 0;
     long fp = 0;
-    long keyHash = 0;
     if (classified) {
       cls = comparison.classify(userId, position, encoded, length, keyHashes[0]);
       if (cls == StateComparison.DUPLICATE) {
@@ -398,7 +401,6 @@ public final class RowSelection implements Closeable {
       hi = comparison.uidHi();
       lo = comparison.uidLo();
       fp = comparison.fingerprint();
-      keyHash = comparison.keyHashOfLast();
     }
     long updatedAt =
         user == null ? updatedAtHeld : needsUpdatedAt() ? updatedAt(user) : KeyMerge.NO_TIME;
@@ -421,9 +423,6 @@ public final class RowSelection implements Closeable {
                   tracked ? userId : "",
                   key,
                   fp,
-                  keyHash,
-                  hi,
-                  lo,
                   cls,
                   position,
                   updatedAt,

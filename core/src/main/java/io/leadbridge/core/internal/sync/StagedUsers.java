@@ -3,7 +3,6 @@ package io.leadbridge.core.internal.sync;
 import io.leadbridge.core.internal.Binary;
 import io.leadbridge.core.internal.files.ByteInput;
 import io.leadbridge.core.internal.files.OwnerOnlyFiles;
-import io.leadbridge.core.internal.table.Hash128;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.DataOutputStream;
@@ -18,13 +17,12 @@ import java.nio.file.Path;
 /**
  * The users an export staged to be written (new or changed), numbered from 0 in source order, with
  * what the selection and the commit need of each: {@code user_id}, key value, fingerprint, class,
- * {@code updated_at} and the hash of its source entry (0 and 0 when the source gives none). The
- * hashes of the {@code user_id} and of the key value are not kept but computed again as each user
- * is read back (those of a user without a {@code user_id}, which only an export without a state
- * stages, are 0). An owner-only temporary file, read back in order by the export and the commit,
- * and at random by its offsets for the few users the merge or the lookup-change list asks about.
- * The encoded rows themselves are kept apart ({@code CandidateRows}) and are gone once the export
- * is written.
+ * {@code updated_at} and the hash of its source entry (0 and 0 when the source gives none); not the
+ * hashes of the {@code user_id} and of the key value, which the commit computes as it writes
+ * ({@code UserWriter.Row#of}). An owner-only temporary file, read back in order by the export and
+ * the commit, and at random by its offsets for the few users the merge or the lookup-change list
+ * asks about. The encoded rows themselves are kept apart ({@code CandidateRows}) and are gone once
+ * the export is written.
  */
 public final class StagedUsers implements Closeable {
   /** One staged user. */
@@ -33,9 +31,6 @@ public final class StagedUsers implements Closeable {
       String userId,
       String key,
       long fingerprint,
-      long keyHash,
-      long uidHi,
-      long uidLo,
       int cls,
       long position,
       long updatedAt,
@@ -106,23 +101,11 @@ public final class StagedUsers implements Closeable {
     String key = Binary.readString(in);
     long fp = in.readLong();
     int cls = in.readUnsignedByte();
-    // the hashes are computed again rather than kept: a fifth less to write and read back
-    long hi = 0;
-    long lo = 0;
-    long keyHash = 0;
-    if (!userId.isEmpty()) {
-      long[] h = new long[2];
-      Hash128.hash(userId, h);
-      hi = h[0];
-      lo = h[1];
-      keyHash = StateComparison.keyHash(key);
-    }
     long position = Binary.readVarLong(in);
     long updatedAt = in.readLong();
     long sourceHi = in.readLong();
     long sourceLo = in.readLong();
-    return new Staged(
-        index, userId, key, fp, keyHash, hi, lo, cls, position, updatedAt, sourceHi, sourceLo);
+    return new Staged(index, userId, key, fp, cls, position, updatedAt, sourceHi, sourceLo);
   }
 
   /** Reads the users in order. */

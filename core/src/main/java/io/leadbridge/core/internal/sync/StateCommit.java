@@ -343,13 +343,10 @@ final class StateCommit {
           counts[2]++;
         }
         work.row(
-            new UserWriter.Row(
+            UserWriter.Row.of(
                 s.userId(),
-                s.uidHi(),
-                s.uidLo(),
                 s.fingerprint(),
                 s.key(),
-                s.keyHash(),
                 ok,
                 insert,
                 s.sourceHi(),

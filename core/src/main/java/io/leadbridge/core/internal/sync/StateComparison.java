@@ -236,14 +236,9 @@ public final class StateComparison implements AutoCloseable {
     return null;
   }
 
-  /**
-   * Sizes the table of users by the share of the input read, when the state holds no users or there
-   * is none (see {@link HashTable#growWith}): a first run learns its size from its input.
-   */
+  /** Sizes the table of users by the share of the input read ({@link HashTable#growWith}). */
   public void growWith(java.util.function.DoubleSupplier readFraction) {
-    if (base.users() == 0) {
-      table.growWith(readFraction);
-    }
+    table.growWith(readFraction);
   }
 
   /** How many users the state held when the export began. */

@@ -36,12 +36,41 @@ final class UserWriter implements AutoCloseable {
       long sourceHi,
       long sourceLo,
       long updatedAt) {
+    /**
+     * A row, with the hashes the state keeps of its {@code user_id} and key value computed here:
+     * the staged users and the sort's files do not keep them.
+     */
+    static Row of(
+        String userId,
+        long fingerprint,
+        String key,
+        boolean confirmed,
+        boolean insert,
+        long sourceHi,
+        long sourceLo,
+        long updatedAt) {
+      long[] h = new long[2];
+      Hash128.hash(userId, h);
+      return new Row(
+          userId,
+          h[0],
+          h[1],
+          fingerprint,
+          key,
+          StateComparison.keyHash(key),
+          confirmed,
+          insert,
+          sourceHi,
+          sourceLo,
+          updatedAt);
+    }
+
     /** How a row goes to and comes back from the external sort. */
     static final ExternalSorter.Codec<Row> CODEC =
         new ExternalSorter.Codec<>() {
           @Override
           public void write(java.io.DataOutputStream out, Row r) throws IOException {
-            // the hashes of the id and the key value are computed again when read: less to sort
+            // the hashes of the id and the key value are made again by of(): less to sort
             Binary.writeString(out, r.userId());
             out.writeLong(r.fingerprint());
             Binary.writeString(out, r.key());
@@ -57,15 +86,10 @@ final class UserWriter implements AutoCloseable {
             long fp = in.readLong();
             String key = Binary.readString(in);
             int flags = in.readUnsignedByte();
-            long[] h = new long[2];
-            Hash128.hash(userId, h);
-            return new Row(
+            return of(
                 userId,
-                h[0],
-                h[1],
                 fp,
                 key,
-                StateComparison.keyHash(key),
                 (flags & 1) != 0,
                 (flags & 2) != 0,
                 in.readLong(),

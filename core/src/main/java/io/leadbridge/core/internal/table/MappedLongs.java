@@ -68,9 +68,10 @@ public final class MappedLongs implements Closeable {
   /**
    * Empties and deletes the file. The mapping goes when the buffers are collected, which may be
    * long after, and until then a file that was only deleted would keep its blocks on the disk:
-   * emptied first, it gives them back now. A read or write of an emptied mapping would kill the JVM
-   * (a bus error), so the buffers are dropped first: a use after close throws a {@link
-   * NullPointerException} instead.
+   * emptied first, it gives them back now. A read or write of an emptied mapping is a bus error,
+   * which the JVM reports later as an {@link InternalError} thrown from wherever the thread then
+   * is; the buffers are dropped first, so that a use after close throws a {@link
+   * NullPointerException} where it is made instead.
    */
   @Override
   public void close() {

@@ -38,8 +38,7 @@ class CandidateRowsTest {
             ("row " + i + "\tuser" + i + "@example.com\n").getBytes(StandardCharsets.UTF_8);
         assertThat(rows.add(row, row.length)).isEqualTo(i);
         staged.add(
-            new StagedUsers.Staged(
-                i, "auth0|" + i, "user" + i + "@example.com", 0, 0, 0, 0, 0, i, 0, 0, 0));
+            new StagedUsers.Staged(i, "auth0|" + i, "user" + i + "@example.com", 0, 0, i, 0, 0, 0));
       }
       rows.seal();
       staged.seal();
